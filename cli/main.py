@@ -1,0 +1,31 @@
+"""The `padan` command: a thin shell over encoder and linker.
+
+Each role's commands live in their own module, which registers them on `app`.
+"""
+
+from __future__ import annotations
+
+import typer
+from padan.cli import encode_commands
+
+app = typer.Typer(
+    name="padan",
+    help="Privacy-preserving record matching across agencies (pemadanan data).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals hold keys and records
+    add_completion=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Privacy-preserving record matching across agencies (pemadanan data)."""
+
+
+for module in (encode_commands,):
+    module.register(app)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

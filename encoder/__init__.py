@@ -1,0 +1,1 @@
+"""padan.encoder."""

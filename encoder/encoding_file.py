@@ -1,0 +1,206 @@
+"""The encoding file: the only thing that leaves an agency, and the contract with the linker.
+
+Byte layout (all integers little-endian; documented in docs/schema.md):
+
+    offset 0   prelude, 32 bytes: magic b"PADANENC", format version u16, flags u16,
+               header length u32, records offset u64, record count u64
+    offset 32  header: UTF-8 JSON (EncodingHeader), zero-padded to the records offset
+    records    record_count fixed-size records, RECORD layout below, starting 64-byte aligned
+    trailer    32 bytes: SHA-256 of every byte before it
+
+Record (itemsize 24 + 8*blocking keys + 8*filter words, a multiple of 8 so uint64 views work):
+    pseudo_id u64 | identity u64 (keyed NIK token, 0 = none) | stratum u16 | flags u16 | pad 4 |
+    blocks u64[k] (keyed blocking tokens, 0 = none) | filter u64[w] (bit i of the filter is bit
+    i % 64 of word i // 64; unused high bits are zero)
+
+The linker imports this module and nothing else from the encoder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import struct
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from padan.encoder.errors import EncodingFileError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+MAGIC = b"PADANENC"
+FORMAT_VERSION = 1
+_PRELUDE = struct.Struct("<8sHHIQQ")
+_ALIGN = 64
+_TRAILER = 32
+_CHUNK = 1 << 24
+
+# Record flags: facts the linker may use for blocking and weighting.
+FLAG_NIK_VALID = 1 << 0
+FLAG_BIRTHDATE_PLACEHOLDER = 1 << 1
+FLAG_NIK_BIRTHDATE_DISAGREE = 1 << 2
+FLAG_BIRTHDATE_MISSING = 1 << 3
+
+
+class EncodingHeader(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format_version: int = FORMAT_VERSION
+    project_id: str
+    schema_fingerprint: str
+    key_check: str
+    filter_bits: int
+    record_count: int
+    blocking_keys: list[str]
+    stratum: str | None = None
+    created_at: str
+    encoder: str = "padan"
+
+    @property
+    def filter_words(self) -> int:
+        return (self.filter_bits + 63) // 64
+
+
+def record_dtype(filter_words: int, blocking_keys: int) -> np.dtype:
+    """The numpy dtype of one record; see the module docstring for the layout."""
+    blocks_at = 24
+    filter_at = blocks_at + 8 * blocking_keys
+    spec = {
+        "names": ["pseudo_id", "identity", "stratum", "flags", "blocks", "filter"],
+        "formats": [
+            "<u8", "<u8", "<u2", "<u2", ("<u8", (blocking_keys,)), ("<u8", (filter_words,)),
+        ],
+        "offsets": [0, 8, 16, 18, blocks_at, filter_at],
+        "itemsize": filter_at + 8 * filter_words,
+    }
+    return np.dtype(spec)
+
+
+def new_records(count: int, filter_words: int, blocking_keys: int) -> np.ndarray:
+    return np.zeros(count, dtype=record_dtype(filter_words, blocking_keys))
+
+
+def _header_bytes(header: EncodingHeader) -> tuple[bytes, int]:
+    text = json.dumps(header.model_dump(), sort_keys=True, separators=(",", ":")).encode()
+    records_offset = -(-(_PRELUDE.size + len(text)) // _ALIGN) * _ALIGN
+    prelude = _PRELUDE.pack(
+        MAGIC, FORMAT_VERSION, 0, len(text), records_offset, header.record_count)
+    return prelude + text.ljust(records_offset - _PRELUDE.size, b"\0"), records_offset
+
+
+def write_encoding_file(path: Path, header: EncodingHeader, records: np.ndarray) -> None:
+    """Write header, records and checksum atomically (temp file, then rename)."""
+    expected = record_dtype(header.filter_words, len(header.blocking_keys))
+    if records.dtype != expected or len(records) != header.record_count:
+        raise ValueError("records do not match the header's dtype or record count")
+    head, _ = _header_bytes(header)
+    tmp = path.with_name(path.name + ".partial")
+    digest = hashlib.sha256()
+    with open(tmp, "wb") as out:
+        body = np.ascontiguousarray(records).view(np.uint8).reshape(-1)
+        for block in (head, *(body[i:i + _CHUNK] for i in range(0, len(body), _CHUNK))):
+            block = bytes(block) if not isinstance(block, bytes) else block
+            digest.update(block)
+            out.write(block)
+        out.write(digest.digest())
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def new_header(*, project_id: str, schema_fingerprint: str, key_check: str, filter_bits: int,
+               record_count: int, blocking_keys: list[str], stratum: str | None) -> EncodingHeader:
+    return EncodingHeader(
+        project_id=project_id, schema_fingerprint=schema_fingerprint, key_check=key_check,
+        filter_bits=filter_bits, record_count=record_count, blocking_keys=blocking_keys,
+        stratum=stratum, created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingFile:
+    """An opened encoding file: its header and a read-only memory map of its records."""
+
+    path: Path
+    header: EncodingHeader
+    records: np.ndarray
+
+    @property
+    def filters(self) -> np.ndarray:
+        """(n, words) uint64 view of the filters, without copying."""
+        return self.records["filter"]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def read_header(path: Path) -> tuple[EncodingHeader, int]:
+    """Parse and check prelude and header; return the header and the records offset."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            prelude = handle.read(_PRELUDE.size)
+            if len(prelude) < _PRELUDE.size or not prelude.startswith(MAGIC):
+                raise EncodingFileError("not a padan encoding file (bad magic bytes)", path=name)
+            _, version, _, header_len, records_offset, count = _PRELUDE.unpack(prelude)
+            if version != FORMAT_VERSION:
+                raise EncodingFileError(
+                    f"encoding format version {version} is not supported (this padan reads "
+                    f"version {FORMAT_VERSION}); re-encode with a matching padan", path=name)
+            if records_offset < _PRELUDE.size + header_len or records_offset % _ALIGN:
+                raise EncodingFileError("corrupted prelude (records offset)", path=name)
+            raw = handle.read(header_len)
+    except FileNotFoundError:
+        raise EncodingFileError("encoding file not found", path=name) from None
+    if len(raw) < header_len:
+        raise EncodingFileError("file is truncated inside its header", path=name)
+    try:
+        header = EncodingHeader.model_validate_json(raw)
+    except ValidationError:
+        raise EncodingFileError("corrupted header (not the expected JSON)", path=name) from None
+    if header.record_count != count:
+        raise EncodingFileError("corrupted header (record counts disagree)", path=name)
+    itemsize = record_dtype(header.filter_words, len(header.blocking_keys)).itemsize
+    expected = records_offset + count * itemsize + _TRAILER
+    if size < expected:
+        raise EncodingFileError(
+            f"file is truncated: {size} bytes, expected {expected}; copy or upload it again",
+            path=name)
+    if size > expected:
+        raise EncodingFileError(f"file has {size - expected} unexpected trailing bytes", path=name)
+    return header, records_offset
+
+
+def verify_checksum(path: Path) -> None:
+    """Recompute the SHA-256 over everything before the trailer; raise if it differs."""
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        remaining = size - _TRAILER
+        while remaining > 0:
+            block = handle.read(min(_CHUNK, remaining))
+            if not block:
+                break
+            digest.update(block)
+            remaining -= len(block)
+        stored = handle.read(_TRAILER)
+    if stored != digest.digest():
+        raise EncodingFileError("checksum mismatch: the file is corrupted", path=str(path))
+
+
+def open_encoding_file(path: Path | str, *, verify: bool = True) -> EncodingFile:
+    """Open an encoding file for reading; records are memory-mapped, never copied."""
+    path = Path(path)
+    header, offset = read_header(path)
+    if verify:
+        verify_checksum(path)
+    dtype = record_dtype(header.filter_words, len(header.blocking_keys))
+    if header.record_count == 0:
+        records = np.zeros(0, dtype=dtype)
+    else:
+        records = np.memmap(path, dtype=dtype, mode="r", offset=offset,
+                            shape=(header.record_count,))
+    return EncodingFile(path=path, header=header, records=records)
