@@ -1,17 +1,34 @@
-"""Agency commands: keygen, schema, encode."""
+"""Agency commands: keygen, schema init|check|show, encode."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from padan.cli.failures import err_console, reports_errors
-from padan.encoder.keys import generate_secret_file
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from padan.cli.failures import err_console, fail, reports_errors
+from padan.encoder.default_schema import default_schema_text
+from padan.encoder.keys import generate_secret_file, load_secret
+from padan.encoder.pipeline import count_records, encode_file
+from padan.encoder.quality import QualityReport
+from padan.encoder.schema import load_schema
+
+schema_app = typer.Typer(help="Create, check and show the project's linkage schema.",
+                         no_args_is_help=True)
+
+KeyFileOption = Annotated[Path | None, typer.Option(
+    "--key-file", "-k", help="File holding the project secret (mode 0600). Without it, the "
+    "secret is read from PADAN_SECRET.", envvar="PADAN_KEY_FILE")]
 
 
 def register(app: typer.Typer) -> None:
     app.command("keygen")(keygen)
+    app.add_typer(schema_app, name="schema")
+    app.command("encode")(encode)
 
 
 @reports_errors
@@ -27,3 +44,108 @@ def keygen(
     generate_secret_file(path, overwrite=force)
     err_console.print(f"wrote a new secret to {path} (mode 0600); share it only with the agencies "
                       "of this project, over a channel the linker cannot read")
+
+
+@schema_app.command("init")
+@reports_errors
+def schema_init(
+    path: Annotated[Path, typer.Argument(help="Where to write the schema.")] = Path(
+        "schema.toml"),
+    project_id: Annotated[str, typer.Option("--project-id", help="The project's id.")] = "demo",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the documented default linkage schema.
+
+    Example: padan schema init schema.toml --project-id bansos-2026
+    """
+    if path.exists() and not force:
+        raise fail(f"{path}: file exists; refusing to overwrite it (use --force)")
+    text = default_schema_text(project_id)
+    path.write_text(text, encoding="utf-8")
+    err_console.print(f"wrote the default schema to {path}")
+
+
+@schema_app.command("check")
+@reports_errors
+def schema_check(path: Annotated[Path, typer.Argument(help="The schema file.")]) -> None:
+    """Validate a schema file and print its fingerprint.
+
+    Example: padan schema check schema.toml
+    """
+    schema = load_schema(path)
+    typer.echo(f"ok  schema_version={schema.schema_version}  project_id={schema.project_id}  "
+               f"filter_bits={schema.encoded_bits}")
+    typer.echo(f"fingerprint {schema.fingerprint}")
+
+
+@schema_app.command("show")
+@reports_errors
+def schema_show(path: Annotated[Path, typer.Argument(help="The schema file.")]) -> None:
+    """Print the canonical form of a schema (what its fingerprint covers) as JSON.
+
+    Example: padan schema show schema.toml
+    """
+    schema = load_schema(path)
+    typer.echo(json.dumps(json.loads(schema.canonical_json()), indent=2))
+    typer.echo(f"fingerprint {schema.fingerprint}")
+
+
+@reports_errors
+def encode(
+    input_path: Annotated[Path, typer.Argument(help="The list: .csv, .xlsx or .parquet.")],
+    schema_path: Annotated[Path, typer.Option("--schema", "-s", help="The project's schema.")] =
+    Path("schema.toml"),
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="Encoding file to write "
+                                                "(default: INPUT with .padan).")] = None,
+    key_file: KeyFileOption = None,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
+                                                "(default: all cores).", min=1)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Encode a list into keyed Bloom-filter encodings for upload.
+
+    Writes INPUT.padan (upload this), INPUT.idmap.csv (keep it: row <-> pseudo-id) and
+    INPUT.quality.json (counts of valid, repaired, invalid and missing values per field).
+
+    Example: padan encode dtks.csv --schema schema.toml --key-file project.key --map nik=NO_KTP
+    """
+    from padan.encoder.columns import parse_map_options
+
+    schema = load_schema(schema_path)
+    secret = load_secret(key_file)
+    overrides = parse_map_options(mapping or [])
+    output = output or input_path.with_suffix(".padan")
+    if output.resolve() == input_path.resolve():
+        raise fail("--out must differ from the input file")
+    total = None if quiet else count_records(input_path)
+    with Progress(TextColumn("encoding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, disable=quiet, transient=True) as bar:
+        task = bar.add_task("encode", total=total)
+        summary = encode_file(input_path, schema, secret, output, overrides=overrides,
+                              strict=strict, workers=workers,
+                              progress=lambda done: bar.advance(task, done))
+    if not quiet:
+        err_console.print(quality_table(summary.quality))
+    err_console.print(
+        f"encoded {summary.records} of {summary.quality.rows_read} records in "
+        f"{summary.seconds:.1f} s -> {summary.output}\n"
+        f"keep locally (never upload): {summary.id_map}\nquality report: {summary.quality_path}")
+
+
+def quality_table(quality: QualityReport) -> Table:
+    table = Table(title="data quality", show_lines=False)
+    for column in ("field", "valid", "repaired", "invalid", "missing", "top reasons"):
+        table.add_column(column, justify="left" if column in ("field", "top reasons") else "right")
+    for name, counts in sorted(quality.statuses.items()):
+        notes = quality.notes.get(name)
+        reasons = ", ".join(f"{k} {v}" for k, v in notes.most_common(3)) if notes else ""
+        table.add_row(name, *(str(counts.get(s, 0)) for s in
+                              ("valid", "repaired", "invalid", "missing")), reasons)
+    table.caption = (f"rows read {quality.rows_read}, encoded {quality.rows_encoded}, skipped "
+                     f"{quality.rows_skipped}; bad rows {quality.bad_rows_total}; NIK/birthdate "
+                     f"disagree {quality.nik_birthdate_disagree}; placeholder dates "
+                     f"{quality.placeholder_birthdates}")
+    return table

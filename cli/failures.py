@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import typer
-from padan.encoder.errors import EncoderError
 from rich.console import Console
+
+from padan.encoder.errors import EncoderError
 
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 1

@@ -6,6 +6,7 @@ Each role's commands live in their own module, which registers them on `app`.
 from __future__ import annotations
 
 import typer
+
 from padan.cli import encode_commands
 
 app = typer.Typer(

@@ -22,13 +22,15 @@ import hashlib
 import json
 import os
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from padan.encoder.errors import EncodingFileError
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from padan.encoder.errors import EncodingFileError
 
 MAGIC = b"PADANENC"
 FORMAT_VERSION = 1
@@ -90,24 +92,40 @@ def _header_bytes(header: EncodingHeader) -> tuple[bytes, int]:
     return prelude + text.ljust(records_offset - _PRELUDE.size, b"\0"), records_offset
 
 
-def write_encoding_file(path: Path, header: EncodingHeader, records: np.ndarray) -> None:
-    """Write header, records and checksum atomically (temp file, then rename)."""
+def write_encoding_file(path: Path, header: EncodingHeader,
+                        records: np.ndarray | Iterable[np.ndarray]) -> None:
+    """Write header, records and checksum atomically (temp file, then rename).
+
+    `records` is one array or an iterable of arrays (chunks), so a file larger than memory can
+    be written from a memory-mapped or generated source.
+    """
     expected = record_dtype(header.filter_words, len(header.blocking_keys))
-    if records.dtype != expected or len(records) != header.record_count:
-        raise ValueError("records do not match the header's dtype or record count")
+    chunks = [records] if isinstance(records, np.ndarray) else records
     head, _ = _header_bytes(header)
     tmp = path.with_name(path.name + ".partial")
     digest = hashlib.sha256()
-    with open(tmp, "wb") as out:
-        body = np.ascontiguousarray(records).view(np.uint8).reshape(-1)
-        for block in (head, *(body[i:i + _CHUNK] for i in range(0, len(body), _CHUNK))):
-            block = bytes(block) if not isinstance(block, bytes) else block
-            digest.update(block)
-            out.write(block)
-        out.write(digest.digest())
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    written = 0
+    try:
+        with open(tmp, "wb") as out:
+            digest.update(head)
+            out.write(head)
+            for chunk in chunks:
+                if chunk.dtype != expected:
+                    raise ValueError("records do not have the header's record dtype")
+                data = np.ascontiguousarray(chunk).view(np.uint8).reshape(-1)
+                for i in range(0, len(data), _CHUNK):
+                    block = data[i:i + _CHUNK]
+                    digest.update(block)
+                    out.write(block.tobytes())
+                written += len(chunk)
+            if written != header.record_count:
+                raise ValueError(f"wrote {written} records, header says {header.record_count}")
+            out.write(digest.digest())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def new_header(*, project_id: str, schema_fingerprint: str, key_check: str, filter_bits: int,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
 from padan.encoder.errors import KeyFileError
 
 SECRET_BYTES = 32

@@ -13,13 +13,18 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from padan.encoder.errors import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from padan.encoder.errors import SchemaError
 
 SCHEMA_VERSION = 1
 FieldKind = Literal["nik", "name", "birthdate", "sex"]
 BlockingPart = Literal["birthdate", "birth_year", "sex", "name_code", "province"]
 MIN_FILTER_BITS, MAX_FILTER_BITS = 64, 8192
+_TOKENISERS_BY_KIND = {
+    "nik": ("nik_digits",), "name": ("qgram", "exact"), "birthdate": ("date", "exact"),
+    "sex": ("exact",),
+}
 
 
 class _Model(BaseModel):
@@ -113,6 +118,14 @@ class LinkageSchema(_Model):
             raise ValueError("blocking key names must be unique")
         if self.hardening.xor_fold and self.filter_bits % 128:
             raise ValueError("xor_fold needs filter_bits divisible by 128 (the result is half)")
+        for spec in self.fields:
+            allowed = _TOKENISERS_BY_KIND[spec.kind]
+            if spec.tokeniser.kind not in allowed:
+                raise ValueError(f"field '{spec.name}' of kind {spec.kind} takes a tokeniser of "
+                                 f"kind {' or '.join(allowed)}, not {spec.tokeniser.kind}")
+            if spec.kind == "nik" and spec.salt_with is not None:
+                raise ValueError("the nik field cannot be salted (its digits are encoded "
+                                 "positionally); salt the name or birthdate instead")
         if not any(f.bits_per_token for f in self.fields):
             raise ValueError("at least one field must set bits in the filter (bits_per_token > 0)")
         return self

@@ -1,0 +1,209 @@
+"""Encoding a whole list: read -> map columns -> encode in worker processes -> shuffle -> write.
+
+Outputs, side by side:
+  NAME.padan         the encoding file (the only thing that is uploaded)
+  NAME.idmap.csv     row number <-> pseudo-id, mode 0600: stays at the agency, never uploaded
+  NAME.quality.json  the data-quality report: counts and row numbers, no values
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from padan.encoder.columns import map_columns
+from padan.encoder.encoding_file import new_header, record_dtype, write_encoding_file
+from padan.encoder.errors import InputError, InputFileError
+from padan.encoder.keys import key_check_value
+from padan.encoder.quality import QualityReport
+from padan.encoder.readers import RawBatch, iter_batches, read_columns
+from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
+from padan.encoder.schema import LinkageSchema
+
+_WRITE_CHUNK = 1 << 18  # records per chunk when shuffling into the final file
+
+
+@dataclass(frozen=True, slots=True)
+class EncodeSummary:
+    output: Path
+    id_map: Path
+    quality_path: Path
+    quality: QualityReport
+    records: int
+    seconds: float
+
+
+def side_paths(output: Path) -> tuple[Path, Path]:
+    """The id map and quality report written next to an encoding file."""
+    stem = output.name[: -len(".padan")] if output.name.endswith(".padan") else output.name
+    return output.with_name(stem + ".idmap.csv"), output.with_name(stem + ".quality.json")
+
+
+# -- worker processes -------------------------------------------------------------------------
+
+_worker_encoder: RecordEncoder | None = None
+
+
+def _init_worker(schema_json: str, secret: bytes) -> None:
+    global _worker_encoder
+    _worker_encoder = RecordEncoder(LinkageSchema.model_validate_json(schema_json), secret)
+
+
+def _encode_in_worker(columns: dict, rows: np.ndarray) -> EncodedBatch:
+    assert _worker_encoder is not None
+    return _worker_encoder.encode(columns, rows)
+
+
+def _batch_rows(batch: RawBatch) -> np.ndarray:
+    rows = getattr(batch, "rows", None)
+    if rows is not None:
+        return np.asarray(rows, dtype=np.int64)
+    return np.arange(batch.first_row, batch.first_row + batch.size, dtype=np.int64)
+
+
+def _encoded_batches(batches: Iterator[RawBatch], schema: LinkageSchema, secret: bytes,
+                     workers: int) -> Iterator[tuple[RawBatch, EncodedBatch]]:
+    """Encode batches in order; in-process for one worker, else a bounded process pool."""
+    if workers <= 1:
+        encoder = RecordEncoder(schema, secret)
+        for batch in batches:
+            yield batch, encoder.encode(batch.columns, _batch_rows(batch))
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of pyarrow's threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(schema.model_dump_json(), secret)) as pool:
+        pending: list[tuple[RawBatch, Future]] = []
+        for batch in batches:
+            pending.append((batch, pool.submit(_encode_in_worker, batch.columns,
+                                               _batch_rows(batch))))
+            if len(pending) >= 2 * workers:
+                done_batch, future = pending.pop(0)
+                yield done_batch, future.result()
+        for done_batch, future in pending:
+            yield done_batch, future.result()
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+def count_records(path: Path) -> int | None:
+    """A cheap estimate of the number of records, for the progress bar (CSV only)."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: Path, *,
+                overrides: dict[str, str] | None = None, strict: bool = False,
+                workers: int | None = None, batch_rows: int = 65_536,
+                progress: Callable[[int], None] | None = None) -> EncodeSummary:
+    """Encode one list into `output`; see the module docstring for the files written."""
+    started = time.perf_counter()
+    mapping = map_columns(read_columns(input_path), schema.fields, overrides,
+                          path=str(input_path))
+    workers = workers or os.cpu_count() or 1
+    quality = QualityReport()
+    dtype = record_dtype(-(-schema.encoded_bits // 64), len(schema.blocking))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    scratch = output.with_name(output.name + ".records.tmp")
+    rows_parts: list[np.ndarray] = []
+    try:
+        with open(scratch, "wb") as spill:
+            batches = iter_batches(input_path, mapping, batch_rows=batch_rows)
+            for batch, encoded in _encoded_batches(batches, schema, secret, workers):
+                for row, reason in batch.bad_rows:
+                    quality.add_bad_row(row, "*", reason)
+                    quality.rows_read += 1
+                    quality.rows_skipped += 1
+                quality.merge(encoded.quality)
+                if strict and quality.bad_rows_total:
+                    first = min(quality.bad_rows, key=lambda b: b.row)
+                    raise InputError(f"{first.reason} (--strict stops at the first bad row)",
+                                     field=first.field, row=first.row)
+                spill.write(encoded.records.tobytes())
+                rows_parts.append(encoded.rows)
+                if progress:
+                    progress(batch.size + len(batch.bad_rows))
+        total = sum(len(r) for r in rows_parts)
+        if quality.rows_read == 0:
+            raise InputFileError("the file has a header but no records", path=str(input_path))
+        if total == 0:
+            raise InputFileError("no record has a usable NIK, name or birthdate; check the "
+                                 "column mapping (--map) and the quality report",
+                                 path=str(input_path))
+        header = new_header(
+            project_id=schema.project_id, schema_fingerprint=schema.fingerprint,
+            key_check=key_check_value(secret, schema.project_id),
+            filter_bits=schema.encoded_bits, record_count=total,
+            blocking_keys=[b.name for b in schema.blocking], stratum=schema.stratum)
+        staged = np.memmap(scratch, dtype=dtype, mode="r", shape=(total,))
+        rows = np.concatenate(rows_parts)
+        id_map, quality_path = side_paths(output)
+        _write_shuffled(output, header, staged, rows, id_map)
+        del staged
+    finally:
+        scratch.unlink(missing_ok=True)
+    quality_path.write_text(json.dumps(quality.to_dict(), indent=2) + "\n", encoding="utf-8")
+    return EncodeSummary(output=output, id_map=id_map, quality_path=quality_path,
+                         quality=quality, records=total,
+                         seconds=time.perf_counter() - started)
+
+
+def random_pseudo_ids(count: int) -> np.ndarray:
+    """Unique, non-zero 64-bit pseudo-ids from the OS CSPRNG: they say nothing about rows."""
+    ids = np.frombuffer(os.urandom(8 * count), dtype=np.uint64).copy()
+    while True:
+        bad = ids == 0
+        _, first = np.unique(ids, return_index=True)
+        repeated = np.ones(count, dtype=bool)
+        repeated[first] = False
+        bad |= repeated
+        if not bad.any():
+            return ids
+        ids[bad] = np.frombuffer(os.urandom(8 * int(bad.sum())), dtype=np.uint64)
+
+
+def pseudo_id_hex(ids: np.ndarray) -> list[str]:
+    """Pseudo-ids as 16 lowercase hex digits, the form every report and result uses."""
+    text = ids.astype(">u8").tobytes().hex()
+    return [text[i:i + 16] for i in range(0, len(text), 16)]
+
+
+def _write_shuffled(output: Path, header, staged: np.ndarray, rows: np.ndarray,
+                    id_map: Path) -> None:
+    """Records in a random order with fresh random pseudo-ids; the id map sorted by row."""
+    total = len(rows)
+    order = np.random.default_rng(int.from_bytes(os.urandom(16), "little")).permutation(total)
+    pseudo_ids = random_pseudo_ids(total)
+
+    def chunks() -> Iterator[np.ndarray]:
+        # position j of the file holds staged record order[j] under pseudo-id pseudo_ids[j]
+        for start in range(0, total, _WRITE_CHUNK):
+            chunk = np.array(staged[order[start:start + _WRITE_CHUNK]])
+            chunk["pseudo_id"] = pseudo_ids[start:start + _WRITE_CHUNK]
+            yield chunk
+
+    write_encoding_file(output, header, chunks())
+    _write_id_map(id_map, rows[order], pseudo_ids)
+
+
+def _write_id_map(path: Path, rows_at_position: np.ndarray, pseudo_ids: np.ndarray) -> None:
+    """Local row <-> pseudo-id map sorted by row, readable by the agency's owner only."""
+    by_row = np.argsort(rows_at_position, kind="stable")
+    hex_ids = pseudo_id_hex(pseudo_ids[by_row])
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii", newline="") as out:
+        out.write("row,pseudo_id\n")
+        out.writelines(f"{row},{pid}\n" for row, pid in
+                       zip(rows_at_position[by_row].tolist(), hex_ids, strict=True))

@@ -1,0 +1,75 @@
+"""The data-quality report of an encoding run: counts only, never a value."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_LISTED_ROWS = 1000
+
+
+@dataclass(slots=True)
+class BadRow:
+    row: int
+    field: str
+    reason: str
+
+
+@dataclass(slots=True)
+class QualityReport:
+    """Per field: how many values were valid, repaired, invalid or missing, and why."""
+
+    rows_read: int = 0
+    rows_encoded: int = 0
+    rows_skipped: int = 0
+    statuses: dict[str, Counter] = field(default_factory=dict)
+    notes: dict[str, Counter] = field(default_factory=dict)
+    nik_birthdate_disagree: int = 0
+    nik_sex_disagree: int = 0
+    placeholder_birthdates: int = 0
+    bad_rows: list[BadRow] = field(default_factory=list)
+    bad_rows_total: int = 0
+
+    def count(self, field_name: str, status: str, note: str, times: int = 1) -> None:
+        self.statuses.setdefault(field_name, Counter())[status] += times
+        if note:
+            self.notes.setdefault(field_name, Counter())[note] += times
+
+    def add_bad_row(self, row: int, field_name: str, reason: str) -> None:
+        self.bad_rows_total += 1
+        if len(self.bad_rows) < MAX_LISTED_ROWS:
+            self.bad_rows.append(BadRow(row, field_name, reason))
+
+    def merge(self, other: QualityReport) -> None:
+        self.rows_read += other.rows_read
+        self.rows_encoded += other.rows_encoded
+        self.rows_skipped += other.rows_skipped
+        for name, counts in other.statuses.items():
+            self.statuses.setdefault(name, Counter()).update(counts)
+        for name, counts in other.notes.items():
+            self.notes.setdefault(name, Counter()).update(counts)
+        self.nik_birthdate_disagree += other.nik_birthdate_disagree
+        self.nik_sex_disagree += other.nik_sex_disagree
+        self.placeholder_birthdates += other.placeholder_birthdates
+        self.bad_rows_total += other.bad_rows_total
+        room = MAX_LISTED_ROWS - len(self.bad_rows)
+        self.bad_rows.extend(other.bad_rows[:max(room, 0)])
+
+    def to_dict(self) -> dict:
+        return {
+            "rows_read": self.rows_read,
+            "rows_encoded": self.rows_encoded,
+            "rows_skipped": self.rows_skipped,
+            "fields": {
+                name: {"statuses": dict(sorted(self.statuses[name].items())),
+                       "notes": dict(sorted(self.notes.get(name, Counter()).items()))}
+                for name in sorted(self.statuses)
+            },
+            "nik_birthdate_disagree": self.nik_birthdate_disagree,
+            "nik_sex_disagree": self.nik_sex_disagree,
+            "placeholder_birthdates": self.placeholder_birthdates,
+            "bad_rows_total": self.bad_rows_total,
+            "bad_rows": [{"row": b.row, "field": b.field, "reason": b.reason}
+                         for b in sorted(self.bad_rows, key=lambda b: b.row)],
+            "bad_rows_listed": min(self.bad_rows_total, MAX_LISTED_ROWS),
+        }
