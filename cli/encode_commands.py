@@ -13,7 +13,6 @@ from rich.table import Table
 from padan.cli.failures import err_console, fail, reports_errors
 from padan.encoder.default_schema import default_schema_text
 from padan.encoder.keys import generate_secret_file, load_secret
-from padan.encoder.pipeline import count_records, encode_file
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import load_schema
 
@@ -112,7 +111,8 @@ def encode(
 
     Example: padan encode dtks.csv --schema schema.toml --key-file project.key --map nik=NO_KTP
     """
-    from padan.encoder.columns import parse_map_options
+    from padan.encoder.columns import parse_map_options  # heavy imports only when encoding
+    from padan.encoder.pipeline import count_records, encode_file
 
     schema = load_schema(schema_path)
     secret = load_secret(key_file)
