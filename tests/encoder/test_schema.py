@@ -1,0 +1,69 @@
+import pytest
+
+from padan.encoder.default_schema import default_schema, default_schema_text
+from padan.encoder.errors import SchemaError
+from padan.encoder.schema import load_schema, parse_schema
+
+
+def test_default_schema_is_valid_and_stable():
+    schema = default_schema("bansos")
+    assert schema.project_id == "bansos"
+    assert {f.kind for f in schema.fields} == {"nik", "name", "birthdate", "sex"}
+    assert [b.name for b in schema.blocking] == ["dob_sex", "year_name"]
+    assert schema.fingerprint == default_schema("bansos").fingerprint
+    assert len(schema.fingerprint) == 64
+
+
+def test_fingerprint_ignores_aliases_but_not_encoding_settings():
+    text = default_schema_text("p")
+    base = parse_schema(text).fingerprint
+    assert parse_schema(text.replace('"jk",', '"jk", "KELAMIN_X",')).fingerprint == base
+    for change in (("filter_bits = 1024", "filter_bits = 2048"),
+                   ("bits_per_token = 10", "bits_per_token = 11"),
+                   ('project_id = "p"', 'project_id = "q"')):
+        assert parse_schema(text.replace(*change)).fingerprint != base
+
+
+@pytest.mark.parametrize(
+    ("change", "setting", "message"),
+    [
+        (("filter_bits = 1024", "filter_bits = 10"), "filter_bits", "greater than or equal"),
+        (("schema_version = 1", "schema_version = 2"), None, "not supported"),
+        (('kind = "sex"', 'kind = "name"'), None, "may appear once"),
+        (('identity_field = "nik"', 'identity_field = "nama"'), None, "kind 'nik'"),
+        (('{ kind = "date" }', '{ kind = "qgram" }'), None, "takes a tokeniser of kind date"),
+        (("xor_fold = false", "xor_fold = true\nbalance = true"), None, None),
+        (("balance = false", "balanse = false"), "hardening.balanse", "Extra inputs"),
+    ],
+)
+def test_invalid_schemas_name_the_setting(change, setting, message):
+    text = default_schema_text("p").replace(*change)
+    if message is None:  # TOML duplicate key
+        with pytest.raises(SchemaError, match="not valid TOML"):
+            parse_schema(text)
+        return
+    with pytest.raises(SchemaError, match=message) as info:
+        parse_schema(text, source="s.toml")
+    assert str(info.value).startswith("s.toml: ")
+    if setting:
+        assert info.value.setting == setting
+
+
+def test_load_schema_missing_and_not_toml(tmp_path):
+    with pytest.raises(SchemaError, match="padan schema init"):
+        load_schema(tmp_path / "absent.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("this is = = not toml")
+    with pytest.raises(SchemaError, match="not valid TOML"):
+        load_schema(bad)
+    binary = tmp_path / "bin.toml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(SchemaError, match="not UTF-8"):
+        load_schema(binary)
+
+
+def test_encoded_bits_follow_balance_and_fold():
+    text = default_schema_text("p")
+    assert parse_schema(text.replace("balance = false", "balance = true")).encoded_bits == 2048
+    folded = text.replace("xor_fold = false", "xor_fold = true")
+    assert parse_schema(folded).encoded_bits == 512
