@@ -1,0 +1,1 @@
+"""The HTTP API of the linker service (FastAPI): one router per resource."""

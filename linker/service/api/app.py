@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from padan.linker.service.api import audit, health, projects, runs, uploads
+from padan.linker.service.api.deps import ServiceState
+from padan.linker.service.api.errors import install_error_handlers
+from padan.linker.service.database import migrate, new_engine, new_session_factory
+from padan.linker.service.settings import Settings, get_settings
+from padan.linker.service.store import ContentStore
+from padan.linker.service.worker import Worker
+
+
+def open_state(settings: Settings) -> ServiceState:
+    """Create directories, connect, migrate: everything the API and workers share."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.store_directory.mkdir(parents=True, exist_ok=True)
+    settings.upload_directory.mkdir(parents=True, exist_ok=True)
+    engine = new_engine(settings.resolved_database_url)
+    migrate(engine)
+    return ServiceState(settings, engine, new_session_factory(engine),
+                        ContentStore(settings.store_directory))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for `settings` (default: from the environment, see docs/operations.md)."""
+    settings = settings or get_settings()
+    state = open_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = thread = None
+        if settings.embedded_worker:
+            worker = Worker(settings, state.factory, name="embedded")
+            thread = threading.Thread(target=worker.run_forever, daemon=True, name="worker")
+            thread.start()
+        yield
+        if worker is not None and thread is not None:
+            worker.stop.set()
+            thread.join(timeout=settings.lease_seconds)
+        state.engine.dispose()
+
+    app = FastAPI(title="padan linker", version="1", lifespan=lifespan,
+                  description="Privacy-preserving record linkage: projects, uploads, runs, "
+                              "results by role, audit log. See docs/api.md.")
+    app.state.padan = state
+    install_error_handlers(app)
+    for module in (health, projects, uploads, runs, audit):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,105 @@
+"""Routes for runs: start, status, each agency's own results, the report (counts only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from importlib import util
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+from fastapi.responses import HTMLResponse
+
+from padan.linker.service.api.deps import CurrentCaller, SessionDep, StateDep
+from padan.linker.service.api.views import run_view
+from padan.linker.service.api_models import (
+    MatchPublic,
+    ReportPublic,
+    ResultsPublic,
+    RunPublic,
+)
+from padan.linker.service.audit import append_entry, verify_chain
+from padan.linker.service.errors import Forbidden, NotFound
+from padan.linker.service.execution import read_report
+from padan.linker.service.projects import project_for, require_open
+from padan.linker.service.runs import create_run, finished_run, list_runs, run_of
+
+router = APIRouter(prefix="/projects/{project_id}/runs", tags=["runs"])
+ANY_ROLE = ("coordinator", "agency", "auditor")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RunPublic)
+def start(project_id: str, caller: CurrentCaller, session: SessionDep) -> RunPublic:
+    """Queue a run over every agency's current upload (all agencies must have uploaded)."""
+    project = project_for(session, caller, project_id, "coordinator")
+    require_open(project)
+    return run_view(create_run(session, caller, project))
+
+
+@router.get("", response_model=list[RunPublic])
+def list_all(project_id: str, caller: CurrentCaller, session: SessionDep) -> list[RunPublic]:
+    project = project_for(session, caller, project_id, *ANY_ROLE)
+    return [run_view(run) for run in list_runs(session, project)]
+
+
+@router.get("/{run_id}", response_model=RunPublic)
+def show(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep) -> RunPublic:
+    """State, progress and timings of a run (`latest` = the newest finished run)."""
+    project = project_for(session, caller, project_id, *ANY_ROLE)
+    return run_view(run_of(session, project, run_id))
+
+
+@router.get("/{run_id}/results", response_model=ResultsPublic,
+            responses={200: {"content": {"text/csv": {}}}})
+def results(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep,
+            state: StateDep,
+            format: Annotated[Literal["json", "csv"], Query()] = "json",
+            ) -> ResultsPublic | Response:
+    """The calling agency's own matched pseudo-ids with the other agency, group and band."""
+    project = project_for(session, caller, project_id, "agency")
+    if project.result_policy != "own_matches":
+        raise Forbidden("this project's result policy is counts only: agencies receive no "
+                        "pseudo-ids; ask the coordinator for the report", policy="counts_only")
+    run = finished_run(session, project, run_id)
+    sha256 = (run.results or {}).get(caller.name)
+    if sha256 is None:
+        raise NotFound(f"run {run.id} has no results for party '{caller.name}'", run=run.id)
+    data = state.store.read_bytes(sha256)
+    append_entry(session, caller.actor, "results.download", project_id=project.id, run=run.id,
+                 party=caller.name, format=format)
+    if format == "csv":
+        return Response(data, media_type="text/csv")
+    rows = csv.DictReader(io.StringIO(data.decode()))
+    return ResultsPublic(project_id=project.id, run_id=run.id, party=caller.name,
+                         matches=[MatchPublic(**row) for row in rows])
+
+
+def _report(session, caller, project_id: str, run_id: str, state) -> ReportPublic:
+    project = project_for(session, caller, project_id, "coordinator", "auditor")
+    run = finished_run(session, project, run_id)
+    k = project.small_cell_k or state.settings.small_cell_k
+    report = read_report(state.store, run.report_sha256, k)
+    append_entry(session, caller.actor, "report.view", project_id=project.id, run=run.id)
+    return ReportPublic(project_id=project.id, run_id=run.id, small_cell_k=k, report=report)
+
+
+@router.get("/{run_id}/report", response_model=ReportPublic)
+def report(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep,
+           state: StateDep) -> ReportPublic:
+    """Counts only (overlaps, combinations, duplicates, sensitivity), small cells suppressed."""
+    return _report(session, caller, project_id, run_id, state)
+
+
+@router.get("/{run_id}/dashboard", response_class=HTMLResponse)
+def dashboard(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep,
+              state: StateDep) -> HTMLResponse:
+    """The auditors' HTML dashboard of the report, when padan.linker.dashboard is installed."""
+    body = _report(session, caller, project_id, run_id, state)
+    if util.find_spec("padan.linker.dashboard") is None:
+        raise NotFound("the dashboard is not part of this installation")
+    from padan.linker.dashboard import render_dashboard
+
+    chain = verify_chain(session)
+    audit_status = {"ok": chain.ok, "entries": chain.entries, "head_hash": chain.head_hash,
+                    "first_bad_seq": chain.first_bad_seq, "reason": chain.reason}
+    return HTMLResponse(render_dashboard(body.model_dump(mode="json"), audit_status))

@@ -1,0 +1,70 @@
+"""Computing one claimed run with the linker engine and storing what each role may fetch.
+
+Results are written to the content-addressed store before the run row points at them, so a worker
+that dies half-way leaves only unreferenced blobs; the next worker writes the same bytes again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from padan.encoder.encoding_file import open_encoding_file
+from padan.linker.service.store import ContentStore
+
+RESULT_COLUMNS = ("pseudo_id", "group_id", "other_party", "band")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutput:
+    results: dict[str, str]  # party -> sha256 of its CSV of matches
+    report_sha256: str
+    summary: dict[str, int]  # counts for the audit log (never identifiers)
+
+
+def executor_for(dask_scheduler: str | None) -> Any:
+    from padan.linker.executors import dask_cluster, in_process
+
+    return dask_cluster(dask_scheduler) if dask_scheduler else in_process
+
+
+def matches_csv(matches: list[Any]) -> bytes:
+    """One agency's matches as CSV, sorted so equal results are equal bytes."""
+    rows = sorted((int(m.pseudo_id), int(m.group_id), str(m.other_party), str(m.band))
+                  for m in matches)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RESULT_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def compute_run(inputs: dict[str, str], parameters: dict, store: ContentStore, *,
+                dask_scheduler: str | None,
+                progress: Callable[[int, int], None]) -> RunOutput:
+    """Link the stored encodings of `inputs` (party -> sha256) and store results and report."""
+    from padan.linker.engine import LinkParameters, Party, link
+
+    parties = [Party(name, open_encoding_file(store.path_of(sha256)))
+               for name, sha256 in sorted(inputs.items())]
+    result = link(parties, LinkParameters.from_dict(parameters),
+                  executor=executor_for(dask_scheduler), progress=progress)
+    results, summary = {}, {}
+    for name in sorted(inputs):
+        matches = result.for_party(name)
+        results[name] = store.put_bytes(matches_csv(matches))
+        summary[f"matches_{name}"] = len(matches)
+    report = json.dumps(result.report.to_dict(), sort_keys=True, separators=(",", ":"))
+    return RunOutput(results, store.put_bytes(report.encode()), summary)
+
+
+def read_report(store: ContentStore, sha256: str, k: int) -> dict:
+    """The stored report with cells below `k` suppressed, as a dict for JSON."""
+    from padan.linker.engine import OverlapReport
+
+    raw = json.loads(store.read_bytes(sha256))
+    return OverlapReport.from_dict(raw).suppressed(k).to_dict()

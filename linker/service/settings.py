@@ -1,0 +1,77 @@
+"""The service's one settings object. Nothing else in padan's service reads the environment.
+
+Every field is documented in docs/operations.md (a test checks it). Values come from `PADAN_*`
+environment variables; tests build a `Settings(...)` and override `get_settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_PEPPER = "change-me-development-only"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PADAN_", extra="ignore", frozen=True)
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("padan-data")
+    database_url: str | None = None  # default: SQLite file padan.db in data_dir
+    store_url: str | None = None  # default: directory store/ in data_dir
+    max_upload_bytes: Annotated[int, Field(gt=0)] = 8 * 1024**3
+    small_cell_k: Annotated[int, Field(ge=1)] = 5
+    dask_scheduler: str | None = None
+    lease_seconds: Annotated[float, Field(gt=0)] = 60.0
+    worker_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    embedded_worker: bool = False
+    token_pepper: SecretStr = SecretStr(PLACEHOLDER_PEPPER)
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8000
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
+    audit_page_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.env == "production":
+            pepper = self.token_pepper.get_secret_value()
+            if pepper == PLACEHOLDER_PEPPER or len(pepper) < 32:
+                raise ValueError("PADAN_TOKEN_PEPPER must be set to a random secret of at least "
+                                 "32 characters in production (e.g. python -c 'import secrets; "
+                                 "print(secrets.token_urlsafe(32))')")
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("PADAN_TLS_CERTFILE and PADAN_TLS_KEYFILE must be given together")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'padan.db').resolve()}"
+
+    @property
+    def store_directory(self) -> Path:
+        """The store's directory; only local paths and file:// URLs are supported so far."""
+        if self.store_url is None:
+            return (self.data_dir / "store").resolve()
+        if self.store_url.startswith("file://"):
+            return Path(self.store_url.removeprefix("file://"))
+        if "://" in self.store_url:
+            raise ValueError(f"PADAN_STORE_URL: only local directories and file:// URLs are "
+                             f"supported in this version, not {self.store_url.split('://')[0]}://")
+        return Path(self.store_url).resolve()
+
+    @property
+    def upload_directory(self) -> Path:
+        """Partial (not yet validated) uploads, kept apart from the content-addressed store."""
+        return (self.data_dir / "uploads").resolve()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
