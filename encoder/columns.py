@@ -1,0 +1,165 @@
+"""Column mapping: which column of an agency's file holds which field of the linkage schema.
+
+Column names are compared by a key that ignores case, spaces and the separators agencies mix up
+('_', '-', '.', '/') and any note in parentheses, so "TGL_LAHIR", "tgl lahir" and
+"Tgl. Lahir (dd-mm-yyyy)" are one name, and "L/P" is "LP". A field is tried under its own name,
+the aliases of the schema, then DEFAULT_ALIASES for its kind. Column names are not personal data
+and may appear in messages, except when the "header" looks like a record (a file without a header
+row): then no name is echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from padan.encoder.errors import InputFileError
+from padan.encoder.schema import FieldSpec
+
+# By field kind. Deliberately absent, because they hold another person or another thing:
+# NO_KK / NIK_KK / NIK_KEPALA_KELUARGA (family card, head of family), NAMA_KK, NAMA_IBU(_KANDUNG),
+# NAMA_AYAH, NAMA_PANGGILAN (nickname), TEMPAT_LAHIR (place of birth), and TTL / TEMPAT_TGL_LAHIR
+# (place and date in one cell: split it first, or map it explicitly with --map).
+DEFAULT_ALIASES: dict[str, list[str]] = {
+    "nik": [
+        "NIK", "No KTP", "NIK_PENERIMA", "NO_NIK", "NOMOR_NIK", "NOMOR_INDUK_KEPENDUDUKAN",
+        "NO_INDUK_KEPENDUDUKAN", "NO_KTP", "NOMOR_KTP", "NIK_KTP", "NIK_ANGGOTA", "NIK_ART",
+        "NIK_PESERTA", "NIK_PENDUDUK", "NIK_PEMOHON", "NIK_SISWA", "NIK_PASIEN",
+    ],
+    "name": [
+        "NAMA", "nama_lengkap", "Nama Penerima", "NAMA_PENERIMA", "NAMA_PESERTA", "NAMA_ANGGOTA",
+        "NAMA_ART", "NAMA_PENDUDUK", "NAMA_PEMOHON", "NAMA_SISWA", "NAMA_PASIEN",
+        "NAMA_SESUAI_KTP", "NAMA_KTP", "NAME", "FULL_NAME",
+    ],
+    "birthdate": [
+        "TGL_LAHIR", "tanggal_lahir", "Tanggal Lahir", "TGL_LHR", "TANGGAL_LHR", "TGLLHR",
+        "TGL_LAHIR_PENERIMA", "TANGGAL_LAHIR_PENERIMA", "BIRTHDATE", "BIRTH_DATE",
+        "DATE_OF_BIRTH", "DOB",
+    ],
+    "sex": [
+        "JENIS_KELAMIN", "jk", "L/P", "SEX", "KELAMIN", "JNS_KELAMIN", "JENIS_KEL", "JNS_KEL",
+        "JENKEL", "GENDER",
+    ],
+}
+
+_SEPARATORS = re.compile(r"[\s_\-./\ufeff]+")
+_NOTE = re.compile(r"\([^)]*\)")
+_COMBINED_PLACE_DATE = {"ttl", "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir"}
+_MAX_LISTED = 40
+
+
+def column_key(name: str) -> str:
+    """The key two column names are compared by: "Tgl. Lahir" and "TGL_LAHIR" give "tgllahir"."""
+    return _SEPARATORS.sub("", _NOTE.sub("", name).casefold())
+
+
+def aliases_for(field: FieldSpec) -> list[str]:
+    """Names a field is looked for under, in order, without two of the same key."""
+    seen: set[str] = set()
+    names: list[str] = []
+    for name in [field.name, *field.aliases, *DEFAULT_ALIASES.get(field.kind, [])]:
+        if column_key(name) not in seen:
+            seen.add(column_key(name))
+            names.append(name)
+    return names
+
+
+def parse_map_options(options: list[str]) -> dict[str, str]:
+    """Turn `--map field=column` options into {field: column}; the column may contain '='."""
+    overrides: dict[str, str] = {}
+    for option in options:
+        field, sep, column = option.partition("=")
+        field, column = field.strip(), column.strip()
+        if not sep or not field or not column:
+            raise InputFileError(f"option '{option}' is not of the form field=column "
+                                 "(e.g. --map nik=\"No KTP\")", path="--map")
+        if field in overrides:
+            raise InputFileError(f"field '{field}' is mapped twice", path="--map")
+        overrides[field] = column
+    return overrides
+
+
+def map_columns(columns: list[str], fields: Sequence[FieldSpec],
+                overrides: dict[str, str] | None = None, *, path: str) -> dict[str, str]:
+    """Map each schema field to a column of the file: {field name: column name}.
+
+    Overrides (from --map) win; other fields are found by alias. An optional field that is not
+    found is left out. Every problem is collected and raised as one InputFileError.
+    """
+    overrides = dict(overrides or {})
+    problems: list[str] = []
+    mapping: dict[str, str] = {}
+    known = {f.name for f in fields}
+    for field_name, column in overrides.items():
+        if field_name not in known:
+            problems.append(f"--map names unknown field '{field_name}' "
+                            f"(the schema's fields: {_quoted(sorted(known))})")
+            continue
+        found = _resolve_column(column, columns)
+        if found is None:
+            problems.append(f"--map {field_name}=… names a column the file does not have "
+                            f"({_columns_found(columns)})")
+        else:
+            mapping[field_name] = found
+    claimed = set(mapping.values())
+    for field in fields:
+        if field.name in overrides:
+            continue
+        keys = {column_key(a) for a in aliases_for(field)}
+        matches = [c for c in columns if column_key(c) in keys and c not in claimed]
+        if len(matches) > 1:
+            problems.append(f"field '{field.name}' matches several columns "
+                            f"({_quoted(matches)}); choose one with --map {field.name}=COLUMN")
+        elif matches:
+            mapping[field.name] = matches[0]
+        elif field.required:
+            problems.append(_unmapped(field, columns))
+    problems.extend(_shared_columns(mapping))
+    if problems:
+        raise InputFileError("; ".join(problems), path=path)
+    return {f.name: mapping[f.name] for f in fields if f.name in mapping}
+
+
+def _resolve_column(column: str, columns: list[str]) -> str | None:
+    if column in columns:
+        return column
+    near = [c for c in columns if column_key(c) == column_key(column)]
+    return near[0] if len(near) == 1 else None
+
+
+def _unmapped(field: FieldSpec, columns: list[str]) -> str:
+    reason = (f"required field '{field.name}' ({field.kind}) matches no column; "
+              f"{_columns_found(columns)}; aliases tried: {_quoted(aliases_for(field))}; "
+              f"map it with --map {field.name}=COLUMN")
+    if field.kind == "birthdate" and any(column_key(c) in _COMBINED_PLACE_DATE for c in columns):
+        reason += (" (a TTL column holds place and date together and is not mapped "
+                   "automatically: put the date in a column of its own)")
+    return reason
+
+
+def _shared_columns(mapping: dict[str, str]) -> list[str]:
+    by_column: dict[str, list[str]] = {}
+    for field_name, column in mapping.items():
+        by_column.setdefault(column, []).append(field_name)
+    return [f"fields {_quoted(names)} are all mapped to column '{column}'; "
+            "each column may hold one field" for column, names in by_column.items()
+            if len(names) > 1]
+
+
+def _columns_found(columns: list[str]) -> str:
+    if looks_like_a_record(columns):
+        return ("the first row looks like a record rather than column names "
+                "(does the file lack a header row?)")
+    if not columns:
+        return "the file has no columns"
+    more = f" and {len(columns) - _MAX_LISTED} more" if len(columns) > _MAX_LISTED else ""
+    return f"columns found: {_quoted(columns[:_MAX_LISTED])}{more}"
+
+
+def looks_like_a_record(columns: list[str]) -> bool:
+    """True when a header name holds five or more digits: a NIK or a date, not a column name."""
+    return any(sum(ch.isdigit() for ch in c) >= 5 for c in columns)
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
