@@ -1,0 +1,514 @@
+"""Reading agency lists (CSV, XLSX, Parquet) in streaming batches of raw values.
+
+Well-kept readers do the parsing: pyarrow.csv (every column read as text, so NIKs keep their
+leading zeros), openpyxl in read-only mode, pyarrow.parquet. Memory is bounded by the batch size,
+not the file size.
+
+Row numbers are the ones a spreadsheet shows: the header is row 1 and the first record row 2 (for
+XLSX, the header is the first non-empty row and numbers are the sheet's own). A CSV record whose
+quoted field spans lines counts as one row; a blank line counts as a row. Blank rows (every cell
+empty) are not records: they are skipped silently but still counted, so numbers stay those of the
+spreadsheet; each RawBatch carries the row number of every record. Errors name the file and what
+is wrong, never a value.
+See docs/input-files.md.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from padan.encoder.columns import looks_like_a_record
+from padan.encoder.errors import InputFileError
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 64 * 1024
+_SCAN_CHUNK = 1 << 20
+_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 64 << 20
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
+
+
+@dataclass(frozen=True, slots=True)
+class RawBatch:
+    """Records of a file, in file order, with their spreadsheet row numbers.
+
+    columns holds only the mapped columns, keyed by schema field name; values are raw python
+    objects (str, int, float, datetime, date, None; an empty cell is None). rows[i] is the row
+    number of record i (int64, increasing); first_row is rows[0]. Rows are consecutive except
+    where the reader skipped a blank or bad row, so use `rows`, not first_row + i. bad_rows lists
+    the rows skipped as bad while reading this batch, with the reason (never the value); a batch
+    may carry only bad rows (size 0; first_row is then the row after the last record read).
+    """
+
+    first_row: int
+    columns: dict[str, list[object]]
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+    rows: np.ndarray = field(default=None, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.rows is None:
+            count = len(next(iter(self.columns.values()), []))
+            object.__setattr__(self, "rows", np.arange(self.first_row, self.first_row + count,
+                                                       dtype=np.int64))
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+def read_columns(path: Path) -> list[str]:
+    """The column names of the file's header (first sheet for XLSX), checked unique and named."""
+    kind = _kind_of(path)
+    if kind == "csv":
+        return _sniff_csv(path).header
+    if kind == "xlsx":
+        return _xlsx_header(path).names
+    return _parquet_header(path)
+
+
+def iter_batches(path: Path, mapping: dict[str, str], *,
+                 batch_rows: int = 65_536) -> Iterator[RawBatch]:
+    """Stream the mapped columns in batches of at most batch_rows records.
+
+    mapping is {field name: column name} from map_columns. The header is checked at once (errors
+    raise here); the records are read lazily as the batches are consumed. A header-only file
+    yields nothing.
+    """
+    if batch_rows < 1:
+        raise ValueError("batch_rows must be at least 1")
+    kind = _kind_of(path)
+    if kind == "csv":
+        dialect = _sniff_csv(path)
+        _check_mapped(path, mapping, dialect.header)
+        chunks = _csv_chunks(path, mapping, dialect, batch_rows)
+    elif kind == "xlsx":
+        header = _xlsx_header(path)
+        _check_mapped(path, mapping, header.names)
+        chunks = _xlsx_chunks(path, mapping, header, batch_rows)
+    else:
+        _check_mapped(path, mapping, _parquet_header(path))
+        chunks = _parquet_chunks(path, mapping, batch_rows)
+    return _rebatch(chunks, list(mapping), batch_rows)
+
+
+# --- common -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """Records as read, with their row numbers (increasing, maybe with gaps)."""
+
+    rows: np.ndarray
+    columns: dict[str, list[object]]
+    bad_rows: list[tuple[int, str]]
+
+
+def _kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputFileError("old Excel format (.xls) is not supported: save it as .xlsx or CSV",
+                             path=str(path))
+    kinds = {**dict.fromkeys(CSV_SUFFIXES, "csv"), **dict.fromkeys(XLSX_SUFFIXES, "xlsx"),
+             **dict.fromkeys(PARQUET_SUFFIXES, "parquet")}
+    if suffix not in kinds:
+        supported = ", ".join(sorted(kinds))
+        raise InputFileError(f"unsupported file type '{suffix or '(none)'}' "
+                             f"(supported: {supported})", path=str(path))
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError("file not found", path=str(path)) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot be read ({exc.strerror})", path=str(path)) from None
+    if not path.is_file():
+        raise InputFileError("is not a regular file", path=str(path))
+    if size == 0:
+        raise InputFileError("the file is empty (0 bytes)", path=str(path))
+    return kinds[suffix]
+
+
+def _check_header(path: Path, names: list[str], *, first_column: int = 1) -> list[str]:
+    record_like = looks_like_a_record(names)
+    for position, name in enumerate(names, start=first_column):
+        if not name.strip():
+            raise InputFileError(f"column {position} of the header has no name; "
+                                 "give every column a name", path=str(path))
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            what = ("the first row looks like a record rather than column names (does the file "
+                    "lack a header row?)" if record_like
+                    else f"column name '{name}' appears more than once in the header")
+            raise InputFileError(f"{what}; column names must be unique", path=str(path))
+        seen.add(name)
+    return names
+
+
+def _check_mapped(path: Path, mapping: dict[str, str], header: list[str]) -> None:
+    missing = [field_name for field_name, column in mapping.items() if column not in header]
+    if missing:
+        raise InputFileError(f"fields {missing} are mapped to columns the file does not have",
+                             path=str(path))
+
+
+def _rebatch(chunks: Iterable[_Chunk], fields: list[str],
+             batch_rows: int) -> Iterator[RawBatch]:
+    """Cut the chunks of a reader into batches of batch_rows records (the last may be smaller)."""
+    parts: list[_Chunk] = []
+    size, next_row = 0, 2
+    bad: list[tuple[int, str]] = []
+    for chunk in chunks:
+        bad.extend(chunk.bad_rows)
+        start = 0
+        while start < len(chunk.rows):
+            take = min(len(chunk.rows) - start, batch_rows - size)
+            parts.append(_Chunk(chunk.rows[start:start + take],
+                                {f: chunk.columns[f][start:start + take] for f in fields}, []))
+            size, start = size + take, start + take
+            if size == batch_rows:
+                yield _joined(parts, fields, bad)
+                next_row = int(parts[-1].rows[-1]) + 1
+                parts, size, bad = [], 0, []
+    if size or bad:
+        yield _joined(parts, fields, bad) if size else RawBatch(next_row, {f: [] for f in fields},
+                                                                bad)
+
+
+def _joined(parts: list[_Chunk], fields: list[str], bad: list[tuple[int, str]]) -> RawBatch:
+    rows = parts[0].rows if len(parts) == 1 else np.concatenate([p.rows for p in parts])
+    columns = {f: [v for p in parts for v in p.columns[f]] if len(parts) > 1
+               else parts[0].columns[f] for f in fields}
+    return RawBatch(int(rows[0]), columns, bad, rows)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _CsvDialect:
+    encoding: str
+    delimiter: str
+    header: list[str]
+    bytes_per_row: float
+    has_records: bool
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8' or 'cp1252', or InputFileError when the bytes are neither (or not text at all).
+
+    Reads until the first non-ASCII bytes decide (all of a pure-ASCII file, in 1 MiB pieces).
+    """
+    with _opened(path) as stream:
+        head = stream.read(_SCAN_CHUNK)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8"
+        _refuse_non_text(path, head)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        chunk = head
+        while chunk:
+            following = stream.read(_SCAN_CHUNK)
+            if b"\x00" in chunk:
+                raise InputFileError("contains NUL bytes: not a text file", path=str(path))
+            if not chunk.isascii():
+                try:
+                    decoder.decode(chunk, final=not following)
+                    return "utf-8"
+                except UnicodeDecodeError:
+                    if any(b in chunk for b in _CP1252_UNDEFINED):
+                        raise InputFileError("text is neither UTF-8 nor cp1252: save it as "
+                                             "'CSV UTF-8'", path=str(path)) from None
+                    return "cp1252"
+            chunk = following
+    return "utf-8"
+
+
+def _refuse_non_text(path: Path, head: bytes) -> None:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputFileError("UTF-16 text is not supported: save it as 'CSV UTF-8'",
+                             path=str(path))
+    if head.startswith(b"PK\x03\x04"):
+        raise InputFileError("is a ZIP archive (an XLSX workbook?), not CSV text: "
+                             "give it the right extension", path=str(path))
+    if head.startswith(b"PAR1"):
+        raise InputFileError("is a Parquet file, not CSV text: name it .parquet", path=str(path))
+    controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
+    if b"\x00" in head or (controls >= 4 and controls * 100 > len(head)):
+        raise InputFileError("holds binary data, not CSV text", path=str(path))
+
+
+def _sniff_csv(path: Path) -> _CsvDialect:
+    encoding = detect_encoding(path)
+    with _opened(path) as stream:
+        raw = stream.read(_SAMPLE_BYTES + 1)
+    truncated = len(raw) > _SAMPLE_BYTES
+    raw = raw[:_SAMPLE_BYTES]
+    if truncated and b"\n" in raw:
+        raw = raw[:raw.rindex(b"\n") + 1]
+    text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
+    best: tuple[tuple[float, int], str, list[list[str]]] | None = None
+    for delimiter in DELIMITERS:
+        rows = [r for r in islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                  200) if r]
+        if truncated and len(rows) > 2:
+            rows = rows[:-1]  # the last row of a cut sample may be cut too
+        if not rows:
+            break
+        data = rows[1:]
+        consistent = sum(len(r) == len(rows[0]) for r in data) / len(data) if data else 1.0
+        score = (consistent if len(rows[0]) > 1 else -1.0, len(rows[0]))
+        if best is None or score > best[0]:
+            best = (score, delimiter, rows)
+    if best is None:
+        raise InputFileError("has no header row (the file holds only blank lines)",
+                             path=str(path))
+    _, delimiter, rows = best
+    header = _check_header(path, rows[0])
+    return _CsvDialect(encoding, delimiter, header, bytes_per_row=len(raw) / len(rows),
+                       has_records=truncated or len(rows) > 1)
+
+
+class _RowLedger:
+    """pyarrow's invalid-row handler: rows it skips, by number (bad ones are reported)."""
+
+    def __init__(self) -> None:
+        self.skipped: list[int] = []
+        self.bad: list[tuple[int, str]] = []
+        self.next_row = 2
+
+    def __call__(self, row: pacsv.InvalidRow) -> str:
+        if row.number is None:
+            raise RuntimeError("pyarrow did not number a skipped CSV row")
+        self.skipped.append(row.number)
+        if row.text.strip():
+            self.bad.append((row.number, f"has {row.actual_columns} fields where the header has "
+                                         f"{row.expected_columns}"))
+        return "skip"
+
+    def number(self, count: int) -> np.ndarray:
+        """Row numbers of the next `count` rows pyarrow kept."""
+        pending = [n for n in self.skipped if n >= self.next_row]
+        self.skipped = pending
+        rows = np.arange(self.next_row, self.next_row + count + len(pending), dtype=np.int64)
+        if pending:
+            rows = rows[~np.isin(rows, pending)]
+        rows = rows[:count]
+        if count:
+            self.next_row = int(rows[-1]) + 1
+        return rows
+
+    def take_bad(self) -> list[tuple[int, str]]:
+        bad, self.bad = self.bad, []
+        return bad
+
+
+def _csv_chunks(path: Path, mapping: dict[str, str], dialect: _CsvDialect,
+                batch_rows: int) -> Iterator[_Chunk]:
+    if not dialect.has_records:
+        return
+    ledger = _RowLedger()
+    block = int(min(max(dialect.bytes_per_row * batch_rows * 1.5, _MIN_BLOCK), _MAX_BLOCK))
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(encoding=dialect.encoding, block_size=block,
+                                           use_threads=False),  # serial: rows get numbers
+            parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter,
+                                             newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=ledger),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(dialect.header, pa.string()),
+                strings_can_be_null=True, null_values=[""]))
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _csv_failure(path, exc, ledger, dialect.encoding) from None
+    try:
+        if reader.schema.names != dialect.header:
+            raise InputFileError("the header could not be read consistently (check the "
+                                 "quoting of the first row)", path=str(path))
+        for batch in _arrow_batches(path, reader, ledger):
+            rows = ledger.number(batch.num_rows)
+            blank = _all_null(batch)
+            keep = pc.invert(blank)
+            yield _Chunk(rows[~blank.to_numpy(zero_copy_only=False)],
+                         {f: batch.column(c).filter(keep).to_pylist()
+                          for f, c in mapping.items()}, ledger.take_bad())
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _csv_failure(path, exc, ledger, dialect.encoding) from None
+    finally:
+        reader.close()
+    bad = ledger.take_bad()
+    if bad:
+        yield _Chunk(np.empty(0, dtype=np.int64), {f: [] for f in mapping}, bad)
+
+
+def _arrow_batches(path: Path, reader, ledger: _RowLedger) -> Iterator[pa.RecordBatch]:
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid:
+            raise
+        except OSError as exc:
+            raise InputFileError(f"could not be read after row {ledger.next_row - 1} "
+                                 f"({exc.strerror or type(exc).__name__})",
+                                 path=str(path)) from None
+        if batch.num_rows:
+            yield batch
+
+
+def _all_null(batch: pa.RecordBatch) -> pa.BooleanArray:
+    blank = pa.array(np.ones(batch.num_rows, dtype=bool))
+    for column in batch.columns:
+        blank = pc.and_(blank, pc.is_null(column))
+    return blank
+
+
+def _csv_failure(path: Path, exc: Exception, ledger: _RowLedger,
+                 encoding: str) -> InputFileError:
+    # pyarrow's messages may quote the data, so only their kind is used.
+    after = f" after row {ledger.next_row - 1}" if ledger.next_row > 2 else ""
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
+        reason = (f"text is not valid {encoding}{after} (does the file mix encodings?); "
+                  "save it as 'CSV UTF-8'")
+    else:
+        reason = f"the CSV cannot be parsed{after} (an unclosed quote or a very long row?)"
+    return InputFileError(reason, path=str(path))
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+def _open_workbook(path: Path):
+    from openpyxl import load_workbook  # imported late: only XLSX runs pay for it
+
+    try:
+        with _opened(path) as stream:
+            if stream.read(4) != b"PK\x03\x04":
+                raise zipfile.BadZipFile
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except InputFileError:
+        raise
+    except Exception as exc:  # any failure of the parser on this file means it is unreadable
+        raise InputFileError(f"is not a readable XLSX workbook ({type(exc).__name__})",
+                             path=str(path)) from None
+    if not workbook.worksheets:
+        workbook.close()
+        raise InputFileError("the workbook has no worksheet", path=str(path))
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()  # do not trust the stored size; some writers get it wrong
+    return workbook, sheet
+
+
+def _xlsx_rows(path: Path, sheet) -> Iterator[tuple[int, tuple]]:
+    try:
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except Exception as exc:  # a damaged sheet fails while streaming
+        raise InputFileError(f"the first sheet cannot be read ({type(exc).__name__})",
+                             path=str(path)) from None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class _SheetHeader:
+    row: int          # sheet row number of the header
+    names: list[str]
+    first_index: int  # 0-based column index of the first name; the names are contiguous
+
+
+def _xlsx_header(path: Path) -> _SheetHeader:
+    """The first non-empty row of the first sheet, trimmed of blank cells at either end."""
+    workbook, sheet = _open_workbook(path)
+    try:
+        for number, values in _xlsx_rows(path, sheet):
+            filled = [i for i, v in enumerate(values) if not _is_blank(v)]
+            if filled:
+                cells = values[filled[0]:filled[-1] + 1]
+                names = ["" if _is_blank(v) else str(v) for v in cells]
+                _check_header(path, names, first_column=filled[0] + 1)
+                return _SheetHeader(number, names, filled[0])
+    finally:
+        workbook.close()
+    raise InputFileError("the first sheet is empty (no header row)", path=str(path))
+
+
+def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
+                 batch_rows: int) -> Iterator[_Chunk]:
+    first, last = header.first_index, header.first_index + len(header.names)
+    wanted = {f: first + header.names.index(c) for f, c in mapping.items()}
+    workbook, sheet = _open_workbook(path)
+    try:
+        rows: list[int] = []
+        columns: dict[str, list[object]] = {f: [] for f in mapping}
+        for number, values in _xlsx_rows(path, sheet):
+            if number <= header.row or all(_is_blank(v) for v in values[first:last]):
+                continue
+            rows.append(number)
+            for f, i in wanted.items():
+                value = values[i] if i < len(values) else None
+                columns[f].append(None if value == "" else value)
+            if len(rows) == batch_rows:
+                yield _Chunk(np.array(rows, dtype=np.int64), columns, [])
+                rows, columns = [], {f: [] for f in mapping}
+        if rows:
+            yield _Chunk(np.array(rows, dtype=np.int64), columns, [])
+    finally:
+        workbook.close()
+
+
+# --- Parquet ------------------------------------------------------------------------------------
+
+def _parquet_file(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFileError(f"is not a readable Parquet file ({type(exc).__name__})",
+                             path=str(path)) from None
+
+
+def _parquet_header(path: Path) -> list[str]:
+    return _check_header(path, list(_parquet_file(path).schema_arrow.names))
+
+
+def _parquet_chunks(path: Path, mapping: dict[str, str], batch_rows: int) -> Iterator[_Chunk]:
+    parquet = _parquet_file(path)
+    next_row = 2  # Parquet has no header row; numbering as if it had, like the other formats
+    try:
+        for batch in parquet.iter_batches(batch_size=batch_rows, columns=list(mapping.values())):
+            columns = {f: _python_values(batch.column(c)) for f, c in mapping.items()}
+            yield _Chunk(np.arange(next_row, next_row + batch.num_rows, dtype=np.int64),
+                         columns, [])
+            next_row += batch.num_rows
+    except (pa.ArrowException, OSError) as exc:
+        raise InputFileError(f"the Parquet data cannot be read after row {next_row - 1} "
+                             f"({type(exc).__name__})", path=str(path)) from None
+    finally:
+        parquet.close()
+
+
+def _python_values(column: pa.Array) -> list[object]:
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+    return column.to_pylist()
+
+
+def _opened(path: Path):
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise InputFileError(f"cannot be read ({exc.strerror})", path=str(path)) from None
