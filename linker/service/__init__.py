@@ -6,25 +6,35 @@ Public surface (checked by tests/service/test_public_surface.py)::
     Settings, get_settings                 the one settings object (PADAN_* environment)
     Worker, open_state                     workers and the shared database/store state
     create_coordinator_token(settings, name) -> str   the bootstrap token, shown once
+
+Names load lazily, so the CLI can import the API models without starting up SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from padan.linker.service.api.app import create_app, open_state
-from padan.linker.service.database import transaction
-from padan.linker.service.parties import create_coordinator
-from padan.linker.service.settings import Settings, get_settings
-from padan.linker.service.worker import Worker
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["Settings", "Worker", "create_app", "create_coordinator_token", "get_settings",
            "open_state"]
 
+_HOMES = {
+    "Settings": "padan.linker.service.settings",
+    "get_settings": "padan.linker.service.settings",
+    "Worker": "padan.linker.service.worker",
+    "create_app": "padan.linker.service.api.app",
+    "open_state": "padan.linker.service.api.app",
+    "create_coordinator_token": "padan.linker.service.bootstrap",
+}
 
-def create_coordinator_token(settings: Settings, name: str) -> str:
-    """Create a coordinator and return its token (the server keeps only the hash)."""
-    state = open_state(settings)
-    try:
-        with transaction(state.factory) as session:
-            return create_coordinator(session, name, state.pepper).token
-    finally:
-        state.engine.dispose()
+if TYPE_CHECKING:
+    from padan.linker.service.api.app import create_app, open_state
+    from padan.linker.service.bootstrap import create_coordinator_token
+    from padan.linker.service.settings import Settings, get_settings
+    from padan.linker.service.worker import Worker
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'padan.linker.service' has no attribute '{name}'")
+    return getattr(import_module(_HOMES[name]), name)

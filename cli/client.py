@@ -1,0 +1,249 @@
+"""A typed client for the linker's HTTP API, used by the CLI and by tests.
+
+The `httpx.Client` is injected, so tests run it in-process against the ASGI app (fastapi's
+TestClient is an httpx.Client) and the CLI gives it a real connection. Transient failures are
+retried: connection errors by httpx's transport, and for idempotent requests also timeouts and
+502/503/504 answers, with exponential backoff. Uploads resume from the server's committed offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from padan.linker.service.api_models import (
+    AuditEntryPublic,
+    AuditStatusPublic,
+    ProjectCreate,
+    ProjectCreated,
+    ProjectPublic,
+    ReportPublic,
+    ResultsPublic,
+    RunPublic,
+    TokenPublic,
+    UploadPublic,
+    UploadSessionPublic,
+)
+
+M = TypeVar("M", bound=BaseModel)
+IDEMPOTENT = frozenset({"GET", "PUT", "DELETE", "HEAD"})
+RETRY_STATUS = frozenset({502, 503, 504})
+DEFAULT_CHUNK = 8 * 1024 * 1024
+
+
+class ClientSettings(BaseSettings):
+    """Where the CLI finds the server and its token (PADAN_* environment, never arguments)."""
+
+    model_config = SettingsConfigDict(env_prefix="PADAN_", extra="ignore", frozen=True)
+
+    server_url: str = "http://127.0.0.1:8000"
+    token: SecretStr | None = None
+    token_file: Path | None = None
+    ca_file: Path | None = None
+    timeout_seconds: float = 60.0
+    retries: int = 4
+
+    def resolved_token(self) -> str | None:
+        if self.token is not None:
+            return self.token.get_secret_value()
+        if self.token_file is not None:
+            try:
+                return self.token_file.read_text().strip()
+            except OSError as exc:
+                raise ApiError(0, "token_file", f"cannot read the token file "
+                                                f"{self.token_file}: {exc.strerror}") from None
+        return None
+
+
+class ApiError(Exception):
+    """The server refused a request, or could not be reached; carries the API's error code."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or {}
+
+    def __str__(self) -> str:
+        where = f"HTTP {self.status}, " if self.status else ""
+        return f"{self.message} ({where}{self.code})"
+
+
+def _raise_for_error(response: httpx.Response) -> None:
+    if response.is_success:
+        return
+    try:
+        error = response.json()["error"]
+        raise ApiError(response.status_code, error["code"], error["message"],
+                       error.get("details"))
+    except (ValueError, KeyError, TypeError):
+        raise ApiError(response.status_code, "http_error",
+                       f"the server answered {response.status_code} {response.reason_phrase}"
+                       ) from None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class PadanClient:
+    """One method per API operation; answers are the API's pydantic models."""
+
+    def __init__(self, http: httpx.Client, *, token: str | None = None, retries: int = 4,
+                 backoff_seconds: float = 0.5):
+        self.http, self.retries, self.backoff = http, retries, backoff_seconds
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    @classmethod
+    def connect(cls, settings: ClientSettings) -> PadanClient:
+        """A client with a real connection; connection errors retried by the transport."""
+        verify: Any = str(settings.ca_file) if settings.ca_file else True
+        transport = httpx.HTTPTransport(retries=settings.retries, verify=verify)
+        http = httpx.Client(base_url=settings.server_url, transport=transport,
+                            timeout=settings.timeout_seconds)
+        return cls(http, token=settings.resolved_token(), retries=settings.retries)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> PadanClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self.http.request(method, url, headers=self._headers, **kwargs)
+            except httpx.TransportError as exc:
+                safe = method in IDEMPOTENT or isinstance(exc, httpx.ConnectError)
+                if not safe or attempt >= self.retries:
+                    raise ApiError(0, "unreachable", f"cannot reach the linker at "
+                                   f"{self.http.base_url}: {type(exc).__name__}") from None
+            else:
+                if response.status_code not in RETRY_STATUS or method not in IDEMPOTENT \
+                        or attempt >= self.retries:
+                    _raise_for_error(response)
+                    return response
+            time.sleep(self.backoff * 2**attempt)
+            attempt += 1
+
+    def _model(self, model: type[M], method: str, url: str, **kwargs: Any) -> M:
+        return model.model_validate(self._send(method, url, **kwargs).json())
+
+    def _models(self, model: type[M], method: str, url: str, **kwargs: Any) -> list[M]:
+        return [model.model_validate(item) for item in self._send(method, url, **kwargs).json()]
+
+    # -- service --------------------------------------------------------------------------
+    def health(self) -> dict:
+        return self._send("GET", "/health").json()
+
+    def ready(self) -> dict:
+        return self._send("GET", "/ready").json()
+
+    # -- projects -------------------------------------------------------------------------
+    def create_project(self, project: ProjectCreate) -> ProjectCreated:
+        return self._model(ProjectCreated, "POST", "/projects",
+                           json=project.model_dump(mode="json"))
+
+    def projects(self) -> list[ProjectPublic]:
+        return self._models(ProjectPublic, "GET", "/projects")
+
+    def project(self, project_id: str) -> ProjectPublic:
+        return self._model(ProjectPublic, "GET", f"/projects/{project_id}")
+
+    def close_project(self, project_id: str) -> ProjectPublic:
+        return self._model(ProjectPublic, "POST", f"/projects/{project_id}/close")
+
+    def reissue_token(self, project_id: str, party: str) -> TokenPublic:
+        return self._model(TokenPublic, "POST", f"/projects/{project_id}/parties/{party}/token")
+
+    def revoke_token(self, project_id: str, party: str) -> None:
+        self._send("DELETE", f"/projects/{project_id}/parties/{party}/token")
+
+    # -- uploads --------------------------------------------------------------------------
+    def uploads(self, project_id: str) -> list[UploadPublic]:
+        return self._models(UploadPublic, "GET", f"/projects/{project_id}/uploads")
+
+    def upload_file(self, project_id: str, path: Path, *, chunk_bytes: int = DEFAULT_CHUNK,
+                    progress: Callable[[int, int], None] | None = None) -> UploadPublic:
+        """Upload in chunks; an interrupted upload of the same file resumes where it stopped."""
+        path = Path(path)
+        size = path.stat().st_size
+        pending = self._model(UploadSessionPublic, "POST", f"/projects/{project_id}/uploads",
+                              json={"size": size, "sha256": file_sha256(path)})
+        url = f"/projects/{project_id}/uploads/{pending.upload_id}"
+        offset = pending.offset
+        with open(path, "rb") as handle:
+            while offset < size:
+                if progress:
+                    progress(offset, size)
+                handle.seek(offset)
+                data = handle.read(chunk_bytes)
+                try:
+                    offset = self._model(UploadSessionPublic, "PUT", url,
+                                         params={"offset": offset}, content=data).offset
+                except ApiError as exc:
+                    if exc.code != "conflict" or "offset" not in exc.details:
+                        raise
+                    offset = int(exc.details["offset"])  # the server holds more or less: resume
+        if progress:
+            progress(size, size)
+        return self._model(UploadPublic, "POST", f"{url}/finish")
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, project_id: str) -> RunPublic:
+        return self._model(RunPublic, "POST", f"/projects/{project_id}/runs")
+
+    def runs(self, project_id: str) -> list[RunPublic]:
+        return self._models(RunPublic, "GET", f"/projects/{project_id}/runs")
+
+    def run(self, project_id: str, run_id: int | str = "latest") -> RunPublic:
+        return self._model(RunPublic, "GET", f"/projects/{project_id}/runs/{run_id}")
+
+    def wait_for_run(self, project_id: str, run_id: int, *, poll_seconds: float = 1.0,
+                     timeout_seconds: float | None = None,
+                     progress: Callable[[RunPublic], None] | None = None) -> RunPublic:
+        """Poll until the run is done or failed (or the timeout passes: then ApiError)."""
+        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        while True:
+            run = self.run(project_id, run_id)
+            if progress:
+                progress(run)
+            if run.state in ("done", "failed"):
+                return run
+            if deadline is not None and time.monotonic() > deadline:
+                raise ApiError(0, "timeout", f"run {run_id} is still {run.state} after "
+                                             f"{timeout_seconds} s")
+            time.sleep(poll_seconds)
+
+    def results(self, project_id: str, run_id: int | str = "latest") -> ResultsPublic:
+        return self._model(ResultsPublic, "GET", f"/projects/{project_id}/runs/{run_id}/results")
+
+    def results_csv(self, project_id: str, run_id: int | str = "latest") -> bytes:
+        return self._send("GET", f"/projects/{project_id}/runs/{run_id}/results",
+                          params={"format": "csv"}).content
+
+    def report(self, project_id: str, run_id: int | str = "latest") -> ReportPublic:
+        return self._model(ReportPublic, "GET", f"/projects/{project_id}/runs/{run_id}/report")
+
+    # -- audit ----------------------------------------------------------------------------
+    def audit_entries(self, after: int = 0, limit: int | None = None) -> list[AuditEntryPublic]:
+        params = {"after": after} | ({"limit": limit} if limit else {})
+        return self._models(AuditEntryPublic, "GET", "/audit", params=params)
+
+    def audit_verify(self) -> AuditStatusPublic:
+        return self._model(AuditStatusPublic, "GET", "/audit/verify")

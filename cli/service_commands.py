@@ -1,0 +1,346 @@
+"""Service commands: serve and worker (coordinator's host), projects, uploads, runs, results,
+reports and the audit chain (through the HTTP API with cli.client).
+
+Tokens come from PADAN_TOKEN or PADAN_TOKEN_FILE (never from an argument); the server from
+PADAN_SERVER_URL or --server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from importlib import util
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+from rich.table import Table
+
+from padan.cli.client import ApiError, ClientSettings, PadanClient
+from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
+from padan.linker.service.errors import ServiceError
+
+bad_input_errors(ApiError, ServiceError)
+out = Console(highlight=False, soft_wrap=True)
+project_app = typer.Typer(help="Create, show and close linkage projects (coordinator).",
+                          no_args_is_help=True)
+audit_app = typer.Typer(help="Check the hash-chained audit log (auditor).", no_args_is_help=True)
+admin_app = typer.Typer(help="Operator tasks on the server host.", no_args_is_help=True)
+
+Server = Annotated[str | None, typer.Option(
+    "--server", help="Linker URL (default: PADAN_SERVER_URL, else http://127.0.0.1:8000).")]
+RunId = Annotated[str, typer.Option("--run", help="Run number, or 'latest' finished run.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("worker")(worker)
+    app.command("upload")(upload)
+    app.command("run")(run)
+    app.command("status")(status)
+    app.command("results")(results)
+    app.command("report")(report)
+    app.add_typer(project_app, name="project")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(admin_app, name="admin")
+
+
+def _client(server: str | None) -> PadanClient:
+    settings = ClientSettings() if server is None else ClientSettings(server_url=server)
+    return PadanClient.connect(settings)
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+# -- server host ------------------------------------------------------------------------------
+@reports_errors
+def serve() -> None:
+    """Run the linker API (settings from PADAN_* environment; see docs/operations.md).
+
+    Example: PADAN_DATABASE_URL=postgresql+psycopg://padan@db/padan padan serve
+    """
+    import uvicorn
+
+    from padan.linker.service import create_app, get_settings
+
+    settings = get_settings()
+    tls = {}
+    if settings.tls_certfile:
+        tls = {"ssl_certfile": str(settings.tls_certfile),
+               "ssl_keyfile": str(settings.tls_keyfile)}
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                log_level="info", **tls)
+
+
+@reports_errors
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run one queued job, then exit.")] = False,
+) -> None:
+    """Run linkage jobs from the database queue (any number of workers may run).
+
+    Example: padan worker
+    """
+    import logging
+
+    from padan.linker.service import Worker, get_settings, open_state
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    state = open_state(get_settings())
+    job_worker = Worker(state.settings, state.factory)
+    if once:
+        job_worker.run_once()
+    else:
+        job_worker.run_forever()
+
+
+@admin_app.command("create-coordinator")
+@reports_errors
+def create_coordinator(
+    name: Annotated[str, typer.Argument(help="The coordinator's name, e.g. a person or office.")],
+    token_file: Annotated[Path | None, typer.Option(
+        help="Write the token to this file (mode 0600) instead of printing it.")] = None,
+) -> None:
+    """Create a coordinator token on the server host (talks to the database directly).
+
+    Example: padan admin create-coordinator kemensos --token-file coordinator.token
+    """
+    from padan.linker.service import create_coordinator_token, get_settings
+
+    token = create_coordinator_token(get_settings(), name)
+    if token_file:
+        _write_private(token_file, token + "\n")
+        err_console.print(f"wrote the coordinator token to {token_file} (mode 0600)")
+    else:
+        out.print(token)
+        err_console.print("this token is shown once: keep it in a file readable only by you")
+
+
+# -- projects ---------------------------------------------------------------------------------
+def _print_project(project: ProjectPublic) -> None:
+    out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
+              f"small cells below {project.small_cell_k} suppressed")
+    out.print(f"schema fingerprint {project.schema_fingerprint}")
+    table = Table("party", "role", "uploaded", "revoked")
+    for party in project.parties:
+        table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
+                      "yes" if party.revoked else "")
+    out.print(table)
+
+
+@project_app.command("create")
+@reports_errors
+def project_create(
+    schema: Annotated[Path, typer.Option(help="The project's linkage schema (TOML): gives the "
+                                              "project id and fingerprint.")],
+    agency: Annotated[list[str], typer.Option(help="An agency taking part (repeat).")],
+    auditor: Annotated[list[str] | None, typer.Option(help="An auditor (repeat).")] = None,
+    parameters: Annotated[Path | None, typer.Option(help="Run parameters (JSON file).")] = None,
+    policy: Annotated[str, typer.Option(help="own_matches or counts_only.")] = "own_matches",
+    small_cell_k: Annotated[int | None, typer.Option(help="Suppress counts below k.")] = None,
+    tokens_dir: Annotated[Path | None, typer.Option(
+        help="Write each party's token to DIR/<party>.token (mode 0600).")] = None,
+    server: Server = None,
+) -> None:
+    """Create a project; each party's token is shown once (or written to --tokens-dir).
+
+    Example: padan project create --schema bansos.toml --agency dtks --agency kjp --auditor bpk
+    """
+    from padan.encoder.schema import load_schema
+
+    linkage = load_schema(schema)
+    params = json.loads(parameters.read_text()) if parameters else {}
+    body = ProjectCreate(project_id=linkage.project_id, schema_fingerprint=linkage.fingerprint,
+                         agencies=agency, auditors=auditor or ["auditor"], parameters=params,
+                         result_policy=policy, small_cell_k=small_cell_k)
+    with _client(server) as client:
+        created = client.create_project(body)
+    _print_project(created.project)
+    if tokens_dir:
+        tokens_dir.mkdir(parents=True, exist_ok=True)
+        for token in created.tokens:
+            _write_private(tokens_dir / f"{token.party}.token", token.token + "\n")
+        err_console.print(f"wrote {len(created.tokens)} tokens to {tokens_dir} (mode 0600); "
+                          "hand each to its party over a private channel")
+        return
+    table = Table("party", "role", "token (shown once)")
+    for token in created.tokens:
+        table.add_row(token.party, token.role, token.token)
+    out.print(table)
+
+
+@project_app.command("show")
+@reports_errors
+def project_show(project_id: str, server: Server = None) -> None:
+    """Show a project, its parties and who has uploaded.  Example: padan project show bansos"""
+    with _client(server) as client:
+        _print_project(client.project(project_id))
+
+
+@project_app.command("close")
+@reports_errors
+def project_close(project_id: str, server: Server = None) -> None:
+    """Close a project and delete its encodings from the store.
+
+    Example: padan project close bansos
+    """
+    with _client(server) as client:
+        _print_project(client.close_project(project_id))
+
+
+# -- agency -----------------------------------------------------------------------------------
+@reports_errors
+def upload(project_id: str, file: Annotated[Path, typer.Argument(help="The encoding file.")],
+           server: Server = None) -> None:
+    """Upload an encoding file (resumes an interrupted upload of the same file).
+
+    Example: PADAN_TOKEN_FILE=dtks.token padan upload bansos dtks.padan
+    """
+    if not file.is_file():
+        raise fail(f"{file}: file not found")
+    columns = (TextColumn("upload"), BarColumn(), DownloadColumn())
+    with _client(server) as client, Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("upload", total=file.stat().st_size)
+        done = client.upload_file(project_id, file,
+                                  progress=lambda sent, _total: bar.update(task, completed=sent))
+    note = " (already uploaded; nothing changed)" if done.unchanged else (
+        " (replaced the earlier upload; earlier results are out of date)" if done.replaced else "")
+    out.print(f"uploaded {done.record_count} records as {done.sha256[:16]}…{note}")
+
+
+@reports_errors
+def results(project_id: str, run_id: RunId = "latest",
+            output: Annotated[Path | None, typer.Option(help="Write CSV here.")] = None,
+            server: Server = None) -> None:
+    """Download this agency's own matches (pseudo-id, group, other agency, band) as CSV.
+
+    Example: padan results bansos --output dtks-matches.csv
+    """
+    with _client(server) as client:
+        data = client.results_csv(project_id, run_id)
+    if output:
+        output.write_bytes(data)
+        matches = data.count(b"\n") - 1
+        err_console.print(f"wrote {matches} matches to {output}")
+    else:
+        sys.stdout.write(data.decode())
+
+
+# -- coordinator ------------------------------------------------------------------------------
+def _print_run(run: RunPublic) -> None:
+    took = f", {run.seconds} s" if run.seconds is not None else ""
+    stale = " (out of date: an upload was replaced)" if run.invalidated else ""
+    error = f": {run.error}" if run.error else ""
+    out.print(f"run {run.run_id}: {run.state} {run.progress:.0%}, attempt {run.attempts}"
+              f"{took}{stale}{error}")
+
+
+@reports_errors
+def run(project_id: str,
+        no_wait: Annotated[bool, typer.Option("--no-wait", help="Queue and return.")] = False,
+        server: Server = None) -> None:
+    """Start a run over every agency's current upload; wait with a progress bar.
+
+    Example: padan run bansos
+    """
+    with _client(server) as client:
+        started = client.start_run(project_id)
+        if no_wait:
+            _print_run(started)
+            return
+        with Progress(TextColumn("linking"), BarColumn(), console=err_console) as bar:
+            task = bar.add_task("run", total=1.0)
+            finished = client.wait_for_run(
+                project_id, started.run_id,
+                progress=lambda r: bar.update(task, completed=r.progress))
+    _print_run(finished)
+    if finished.state == "failed":
+        raise typer.Exit(1)
+
+
+@reports_errors
+def status(project_id: str, run_id: Annotated[str | None, typer.Argument(
+        help="A run number; default: every run.")] = None, server: Server = None) -> None:
+    """Show state, progress and timings of a project's runs.  Example: padan status bansos"""
+    with _client(server) as client:
+        for item in [client.run(project_id, run_id)] if run_id else client.runs(project_id):
+            _print_run(item)
+
+
+# -- auditor ----------------------------------------------------------------------------------
+def _rows(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Flatten a report to (path, value) rows; suppressed cells (None) show as 'suppressed'."""
+    if isinstance(value, dict):
+        return [row for key, item in value.items()
+                for row in _rows(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [row for index, item in enumerate(value) for row in _rows(item, f"{path}[{index}]")]
+    return [(path, "suppressed" if value is None else str(value))]
+
+
+@reports_errors
+def report(project_id: str, run_id: RunId = "latest",
+           format: Annotated[str, typer.Option(help="table, json, csv or html.")] = "table",
+           output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+           server: Server = None) -> None:
+    """The overlap report (counts only; small cells suppressed).
+
+    Example: padan report bansos --format html --output report.html
+    """
+    if format not in ("table", "json", "csv", "html"):
+        raise fail(f"--format must be table, json, csv or html, not '{format}'")
+    if format == "html" and util.find_spec("padan.linker.dashboard") is None:
+        raise fail("--format html needs the dashboard (padan.linker.dashboard), which this "
+                   "installation lacks; use --format json or csv")
+    with _client(server) as client:
+        body = client.report(project_id, run_id)
+        chain = client.audit_verify() if format == "html" else None
+    if format == "json":
+        text = json.dumps(body.model_dump(mode="json"), indent=2)
+    elif format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["item", "value"])
+        writer.writerows(_rows(body.report))
+        text = buffer.getvalue()
+    elif format == "html":
+        from padan.linker.dashboard import render_dashboard
+
+        text = render_dashboard(body.model_dump(mode="json"), chain.model_dump())
+    else:
+        table = Table("item", "value", title=f"{body.project_id}, run {body.run_id} "
+                                             f"(cells below {body.small_cell_k} suppressed)")
+        for item, value in _rows(body.report):
+            table.add_row(item, value)
+        (Console(file=output.open("w"), width=120) if output else out).print(table)
+        return
+    if output:
+        output.write_text(text)
+        err_console.print(f"wrote the report to {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@audit_app.command("verify")
+@reports_errors
+def audit_verify(server: Server = None) -> None:
+    """Recompute the audit chain on the server; exit 1 if an entry was edited or deleted.
+
+    Example: padan audit verify
+    """
+    with _client(server) as client:
+        chain = client.audit_verify()
+    if chain.ok:
+        out.print(f"audit chain intact: {chain.entries} entries, head {chain.head_hash}")
+        return
+    err_console.print(f"error: audit chain broken at entry {chain.first_bad_seq}: {chain.reason}")
+    raise typer.Exit(1)
