@@ -1,0 +1,36 @@
+"""Indonesian normalisers of the encoder: pure functions from one raw cell to a named result.
+
+Each takes what any reader gives (str from CSV; str, int, float, datetime, date or None from
+XLSX and Parquet) and never raises on bad input: it returns a value with a `Status` and a short
+`note` from a fixed vocabulary that never contains the value (docs/normalisation.md).
+"""
+
+from padan.encoder.normalise.birthdate import normalise_birthdate
+from padan.encoder.normalise.name import clear_caches, normalise_name
+from padan.encoder.normalise.nik import check_nik, normalise_nik
+from padan.encoder.normalise.phonetic import name_code
+from padan.encoder.normalise.result import (
+    DateResult,
+    NameResult,
+    NikCheck,
+    NikResult,
+    SexResult,
+    Status,
+)
+from padan.encoder.normalise.sex import normalise_sex
+
+__all__ = [
+    "DateResult",
+    "NameResult",
+    "NikCheck",
+    "NikResult",
+    "SexResult",
+    "Status",
+    "check_nik",
+    "clear_caches",
+    "name_code",
+    "normalise_birthdate",
+    "normalise_name",
+    "normalise_nik",
+    "normalise_sex",
+]

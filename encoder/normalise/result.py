@@ -1,0 +1,59 @@
+"""Named results of the normalisers: a value, how trustworthy it is, and why.
+
+A result never carries the raw input: `note` is a short reason from a fixed vocabulary
+(docs/normalisation.md), safe to count and print in data-quality reports.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import dataclass
+
+
+class Status(enum.StrEnum):
+    VALID = "valid"  # usable as given (up to case, spacing, accents, punctuation)
+    REPAIRED = "repaired"  # usable after a documented repair, named in `note`
+    INVALID = "invalid"  # present but unusable, the reason in `note`
+    MISSING = "missing"  # empty cell, None or NaN
+
+
+@dataclass(frozen=True, slots=True)
+class NikResult:
+    value: str | None  # the 16-digit NIK, only when VALID or REPAIRED
+    status: Status
+    note: str
+    fuzzy_digits: str | None  # digits usable for fuzzy comparison, even when value is None
+    province: int | None
+    birth_day: int | None  # embedded day, already minus 40 for women
+    birth_month: int | None
+    birth_yy: int | None  # two-digit year: the century is unknown
+    sex: str | None  # "L" or "P", from the embedded day
+
+
+@dataclass(frozen=True, slots=True)
+class NameResult:
+    value: str | None  # lowercase ASCII words separated by one space
+    status: Status
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateResult:
+    value: datetime.date | None
+    status: Status
+    note: str
+    placeholder: bool  # 1 Jan, 1 Jul or 31 Dec: a date clerks enter when the real one is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class SexResult:
+    value: str | None  # "L" (laki-laki) or "P" (perempuan)
+    status: Status
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class NikCheck:
+    birthdate_agrees: bool | None  # None when the NIK or the birthdate is unknown
+    sex_agrees: bool | None  # None when the NIK or the sex is unknown
