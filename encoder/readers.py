@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,8 +40,11 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 64 * 1024
 _SCAN_CHUNK = 1 << 20
-_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 64 << 20
+_MIN_BLOCK, _MAX_BLOCK = 1 << 20, 16 << 20
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+# A multi-byte UTF-8 character: in cp1252 text these byte pairs would be mojibake ("Ã©").
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 
 
@@ -222,7 +226,7 @@ def detect_encoding(path: Path) -> str:
         while chunk:
             following = stream.read(_SCAN_CHUNK)
             if b"\x00" in chunk:
-                raise InputFileError("contains NUL bytes: not a text file", path=str(path))
+                raise InputFileError("holds binary data, not CSV text", path=str(path))
             if not chunk.isascii():
                 try:
                     decoder.decode(chunk, final=not following)
@@ -231,6 +235,9 @@ def detect_encoding(path: Path) -> str:
                     if any(b in chunk for b in _CP1252_UNDEFINED):
                         raise InputFileError("text is neither UTF-8 nor cp1252: save it as "
                                              "'CSV UTF-8'", path=str(path)) from None
+                    if _UTF8_SEQUENCE.search(chunk):
+                        raise InputFileError("text mixes UTF-8 and another encoding: save it "
+                                             "as 'CSV UTF-8'", path=str(path)) from None
                     return "cp1252"
             chunk = following
     return "utf-8"
@@ -277,7 +284,8 @@ def _sniff_csv(path: Path) -> _CsvDialect:
                              path=str(path))
     _, delimiter, rows = best
     header = _check_header(path, rows[0])
-    return _CsvDialect(encoding, delimiter, header, bytes_per_row=len(raw) / len(rows),
+    return _CsvDialect(encoding, delimiter, header,
+                       bytes_per_row=len(raw) / max(raw.count(b"\n"), 1),
                        has_records=truncated or len(rows) > 1)
 
 
@@ -322,8 +330,9 @@ def _csv_chunks(path: Path, mapping: dict[str, str], dialect: _CsvDialect,
     ledger = _RowLedger()
     block = int(min(max(dialect.bytes_per_row * batch_rows * 1.5, _MIN_BLOCK), _MAX_BLOCK))
     try:
+        # Memory-mapped: opened by path, pyarrow would read tens of blocks ahead into memory.
         reader = pacsv.open_csv(
-            path,
+            pa.memory_map(str(path)),
             read_options=pacsv.ReadOptions(encoding=dialect.encoding, block_size=block,
                                            use_threads=False),  # serial: rows get numbers
             parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter,
@@ -334,6 +343,9 @@ def _csv_chunks(path: Path, mapping: dict[str, str], dialect: _CsvDialect,
                 strings_can_be_null=True, null_values=[""]))
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _csv_failure(path, exc, ledger, dialect.encoding) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot be read ({exc.strerror or type(exc).__name__})",
+                             path=str(path)) from None
     try:
         if reader.schema.names != dialect.header:
             raise InputFileError("the header could not be read consistently (check the "
@@ -380,7 +392,7 @@ def _all_null(batch: pa.RecordBatch) -> pa.BooleanArray:
 def _csv_failure(path: Path, exc: Exception, ledger: _RowLedger,
                  encoding: str) -> InputFileError:
     # pyarrow's messages may quote the data, so only their kind is used.
-    after = f" after row {ledger.next_row - 1}" if ledger.next_row > 2 else ""
+    after = f" somewhere after row {ledger.next_row - 1}" if ledger.next_row > 2 else ""
     if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
         reason = (f"text is not valid {encoding}{after} (does the file mix encodings?); "
                   "save it as 'CSV UTF-8'")
