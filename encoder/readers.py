@@ -408,8 +408,13 @@ def _open_workbook(path: Path):
 
     try:
         with _opened(path) as stream:
-            if stream.read(4) != b"PK\x03\x04":
-                raise zipfile.BadZipFile
+            head = stream.read(8)
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputFileError("is not a plain XLSX workbook: it is password-protected or an "
+                                 "old .xls file; remove the password or save it as .xlsx",
+                                 path=str(path))
+        if not head.startswith(b"PK\x03\x04"):
+            raise zipfile.BadZipFile
         workbook = load_workbook(path, read_only=True, data_only=True)
     except InputFileError:
         raise

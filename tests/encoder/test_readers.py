@@ -335,6 +335,12 @@ def test_xlsx_that_is_not_a_zip_is_refused(tmp_path):
     assert "not a readable XLSX workbook" in str(error) and "Budi" not in str(error)
 
 
+def test_password_protected_or_renamed_xls_is_refused(tmp_path):
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    assert "password-protected or an old .xls" in str(refusal(read_columns, path))
+
+
 def test_corrupted_xlsx_is_refused(tmp_path):
     good = write_xlsx(tmp_path / "good.xlsx", [["NIK"], ["3171010101800001"]])
     data = bytearray(good.read_bytes())
