@@ -166,7 +166,8 @@ def _check_header(path: Path, names: list[str], *, first_column: int = 1) -> lis
 def _check_mapped(path: Path, mapping: dict[str, str], header: list[str]) -> None:
     missing = [field_name for field_name, column in mapping.items() if column not in header]
     if missing:
-        raise InputFileError(f"fields {missing} are mapped to columns the file does not have",
+        names = ", ".join(f"'{m}'" for m in missing)
+        raise InputFileError(f"field {names} is mapped to a column the file does not have",
                              path=str(path))
 
 
