@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,10 +27,19 @@ class RunOutput:
     summary: dict[str, int]  # counts for the audit log (never identifiers)
 
 
-def executor_for(dask_scheduler: str | None) -> Any:
+@contextmanager
+def executor_for(dask_scheduler: str | None) -> Iterator[Any]:
+    """In-process, or a Dask client for this run only (closed afterwards)."""
     from padan.linker.executors import dask_cluster, in_process
 
-    return dask_cluster(dask_scheduler) if dask_scheduler else in_process
+    if not dask_scheduler:
+        yield in_process()
+        return
+    executor = dask_cluster(dask_scheduler)
+    try:
+        yield executor
+    finally:
+        executor.client.close()
 
 
 def matches_csv(matches: list[Any]) -> bytes:
@@ -51,8 +61,9 @@ def compute_run(inputs: dict[str, str], parameters: dict, store: ContentStore, *
 
     parties = [Party(name, open_encoding_file(store.path_of(sha256)))
                for name, sha256 in sorted(inputs.items())]
-    result = link(parties, LinkParameters.from_dict(parameters),
-                  executor=executor_for(dask_scheduler), progress=progress)
+    with executor_for(dask_scheduler) as executor:
+        result = link(parties, LinkParameters.from_dict(parameters), executor=executor,
+                      progress=progress)
     results, summary = {}, {}
     for name in sorted(inputs):
         matches = result.for_party(name)
