@@ -1,0 +1,185 @@
+"""Agency lists drawn from the population: who is on which list, and how each list is written.
+
+Sampling (documented in docs/synthetic-data.md, "Who is on which list"):
+1. Agency a with `size` rows has d_a = round(duplicate_rate * size) repeat rows and
+   m_a = size - d_a distinct people, of whom k_a = round(overlap * m_a) come from a common pool
+   and e_a = m_a - k_a are the agency's own.
+2. The population is shuffled once. Its first P = max(k_a) people form the pool; the next
+   e_1, e_2, ... people are the agencies' own people, in agency order, disjoint from everything.
+3. Each agency draws its k_a pool people uniformly without replacement, so the largest pool share
+   takes the whole pool and two agencies share k_a * k_b / P people on average.
+4. The d_a repeats are drawn without replacement from the agency's m_a people; rows are shuffled.
+Every random stream is derived from (seed, purpose), so one agency's size does not change what
+another agency's rows look like beyond who is in the pool.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from padan.synth import regions
+from padan.synth.config import AgencySpec, SynthConfig, SynthConfigError
+from padan.synth.corruption import CleanRecords, CorruptionKind, DirtyRecords, corrupt
+from padan.synth.dates import VARIETY_FORMATS, format_dates
+from padan.synth.population import Population, generate_population, split_date
+
+FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
+
+
+def rng_for(seed: int, *purpose: str) -> np.random.Generator:
+    """An independent random stream for one purpose ("population", "agency", "DTKS", ...)."""
+    labels = [zlib.crc32(label.encode()) for label in purpose]
+    return np.random.default_rng(np.random.SeedSequence([seed, *labels]))
+
+
+@dataclass(frozen=True, slots=True)
+class ListShape:
+    """How many rows of each origin an agency's list has."""
+
+    repeats: int   # d_a: rows that repeat a person already on the list
+    shared: int    # k_a: distinct people from the common pool
+    own: int       # e_a: distinct people on no other list
+
+
+def list_shape(spec: AgencySpec, config: SynthConfig) -> ListShape:
+    repeats = round(config.duplicate_rate * spec.size)
+    distinct = spec.size - repeats
+    shared = round(config.overlap * distinct)
+    return ListShape(repeats=repeats, shared=shared, own=distinct - shared)
+
+
+def people_needed(config: SynthConfig) -> int:
+    """The smallest population that can fill the lists: pool + every agency's own people."""
+    shapes = [list_shape(spec, config) for spec in config.agencies]
+    return max(s.shared for s in shapes) + sum(s.own for s in shapes)
+
+
+def draw_members(config: SynthConfig) -> dict[str, np.ndarray]:
+    """person_id of every row of every agency's list, in row order."""
+    needed = people_needed(config)
+    if needed > config.population:
+        raise SynthConfigError(
+            f"the lists need at least {needed} distinct people but the population has "
+            f"{config.population}; raise the population or shrink the lists",
+            setting="population")
+    shapes = {spec.name: list_shape(spec, config) for spec in config.agencies}
+    order = rng_for(config.seed, "membership").permutation(config.population)
+    pool_size = max(s.shared for s in shapes.values())
+    pool, next_own = order[:pool_size], pool_size
+    members = {}
+    for spec in config.agencies:
+        shape, rng = shapes[spec.name], rng_for(config.seed, "members", spec.name)
+        shared = rng.choice(pool, size=shape.shared, replace=False)
+        own = order[next_own:next_own + shape.own]
+        next_own += shape.own
+        distinct = np.concatenate([shared, own])
+        repeats = rng.choice(distinct, size=shape.repeats, replace=False)
+        members[spec.name] = rng.permutation(np.concatenate([distinct, repeats]))
+    return members
+
+
+def repeat_rows(person_ids: np.ndarray) -> np.ndarray:
+    """True for every row whose person appeared on an earlier row of the same list."""
+    _, first = np.unique(person_ids, return_index=True)
+    repeat = np.ones(len(person_ids), dtype=bool)
+    repeat[first] = False
+    return repeat
+
+
+_PROVINCE_NAME_BY_CODE = np.array([regions.PROVINCE_NAMES.get(code) for code in range(100)],
+                                  dtype=object)
+
+
+def _birthdate_column(dirty: DirtyRecords, date_format: str) -> pa.Array:
+    values = format_dates(dirty.birthdate, date_format).to_numpy(zero_copy_only=False)
+    values = values.astype(object)
+    for index, variety in enumerate(VARIETY_FORMATS):
+        rows = np.flatnonzero(dirty.date_variant == index)
+        if len(rows):
+            values[rows] = format_dates(dirty.birthdate[rows], variety).to_numpy(
+                zero_copy_only=False)
+    values[dirty.date_missing] = None
+    return pa.array(values, type=pa.string())
+
+
+def agency_table(spec: AgencySpec, dirty: DirtyRecords, province: np.ndarray) -> pa.Table:
+    """The list as the agency exports it: its own headers, date format, sex codes and case."""
+    name = pa.array(dirty.name, type=pa.string())
+    if spec.name_case == "upper":
+        name = pc.utf8_upper(name)
+    sex = np.where(dirty.female, spec.sex_codes[1], spec.sex_codes[0]).astype(object)
+    sex[dirty.sex_missing] = None
+    columns = {
+        spec.columns["nik"]: pa.array(dirty.nik, type=pa.string()),
+        spec.columns["name"]: name,
+        spec.columns["birthdate"]: _birthdate_column(dirty, spec.date_format),
+        spec.columns["sex"]: pa.array(sex, type=pa.string()),
+    }
+    if spec.stratum:
+        columns[spec.stratum] = pa.array(_PROVINCE_NAME_BY_CODE[province], type=pa.string())
+    return pa.table(columns)
+
+
+@dataclass(frozen=True, slots=True)
+class SynthLists:
+    """The generated lists, the truth behind them and the clean population.
+
+    tables: agency -> its raw list (all columns strings, empty cells null)
+    truth: agency -> int64 person_id of each row; row r of the file is truth[agency][r - 2]
+    kinds: agency -> uint32 CorruptionKind bit mask of each row
+    population: person_id, nik, name, birthdate, sex, province, tradition (clean values)
+    """
+
+    config: SynthConfig
+    tables: dict[str, pa.Table]
+    truth: dict[str, np.ndarray]
+    kinds: dict[str, np.ndarray]
+    population: pa.Table
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return tuple(spec.name for spec in self.config.agencies)
+
+    def spec(self, agency: str) -> AgencySpec:
+        return next(s for s in self.config.agencies if s.name == agency)
+
+    def truth_table(self) -> pa.Table:
+        """agency, row (spreadsheet numbering: first record = 2), person_id."""
+        parts = [pa.table({
+            "agency": pa.array([agency] * len(ids), type=pa.string()),
+            "row": pa.array(np.arange(FIRST_DATA_ROW, FIRST_DATA_ROW + len(ids), dtype=np.int64)),
+            "person_id": pa.array(ids, type=pa.int64()),
+        }) for agency, ids in self.truth.items()]
+        return pa.concat_tables(parts)
+
+
+def clean_records(population: Population, person_ids: np.ndarray) -> CleanRecords:
+    birthdate = population.birthdate[person_ids]
+    return CleanRecords(
+        nik=population.nik[person_ids],
+        name=population.name.take(pa.array(person_ids)).to_numpy(zero_copy_only=False)
+        .astype(object),
+        birthdate=birthdate, female=population.female[person_ids],
+        age=2025 - split_date(birthdate)[0])
+
+
+def generate(config: SynthConfig) -> SynthLists:
+    """The population and every agency's list, identical for identical configs."""
+    members = draw_members(config)  # checks the population is large enough, before the work
+    population = generate_population(rng_for(config.seed, "population"), config.population)
+    tables, kinds = {}, {}
+    for spec in config.agencies:
+        person_ids = members[spec.name]
+        rng = rng_for(config.seed, "dirt", spec.name)
+        dirty = corrupt(rng, clean_records(population, person_ids), config.dirt,
+                        spec.date_format)
+        dirty.kinds[repeat_rows(person_ids)] |= np.uint32(CorruptionKind.DUPLICATE)
+        tables[spec.name] = agency_table(spec, dirty, population.province[person_ids])
+        kinds[spec.name] = dirty.kinds
+    return SynthLists(config=config, tables=tables, truth=members, kinds=kinds,
+                      population=population.to_table())

@@ -1,0 +1,99 @@
+"""Writing the lists as the agencies would hand them over: CSV, XLSX or Parquet, plus the truth.
+
+Files are byte-identical for identical lists: CSV and Parquet are by nature; XLSX gets fixed zip
+timestamps and document dates, since openpyxl stamps the current time.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from padan.synth.agencies import SynthLists
+from padan.synth.config import SynthConfigError
+
+FORMATS = ("csv", "xlsx", "parquet")
+XLSX_MAX_RECORDS = 1_048_575  # Excel's 1,048,576 rows less the header
+_FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def write_csv(table: pa.Table, path: Path, *, batch_rows: int = 100_000) -> None:
+    """UTF-8, comma-separated, header row, quotes only where a value holds a comma or quote (as
+    spreadsheet programs write), empty cell = missing, \n line ends."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(table.column_names)
+        for batch in table.to_batches(max_chunksize=batch_rows):
+            writer.writerows(zip(*(column.to_pylist() for column in batch.columns),
+                                 strict=True))
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_xlsx(table: pa.Table, path: Path, *, numeric_columns: frozenset[str] = frozenset()):
+    """One sheet; cells are text except digit-only cells of `numeric_columns` (Excel serial
+    dates), which are numbers as in a real export."""
+    from openpyxl import Workbook  # only XLSX writing pays for importing openpyxl
+
+    if table.num_rows > XLSX_MAX_RECORDS:
+        raise SynthConfigError(f"an XLSX sheet holds at most {XLSX_MAX_RECORDS:,} records; use "
+                               "csv or parquet for larger lists", setting="format")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Sheet1")
+    sheet.append(table.column_names)
+    columns = [column.to_pylist() for column in table.columns]
+    numeric = [name in numeric_columns for name in table.column_names]
+    for row in zip(*columns, strict=True):
+        sheet.append([int(v) if is_number and v is not None and v.isdigit() else v
+                      for v, is_number in zip(row, numeric, strict=True)])
+    workbook.save(path)
+    _freeze_zip(path)
+
+
+def _freeze_zip(path: Path) -> None:
+    """Rewrite the zip with fixed entry times and document dates, so files are reproducible."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    temporary = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
+        for filename, data in entries:
+            if filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2026-01-01T00:00:00Z", data)
+            info = zipfile.ZipInfo(filename, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    os.replace(temporary, path)
+
+
+def write_lists(lists: SynthLists, folder: Path, *, fmt: str = "csv") -> dict[str, Path]:
+    """Write <agency>.<fmt> for every agency and truth.csv (agency,row,person_id); return
+    agency -> path, plus "truth" -> the truth file."""
+    if fmt not in FORMATS:
+        raise SynthConfigError(f"format is one of {', '.join(FORMATS)}", setting="format")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for agency, table in lists.tables.items():
+        path = folder / f"{agency}.{fmt}"
+        if fmt == "csv":
+            write_csv(table, path)
+        elif fmt == "parquet":
+            write_parquet(table, path)
+        else:
+            spec = lists.spec(agency)
+            serial = (frozenset({spec.columns["birthdate"]})
+                      if spec.date_format == "excel-serial" else frozenset())
+            write_xlsx(table, path, numeric_columns=serial)
+        written[agency] = path
+    truth = folder / "truth.csv"
+    write_csv(lists.truth_table(), truth)
+    written["truth"] = truth
+    return written
