@@ -1,0 +1,176 @@
+"""Blocking: which pairs of records get compared at all.
+
+A run compares only records that share a key in some pass; the passes are combined by union:
+
+- "identity": equal keyed NIK tokens (records without a valid NIK have token 0 and take no part);
+- "keys": each keyed blocking token the encoder wrote (header.blocking_keys), one pass per key;
+- "lsh": linker-side Hamming LSH by bit sampling: band b samples `lsh_bits` bit positions
+  (seeded) and records whose sampled bits all agree share a bucket;
+- "none": every pair (small jobs only).
+
+A bucket larger than `max_block_size` records on either side (e.g. a placeholder birthdate such
+as 1 July shared by thousands) is skipped in that pass and counted; the LSH pass still reaches
+its records, so skew never turns into quadratic work. Records flagged with a placeholder or
+missing birthdate take no part in keys whose name mentions a birthdate.
+
+Keys are split over `partitions` by a hash so that each (pass, partition) is an independent unit
+of work with its own, bounded, buckets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from padan.encoder.encoding_file import (
+    FLAG_BIRTHDATE_MISSING,
+    FLAG_BIRTHDATE_PLACEHOLDER,
+    EncodingFile,
+)
+
+BIRTHDATE_KEY_WORDS = ("birthdate", "birth_date", "tanggal_lahir", "dob")
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True, slots=True)
+class PassSpec:
+    """One blocking pass: kind is "identity", "key", "lsh" or "none"; index picks key or band."""
+
+    kind: str
+    index: int = 0
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.label or self.kind
+
+
+@dataclass(frozen=True, slots=True)
+class LshSettings:
+    bands: int
+    bits: int
+    seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Buckets:
+    """Rows of each side sorted so that every bucket is a contiguous range on both sides."""
+
+    left_rows: np.ndarray     # int64 row numbers of the left list, bucket by bucket
+    right_rows: np.ndarray
+    left_ranges: np.ndarray   # (buckets, 2) int64 [start, stop) into left_rows
+    right_ranges: np.ndarray
+    oversized: int            # buckets skipped because a side exceeded max_block_size
+    skipped_records: int      # records of both sides in skipped buckets
+
+
+def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int
+                ) -> list[PassSpec]:
+    """The passes a run makes, in order; "keys" expands to one pass per encoder blocking key."""
+    if "none" in blocking:
+        return [PassSpec("none")]
+    passes: list[PassSpec] = []
+    if "identity" in blocking:
+        passes.append(PassSpec("identity"))
+    if "keys" in blocking:
+        passes += [PassSpec("key", i, f"key:{name}") for i, name in enumerate(blocking_keys)]
+    if "lsh" in blocking:
+        passes += [PassSpec("lsh", b, f"lsh:{b}") for b in range(lsh_bands)]
+    return passes
+
+
+def lsh_positions(filter_bits: int, lsh: LshSettings, band: int) -> np.ndarray:
+    """The bit positions band `band` samples; the same for every party of a run."""
+    rng = np.random.default_rng([lsh.seed, band])
+    return np.sort(rng.choice(filter_bits, size=min(lsh.bits, filter_bits), replace=False))
+
+
+def lsh_signature(filters: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """1 + the sampled bits packed into an integer; 0 for empty filters (they never match)."""
+    signature = np.zeros(len(filters), np.uint64)
+    for t, position in enumerate(positions):
+        word = np.ascontiguousarray(filters[:, position // 64])
+        bit = (word >> np.uint64(position % 64)) & np.uint64(1)
+        signature |= bit << np.uint64(t)
+    signature += np.uint64(1)
+    signature[~filters.any(axis=1)] = 0
+    return signature
+
+
+def pass_keys(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings,
+              rows: np.ndarray | None = None) -> np.ndarray:
+    """uint64 key per record (or per row in `rows`) for one pass; 0 means "in no bucket"."""
+    records = encodings.records if rows is None else encodings.records[rows]
+    if spec.kind == "identity":
+        return np.asarray(records["identity"], np.uint64)
+    if spec.kind == "key":
+        keys = np.array(records["blocks"][:, spec.index], np.uint64)
+        name = encodings.header.blocking_keys[spec.index]
+        if any(word in name for word in BIRTHDATE_KEY_WORDS):
+            weak = (records["flags"] & (FLAG_BIRTHDATE_PLACEHOLDER | FLAG_BIRTHDATE_MISSING)) != 0
+            keys[weak] = 0
+        return keys
+    if spec.kind == "lsh":
+        positions = lsh_positions(encodings.header.filter_bits, lsh, spec.index)
+        return lsh_signature(records["filter"], positions)
+    if spec.kind == "none":
+        return np.ones(len(records), np.uint64)
+    raise ValueError(f"unknown blocking pass {spec.kind!r}")
+
+
+def partition_of(keys: np.ndarray, partitions: int) -> np.ndarray:
+    """Partition number of each key: a multiplicative hash, so LSH signatures spread too."""
+    if partitions == 1:
+        return np.zeros(len(keys), np.int64)
+    return (((keys * _MIX) >> np.uint64(33)) % np.uint64(partitions)).astype(np.int64)
+
+
+def make_buckets(left_keys: np.ndarray, right_keys: np.ndarray | None, *, max_block_size: int,
+                 partition: int = 0, partitions: int = 1) -> Buckets:
+    """Group rows by equal non-zero key (in one partition); right_keys None = one list.
+
+    Buckets with records on only one side are dropped; buckets over max_block_size on either
+    side are skipped and counted. Memory is linear in the number of records.
+    """
+    left_rows, left_sorted = _sorted_rows(left_keys, partition, partitions)
+    left_unique, left_start, left_count = _runs(left_sorted)
+    if right_keys is None:
+        keep = left_count >= 2
+        right_unique, right_start, right_count = left_unique, left_start, left_count
+        both_l = both_r = np.flatnonzero(keep)
+        right_rows = left_rows
+    else:
+        right_rows, right_sorted = _sorted_rows(right_keys, partition, partitions)
+        right_unique, right_start, right_count = _runs(right_sorted)
+        _, both_l, both_r = np.intersect1d(left_unique, right_unique, assume_unique=True,
+                                           return_indices=True)
+    too_big = (left_count[both_l] > max_block_size) | (right_count[both_r] > max_block_size)
+    skipped = int(left_count[both_l][too_big].sum())
+    if right_keys is not None:
+        skipped += int(right_count[both_r][too_big].sum())
+    both_l, both_r = both_l[~too_big], both_r[~too_big]
+    left_ranges = np.stack([left_start[both_l], left_start[both_l] + left_count[both_l]], axis=1)
+    right_ranges = np.stack([right_start[both_r], right_start[both_r] + right_count[both_r]],
+                            axis=1)
+    return Buckets(left_rows, right_rows, left_ranges.astype(np.int64),
+                   right_ranges.astype(np.int64), int(too_big.sum()), skipped)
+
+
+def _sorted_rows(keys: np.ndarray, partition: int, partitions: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    chosen = keys != 0
+    if partitions > 1:
+        chosen &= partition_of(keys, partitions) == partition
+    rows = np.flatnonzero(chosen)
+    order = np.argsort(keys[rows], kind="stable")
+    return rows[order].astype(np.int64), keys[rows][order]
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if len(sorted_keys) == 0:
+        empty = np.zeros(0, np.int64)
+        return sorted_keys, empty, empty
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    counts = np.diff(np.append(starts, len(sorted_keys)))
+    return sorted_keys[starts], starts.astype(np.int64), counts.astype(np.int64)

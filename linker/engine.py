@@ -1,0 +1,281 @@
+"""link(): blocking -> Dice kernel -> solver -> groups, duplicates and an OverlapReport.
+
+Typical use (the service and the CLI do this):
+
+    parties = [Party("DTKS", open_encoding_file(a)), Party("KJP", open_encoding_file(b))]
+    result = link(parties, LinkParameters(), executor=process_pool(2))
+    result.for_party("KJP")     # what KJP may receive
+    result.report.suppressed(10).to_dict()   # what an auditor may see
+
+A run is cut into units (pair of lists x blocking pass x partition) that the executor maps; the
+driver only keeps pairs at or above the keep threshold (min of possible threshold and 0.60) and
+one best score per record, so memory follows the number of records and block sizes, not the
+number of comparisons.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from padan.encoder.encoding_file import EncodingFile
+from padan.linker.blocking import LshSettings, plan_passes
+from padan.linker.errors import IncompatibleEncodingsError, LinkerError
+from padan.linker.executors import Executor, in_process
+from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
+from padan.linker.report import OverlapReport, best_match_histogram, valley
+from padan.linker.results import GroupTable, LinkResult, PartyMatch, group_table
+from padan.linker.similarity import CandidatePairs
+from padan.linker.solver import MAX_PARTIES, Edges, solve
+from padan.linker.work import Unit, UnitResult, run_unit
+
+__all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch",
+           "check_compatible", "link"]
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str                    # agency name, e.g. "DTKS"
+    encodings: EncodingFile      # from padan.encoder.encoding_file.open_encoding_file
+
+
+_CHECKED = (
+    ("schema_fingerprint", "a different schema", "re-encode with the project's schema"),
+    ("key_check", "a different secret (key check value)",
+     "re-encode with the project's key file"),
+    ("project_id", "a different project", "re-encode for this project"),
+    ("filter_bits", "a different filter length", "re-encode with the project's schema"),
+)
+
+
+def check_compatible(parties: Sequence[Party]) -> None:
+    """Raise LinkerError unless the parties' encodings can be compared with each other."""
+    if len(parties) < 1:
+        raise LinkerError("a run needs at least one party")
+    if len(parties) > MAX_PARTIES:
+        raise LinkerError(f"a run takes at most {MAX_PARTIES} parties, not {len(parties)}")
+    names = [p.name for p in parties]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise LinkerError(f"party names must be unique; repeated: {', '.join(repeated)}")
+    first = parties[0]
+    for party in parties[1:]:
+        for attribute, what, fix in _CHECKED:
+            mine = getattr(party.encodings.header, attribute)
+            theirs = getattr(first.encodings.header, attribute)
+            if mine != theirs:
+                raise IncompatibleEncodingsError(
+                    f"party '{party.name}' was encoded with {what} ({_short(mine)} vs "
+                    f"{_short(theirs)} of '{first.name}'); {fix}",
+                    party=party.name, other=first.name)
+        if party.encodings.header.blocking_keys != first.encodings.header.blocking_keys:
+            raise IncompatibleEncodingsError(
+                f"party '{party.name}' has blocking keys {party.encodings.header.blocking_keys} "
+                f"but '{first.name}' has {first.encodings.header.blocking_keys}; re-encode with "
+                "the project's schema", party=party.name, other=first.name)
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text[:4] + "…" if len(text) > 8 and not text.isdigit() else text
+
+
+DEFAULT_PARAMETERS = LinkParameters()   # frozen, so a shared default is safe
+
+
+def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, *,
+         executor: Executor | None = None,
+         progress: Callable[[int, int], None] | None = None) -> LinkResult:
+    """Link the parties' encodings; see the module docstring."""
+    started = time.perf_counter()
+    check_compatible(parties)
+    executor = executor or in_process()
+    header = parties[0].encodings.header
+    units = _units(parties, params, executor, header.blocking_keys)
+    collected = _Collected(parties)
+    if progress:
+        progress(0, len(units))
+    for done, result in enumerate(executor.map_unordered(run_unit, units), start=1):
+        collected.add(result)
+        if progress:
+            progress(done, len(units))
+    scored = time.perf_counter()
+
+    offsets = np.cumsum([0, *(len(p.encodings) for p in parties)])
+    party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
+    pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
+                             for p in parties]) if len(parties) else np.zeros(0, np.uint64)
+    cross = collected.edges(offsets, cross=True)
+    components, _ = solve(cross.at_least(params.possible_threshold), party_of, constrained=True)
+    groups = group_table(components.label, components.weakest, party_of, pseudo,
+                         params.match_threshold)
+    _, sensitivity = solve(cross, party_of, constrained=True,
+                           cut_thresholds=SENSITIVITY_THRESHOLDS)
+    duplicates = GroupTable.empty()
+    if params.dedup:
+        within = collected.edges(offsets, cross=False).at_least(params.possible_threshold)
+        dup = solve(within, party_of, constrained=False)[0]
+        duplicates = group_table(dup.label, dup.weakest, party_of, pseudo,
+                                 params.match_threshold)
+    solved = time.perf_counter()
+
+    timings = {"scoring": scored - started, "solving": solved - scored}
+    report = _report(parties, params, groups, duplicates, sensitivity, collected, party_of,
+                     components.label >= 0, timings)
+    timings["total"] = time.perf_counter() - started
+    return LinkResult(tuple(p.name for p in parties), params, groups, duplicates, report)
+
+
+def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
+           blocking_keys: list[str]) -> list[Unit]:
+    passes = plan_passes(params.blocking, blocking_keys, params.lsh_bands)
+    partitions = params.partitions or executor.suggested_partitions
+    lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
+    pairs = list(combinations(range(len(parties)), 2))
+    if params.dedup or len(parties) == 1:
+        pairs += [(i, i) for i in range(len(parties))]
+
+    def source(party: Party):
+        return str(party.encodings.path) if executor.ships_files else party.encodings
+
+    return [Unit(i, j, (source(parties[i]), source(parties[j])),
+                 (parties[i].name, parties[j].name), spec, part, partitions,
+                 params.max_block_size, lsh, params.keep_threshold,
+                 min(params.histogram_floor, params.keep_threshold),
+                 executor.threads_per_unit)
+            for i, j in pairs for spec in passes for part in range(partitions)]
+
+
+class _Collected:
+    """Pairs per pair of lists (deduplicated across passes) and best scores per record."""
+
+    def __init__(self, parties: Sequence[Party]):
+        self.sizes = [len(p.encodings) for p in parties]
+        self.pairs: dict[tuple[int, int], list[CandidatePairs]] = {}
+        self.best_cross = [np.full(n, -1.0, np.float32) for n in self.sizes]
+        self.best_within = [np.full(n, -1.0, np.float32) for n in self.sizes]
+        self.passes: dict[str, dict[str, int]] = {}
+        self.comparisons = 0
+
+    def add(self, result: UnitResult) -> None:
+        key = (result.left, result.right)
+        self.pairs.setdefault(key, []).append(result.pairs)
+        if len(self.pairs[key]) >= 16:   # keep memory at the distinct pairs, not the repeats
+            self.pairs[key] = [_distinct(self.pairs[key])]
+        best = self.best_within if result.left == result.right else self.best_cross
+        for party, (rows, scores) in ((result.left, result.best_left),
+                                      (result.right, result.best_right)):
+            np.maximum.at(best[party], rows, scores)
+        stats = self.passes.setdefault(result.pass_name, {
+            "pass": result.pass_name, "comparisons": 0, "oversized_blocks": 0,
+            "skipped_records": 0})
+        stats["comparisons"] += result.comparisons
+        stats["oversized_blocks"] += result.oversized
+        stats["skipped_records"] += result.skipped_records
+        self.comparisons += result.comparisons
+
+    def distinct(self) -> dict[tuple[int, int], CandidatePairs]:
+        return {key: _distinct(parts) for key, parts in self.pairs.items()}
+
+    def edges(self, offsets: np.ndarray, *, cross: bool) -> Edges:
+        a, b, s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        for (i, j), pairs in self.distinct().items():
+            if (i != j) == cross:
+                a.append(pairs.left + offsets[i])
+                b.append(pairs.right + offsets[j])
+                s.append(pairs.score)
+        return Edges(np.concatenate(a), np.concatenate(b), np.concatenate(s))
+
+
+def _distinct(parts: list[CandidatePairs]) -> CandidatePairs:
+    left = np.concatenate([p.left for p in parts])
+    right = np.concatenate([p.right for p in parts])
+    score = np.concatenate([p.score for p in parts])
+    code = left.astype(np.uint64) << np.uint64(32) | right.astype(np.uint64)
+    _, first = np.unique(code, return_index=True)
+    return CandidatePairs(left[first], right[first], score[first])
+
+
+def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensitivity,
+            collected: _Collected, party_of, grouped: np.ndarray, timings) -> OverlapReport:
+    names = tuple(p.name for p in parties)
+    n = len(parties)
+    members = _group_masks(groups)          # agency bit mask per cross-party group
+    bands = _group_bands(groups)
+    pairwise = []
+    for i, j in combinations(range(n), 2):
+        both = (members >> i) & 1 & (members >> j) & 1 == 1
+        pairwise.append({"parties": [names[i], names[j]],
+                         "match": int(np.sum(both & (bands == 0))),
+                         "possible": int(np.sum(both & (bands == 1)))})
+    combos: dict[int, int] = {}
+    for mask, count in zip(*np.unique(members, return_counts=True), strict=True):
+        combos[int(mask)] = int(count)
+    offsets = np.cumsum([0, *collected.sizes])
+    for i in range(n):
+        alone = int(np.sum(~grouped[offsets[i]:offsets[i + 1]]))
+        combos[1 << i] = combos.get(1 << i, 0) + alone
+    combinations_ = [{"parties": [names[p] for p in range(n) if mask >> p & 1], "count": c}
+                     for mask, c in sorted(combos.items())]
+    dup = {}
+    dup_bands = _group_bands(duplicates)
+    dup_party = _group_first(duplicates, duplicates.party)
+    for i, name in enumerate(names):
+        mine = dup_party == i
+        dup[name] = {"groups": int(mine.sum()),
+                     "records": int(np.sum(duplicates.party == i)),
+                     "match": int(np.sum(mine & (dup_bands == 0))),
+                     "possible": int(np.sum(mine & (dup_bands == 1)))}
+    sens = [{"threshold": t, "pairwise": [
+        {"parties": [names[i], names[j]], "count": int(sensitivity[k][i, j])}
+        for i, j in combinations(range(n), 2)]} for k, t in enumerate(SENSITIVITY_THRESHOLDS)]
+    best = collected.best_within if n == 1 else collected.best_cross
+    histogram = best_match_histogram(np.concatenate(best), min(params.histogram_floor,
+                                                             params.keep_threshold))
+    auto, either_side = valley(histogram)
+    strata = _strata(parties, grouped, offsets)
+    distinct = collected.distinct()
+    return OverlapReport(
+        parties=names, record_counts={p.name: len(p.encodings) for p in parties},
+        pairwise=pairwise, combinations=combinations_, duplicates=dup, sensitivity=sens,
+        histogram=histogram, auto_threshold=auto, auto_threshold_counts=either_side,
+        strata=strata, comparisons=collected.comparisons,
+        candidate_pairs=sum(len(p) for p in distinct.values()), timings=timings,
+        passes=list(collected.passes.values()))
+
+
+def _group_first(table: GroupTable, column: np.ndarray) -> np.ndarray:
+    """Value of `column` at the first row of each group (rows are sorted by group)."""
+    if not len(table):
+        return column[:0]
+    starts = np.flatnonzero(np.r_[True, table.group_id[1:] != table.group_id[:-1]])
+    return column[starts]
+
+
+def _group_masks(table: GroupTable) -> np.ndarray:
+    masks = np.zeros(table.groups, np.int64)
+    np.bitwise_or.at(masks, table.group_id, np.left_shift(1, table.party.astype(np.int64)))
+    return masks
+
+
+def _group_bands(table: GroupTable) -> np.ndarray:
+    return _group_first(table, table.band)
+
+
+def _strata(parties, grouped: np.ndarray, offsets) -> list[dict] | None:
+    if parties[0].encodings.header.stratum is None:
+        return None
+    rows = []
+    for i, party in enumerate(parties):
+        stratum = np.asarray(party.encodings.records["stratum"], np.int64)
+        matched = grouped[offsets[i]:offsets[i + 1]]
+        for code in np.unique(stratum):
+            here = stratum == code
+            rows.append({"stratum": int(code), "party": party.name,
+                         "records": int(here.sum()), "matched": int(np.sum(here & matched))})
+    return rows
+

@@ -1,0 +1,85 @@
+"""LinkParameters: every setting of a run, each documented, validated, and round-tripped as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from padan.linker.errors import ParameterError
+
+PASSES = ("identity", "keys", "lsh", "none")
+SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkParameters:
+    """Settings of one run. Defaults were chosen by measurement (docs/benchmarks.md, Linker)."""
+
+    # Pairs with Dice >= match_threshold form "match" groups.
+    match_threshold: float = 0.80
+    # Lower edge of the "possible match" band: pairs in [possible, match) join groups too, and
+    # the group is then banded "possible". Must not exceed match_threshold.
+    possible_threshold: float = 0.70
+    # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
+    # key), "lsh" (bit-sampling LSH on the filters); ("none",) compares every pair.
+    blocking: tuple[str, ...] = ("identity", "keys", "lsh")
+    # Also find duplicates inside each list.
+    dedup: bool = True
+    # A bucket with more records than this on either side is skipped in its pass (LSH still
+    # reaches its records): bounds the work of one bucket to max_block_size ** 2 comparisons.
+    max_block_size: int = 2000
+    # LSH: number of bands, bits sampled per band, and the seed that picks the bits.
+    lsh_bands: int = 24
+    lsh_bits: int = 24
+    lsh_seed: int = 20240601
+    # Best-match scores below this are not tracked for the histogram (saves work in the kernel).
+    histogram_floor: float = 0.40
+    # Work is cut into this many partitions per pass (0 = as many as the executor suggests).
+    partitions: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("match_threshold", "possible_threshold", "histogram_floor"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                raise ParameterError("must be greater than 0 and at most 1", parameter=name)
+        if self.possible_threshold > self.match_threshold:
+            raise ParameterError("must not exceed match_threshold",
+                                 parameter="possible_threshold")
+        blocking = tuple(self.blocking)
+        object.__setattr__(self, "blocking", blocking)
+        unknown = [p for p in blocking if p not in PASSES]
+        if unknown or not blocking:
+            raise ParameterError(f"unknown or missing pass; choose from {', '.join(PASSES)}",
+                                 parameter="blocking")
+        if "none" in blocking and len(blocking) > 1:
+            raise ParameterError("'none' compares every pair and cannot be combined",
+                                 parameter="blocking")
+        for name, low, high in (("max_block_size", 2, 10**7), ("lsh_bands", 0, 1024),
+                                ("lsh_bits", 1, 63), ("partitions", 0, 4096)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not low <= value <= high:
+                raise ParameterError(f"must be an integer from {low} to {high}", parameter=name)
+        if "lsh" in blocking and self.lsh_bands == 0:
+            raise ParameterError("must be at least 1 when blocking uses 'lsh'",
+                                 parameter="lsh_bands")
+
+    @property
+    def keep_threshold(self) -> float:
+        """Pairs kept from the kernel: low enough for the possible band and sensitivity."""
+        return min(self.possible_threshold, SENSITIVITY_THRESHOLDS[0])
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["blocking"] = list(self.blocking)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LinkParameters:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ParameterError(f"unknown setting; known: {', '.join(sorted(known))}",
+                                 parameter=unknown[0])
+        values = dict(data)
+        if "blocking" in values:
+            values["blocking"] = tuple(values["blocking"])
+        return cls(**values)

@@ -1,0 +1,120 @@
+"""One unit of work: one blocking pass over one partition of one pair of lists.
+
+Units are independent and picklable. On another process or machine they carry the paths of the
+encoding files, which the worker memory-maps (opened once per process), so filters never travel.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from padan.encoder.encoding_file import EncodingFile, open_encoding_file
+from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
+from padan.linker.errors import LinkerError
+from padan.linker.similarity import CandidatePairs, score_buckets_numba
+
+_OPENED: dict[tuple[str, int], EncodingFile] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    left: int                        # party index
+    right: int                       # party index; equal to left for within-list duplicates
+    sources: tuple[EncodingFile | str, EncodingFile | str]
+    names: tuple[str, str]           # party names, for error messages
+    spec: PassSpec
+    partition: int
+    partitions: int
+    max_block_size: int
+    lsh: LshSettings
+    threshold: float                 # pairs kept
+    floor: float                     # best scores tracked
+    threads: int | None = None
+
+    @property
+    def same(self) -> bool:
+        return self.left == self.right
+
+
+@dataclass(frozen=True, slots=True)
+class UnitResult:
+    left: int
+    right: int
+    pass_name: str
+    pairs: CandidatePairs            # row numbers in each party's own file; left < right if same
+    best_left: tuple[np.ndarray, np.ndarray]    # (rows, scores) where a score >= floor was seen
+    best_right: tuple[np.ndarray, np.ndarray]
+    comparisons: int
+    oversized: int
+    skipped_records: int
+    seconds: float
+
+
+def resolve(source: EncodingFile | str, name: str) -> EncodingFile:
+    """The opened encoding file of a unit's source (re-opened once per worker process)."""
+    if isinstance(source, EncodingFile):
+        return source
+    try:
+        key = (source, Path(source).stat().st_mtime_ns)
+    except OSError:
+        raise LinkerError(f"party '{name}': encoding file {source} is not readable on this "
+                          "worker; every worker must see the run's files") from None
+    if key not in _OPENED:
+        _OPENED.clear()  # one run's files at a time; an old run's maps are released
+        _OPENED[key] = open_encoding_file(source, verify=False)
+    return _OPENED[key]
+
+
+def run_unit(unit: Unit) -> UnitResult:
+    started = time.perf_counter()
+    if unit.threads:
+        import numba
+
+        numba.set_num_threads(min(unit.threads, numba.config.NUMBA_NUM_THREADS))
+    left = resolve(unit.sources[0], unit.names[0])
+    right = left if unit.same else resolve(unit.sources[1], unit.names[1])
+    buckets = _buckets(unit, left, right)
+    left_filters = np.ascontiguousarray(left.filters[buckets.left_rows])
+    right_filters = (left_filters if unit.same
+                     else np.ascontiguousarray(right.filters[buckets.right_rows]))
+    scored = score_buckets_numba(left_filters, right_filters, buckets.left_ranges,
+                                 buckets.right_ranges, unit.threshold, floor=unit.floor,
+                                 same=unit.same, track=True)
+    i = buckets.left_rows[scored.pairs.left]
+    j = buckets.right_rows[scored.pairs.right]
+    if unit.same:
+        i, j = np.minimum(i, j), np.maximum(i, j)
+    pairs = CandidatePairs(i, j, scored.pairs.score)
+    return UnitResult(unit.left, unit.right, unit.spec.name, pairs,
+                      _seen(buckets.left_rows, scored.best_left),
+                      _seen(buckets.right_rows, scored.best_right), scored.comparisons,
+                      buckets.oversized, buckets.skipped_records,
+                      time.perf_counter() - started)
+
+
+def _buckets(unit: Unit, left: EncodingFile, right: EncodingFile) -> Buckets:
+    if unit.spec.kind == "none":
+        # every pair: cut the left list into partitions, each against the whole right list
+        if unit.same and unit.partition > 0:
+            rows = np.zeros(0, np.int64)
+            ranges = np.zeros((0, 2), np.int64)
+            return Buckets(rows, rows, ranges, ranges, 0, 0)
+        rows = np.arange(len(left), dtype=np.int64)
+        if not unit.same:
+            rows = rows[rows % unit.partitions == unit.partition]
+        others = rows if unit.same else np.arange(len(right), dtype=np.int64)
+        return Buckets(rows, others, np.array([[0, len(rows)]]), np.array([[0, len(others)]]),
+                       0, 0)
+    left_keys = pass_keys(left, unit.spec, unit.lsh)
+    right_keys = None if unit.same else pass_keys(right, unit.spec, unit.lsh)
+    return make_buckets(left_keys, right_keys, max_block_size=unit.max_block_size,
+                        partition=unit.partition, partitions=unit.partitions)
+
+
+def _seen(rows: np.ndarray, best: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    hit = np.flatnonzero(best >= 0)
+    return rows[hit], best[hit]
