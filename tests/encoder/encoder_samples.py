@@ -1,9 +1,7 @@
 import csv
 import hashlib
 
-import pytest
-
-from padan.encoder.default_schema import default_schema, default_schema_text
+from padan.encoder.default_schema import default_schema_text
 from padan.encoder.schema import parse_schema
 
 SECRET = bytes(range(32))
@@ -35,8 +33,3 @@ def schema_with(**replacements):
 
 def filter_digest(records) -> str:
     return hashlib.sha256(records["filter"].tobytes()).hexdigest()
-
-
-@pytest.fixture
-def schema():
-    return default_schema("test")
