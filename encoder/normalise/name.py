@@ -21,8 +21,13 @@ from padan.encoder.normalise.name_words import (
     TITLES,
 )
 from padan.encoder.normalise.result import NameResult, Status
-from padan.encoder.normalise.spelling import canonical_word, modernise
-from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
+from padan.encoder.normalise.spelling import (
+    canonical_word,
+    has_old_spelling,
+    modernise,
+    old_j_to_y,
+)
+from padan.encoder.normalise.text import DUMMY_TEXTS, fold_ascii, is_dummy, is_missing
 
 # The order notes are listed in; every one of them means "changed beyond case and punctuation".
 NOTE_ORDER = (
@@ -41,6 +46,8 @@ _TITLES = frozenset(modernise(word) for word in TITLES)
 _BARE_DEGREES = frozenset(modernise(word) for word in BARE_DEGREES)
 _ABBREVIATIONS = {modernise(word): full for word, full in ABBREVIATIONS.items()}
 _PREFIXES = tuple(tuple(modernise(word) for word in prefix) for prefix in BALINESE_PREFIXES)
+_PREFIX_STARTS = frozenset(prefix[0] for prefix in _PREFIXES)
+_LEADING = _TITLES | _PREFIX_STARTS
 _PATRONYMIC = frozenset(modernise(word) for word in PATRONYMIC_MARKERS)
 
 # Per-word cache of canonical_word: words repeat endlessly across a list. Bounded, and emptied
@@ -110,20 +117,26 @@ def _finish(words: list[str], notes: list[str]) -> NameResult:
         canonical.append(found[0])
         if found[1]:
             notes.append(found[1])
-    words = _strip_leading(canonical, notes)
+    raw_words = words
+    words = _strip_leading(canonical, notes) if canonical[0] in _LEADING else canonical
     if not words:
         return _invalid("only-titles")
-    words = _cut_patronymic(words, notes)
+    if "old-spelling" in notes and any(map(has_old_spelling, raw_words)):
+        # The name is written in old spelling: the j of its other words was the old y too.
+        offset = len(raw_words) - len(words)
+        for index, word in enumerate(words):
+            if "j" in word and not has_old_spelling(raw_words[index + offset]):
+                words[index] = canonical_word(old_j_to_y(word))[0]
+    if len(words) > 2 and not _PATRONYMIC.isdisjoint(words):
+        words = _cut_patronymic(words, notes)
     while len(words) > 1 and words[-1] in _BARE_DEGREES:
         words.pop()
         notes.append("degrees")
-    last = len(words) - 1
-    for index, word in enumerate(words):
-        full = _ABBREVIATIONS.get(word)
-        if full is not None and not (index == last and word in ABBREVIATION_AT_END_KEPT):
-            words[index] = full
-            notes.append("abbreviation")
+    if not _ABBREVIATIONS.keys().isdisjoint(words):
+        _expand_abbreviations(words, notes)
     value = " ".join(words)
+    if value in DUMMY_TEXTS:
+        return _invalid("dummy")
     if not notes:
         return NameResult(value, Status.VALID, "")
     return NameResult(value, Status.REPAIRED, ",".join(n for n in NOTE_ORDER if n in notes))
@@ -146,6 +159,15 @@ def _strip_leading(words: list[str], notes: list[str]) -> list[str]:
         else:
             break
     return words[start:]
+
+
+def _expand_abbreviations(words: list[str], notes: list[str]) -> None:
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        full = _ABBREVIATIONS.get(word)
+        if full is not None and not (index == last and word in ABBREVIATION_AT_END_KEPT):
+            words[index] = full
+            notes.append("abbreviation")
 
 
 def _cut_patronymic(words: list[str], notes: list[str]) -> list[str]:

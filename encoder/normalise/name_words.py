@@ -35,7 +35,7 @@ DEGREES = frozenset(
         # specialists, doctorates, foreign degrees
         "spa", "span", "spb", "spbs", "spf", "spgk", "spjp", "spkj", "spkk", "spm", "spn",
         "spog", "spot", "spp", "sppa", "sppd", "sppk", "sprad", "sps", "sptht", "spthtkl",
-        "spu", "phd", "lc", "ba", "bsc", "dipl", "amk",
+        "spu", "phd", "lc", "ba", "bsc", "dipl", "amd", "amk",
         # "the late", written after the name as often as before it
         "alm", "almh", "almarhum", "almarhumah",
     }

@@ -24,7 +24,7 @@ PROVINCES = frozenset(
         61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
     }
 )  # fmt: skip
-_PROVINCE_TEXT = frozenset(f"{code:02d}" for code in PROVINCES)
+_PROVINCE_BY_TEXT = {f"{code:02d}": code for code in PROVINCES}
 _REGENCY_TEXT = frozenset(f"{code:02d}" for code in (*range(1, 70), *range(71, 100)))
 
 NIK_LENGTH = 16
@@ -48,6 +48,7 @@ def _embedded_dates() -> dict[str, tuple[int, int, str, bool]]:
 
 
 _DATES = _embedded_dates()
+_YEARS = {f"{year:02d}": year for year in range(100)}
 
 _SEPARATORS = re.compile(r"[\s.,\-_/]+")
 # Excel's scientific display, with a decimal point or (Indonesian locale) a decimal comma.
@@ -91,20 +92,21 @@ def check_nik(nik: NikResult, birthdate: datetime.date | None, sex: str | None) 
 
 
 def _from_digits(digits: str, status: Status, note: str) -> NikResult:
+    province = _PROVINCE_BY_TEXT.get(digits[:2])
     embedded = _DATES.get(digits[6:10])
     if (
-        embedded is not None
+        province is not None
+        and embedded is not None
         and len(digits) == NIK_LENGTH
-        and digits[:2] in _PROVINCE_TEXT
         and digits[2:4] in _REGENCY_TEXT
         and digits[4:6] != "00"
         and digits[12:] != "0000"
         and digits != digits[0] * NIK_LENGTH
     ):
         day, month, sex, leap_day = embedded
-        year = int(digits[10:12])
+        year = _YEARS[digits[10:12]]
         if not leap_day or year % 4 == 0:  # 29 Feb needs a leap year in some century
-            return NikResult(digits, status, note, digits, int(digits[:2]), day, month, year, sex)
+            return _valid(digits, status, note, province, day, month, year, sex)
     return _diagnose(digits)
 
 
@@ -117,7 +119,7 @@ def _diagnose(digits: str) -> NikResult:
         return _invalid("too-short", fuzzy)
     if len(digits) > NIK_LENGTH:
         return _invalid("too-long", fuzzy)
-    if digits[:2] not in _PROVINCE_TEXT:
+    if digits[:2] not in _PROVINCE_BY_TEXT:
         return _invalid("bad-province", fuzzy)
     if digits[2:4] not in _REGENCY_TEXT:
         return _invalid("bad-regency", fuzzy)
@@ -140,11 +142,13 @@ def _from_text(raw: str) -> NikResult:
     text = fold_ascii(raw).strip()  # full-width digits become ASCII digits
     if not text:
         return _missing()
-    if is_dummy(text):
-        return _invalid("dummy")
     note = "" if raw.isascii() else "unicode"
     if text[0] in _QUOTES:  # Excel's text guard, sometimes doubled or closed
-        text, note = text.strip(_QUOTES).strip(), "apostrophe"
+        text, note = text.strip(_QUOTES).strip(), note or "apostrophe"
+    if text.isdigit() and text.isascii():  # the common case: spaces or a quote around digits
+        return _from_digits(text, Status.REPAIRED if note else Status.VALID, note)
+    if is_dummy(text):
+        return _invalid("dummy")
     if (match := _SCIENTIFIC.fullmatch(text)) is not None:
         return _from_scientific(*match.groups())
     if (match := _DECIMAL_SUFFIX.fullmatch(text)) is not None:
@@ -179,7 +183,7 @@ def _from_scientific(lead: str, fraction: str | None, exponent: str) -> NikResul
 def _from_integer(number: int) -> NikResult:
     if number < 0:
         return _invalid("not-digits")
-    return _from_text(str(number)) if number else _invalid("dummy")
+    return _from_digits(str(number), Status.VALID, "") if number else _invalid("dummy")
 
 
 def _from_float(number: float) -> NikResult:
@@ -192,6 +196,37 @@ def _from_float(number: float) -> NikResult:
             return _invalid("excel-lost-digit", digits[:-1])
         return _diagnose(digits)
     return _from_integer(whole)
+
+
+# A frozen dataclass sets each field through object.__setattr__, which costs about as much as
+# all the checks above together. On the fast path the slots are filled directly instead; a
+# test proves the result equal to the dataclass's own constructor.
+_new = object.__new__
+_set_value = NikResult.value.__set__  # type: ignore[attr-defined]
+_set_status = NikResult.status.__set__  # type: ignore[attr-defined]
+_set_note = NikResult.note.__set__  # type: ignore[attr-defined]
+_set_fuzzy = NikResult.fuzzy_digits.__set__  # type: ignore[attr-defined]
+_set_province = NikResult.province.__set__  # type: ignore[attr-defined]
+_set_day = NikResult.birth_day.__set__  # type: ignore[attr-defined]
+_set_month = NikResult.birth_month.__set__  # type: ignore[attr-defined]
+_set_yy = NikResult.birth_yy.__set__  # type: ignore[attr-defined]
+_set_sex = NikResult.sex.__set__  # type: ignore[attr-defined]
+
+
+def _valid(
+    digits: str, status: Status, note: str, province: int, day: int, month: int, yy: int, sex: str
+) -> NikResult:
+    result = _new(NikResult)
+    _set_value(result, digits)
+    _set_status(result, status)
+    _set_note(result, note)
+    _set_fuzzy(result, digits)
+    _set_province(result, province)
+    _set_day(result, day)
+    _set_month(result, month)
+    _set_yy(result, yy)
+    _set_sex(result, sex)
+    return result
 
 
 def _missing() -> NikResult:

@@ -57,3 +57,30 @@ class SexResult:
 class NikCheck:
     birthdate_agrees: bool | None  # None when the NIK or the birthdate is unknown
     sex_agrees: bool | None  # None when the NIK or the sex is unknown
+
+
+# Every note each normaliser can give (several joined by "," for names and dates). A test checks
+# that normalisers give no other and that docs/normalisation.md explains each one.
+NOTES: dict[str, frozenset[str]] = {
+    "nik": frozenset(
+        {
+            "apostrophe", "separators", "decimal-suffix", "unicode", "excel-scientific",
+            "excel-lost-digit", "dummy", "too-short", "too-long", "bad-province", "bad-regency",
+            "bad-district", "bad-date", "bad-serial", "not-digits", "wrong-type",
+        }
+    ),
+    "name": frozenset(
+        {
+            "titles", "degrees", "prefix", "patronymic", "abbreviation", "old-spelling",
+            "variant", "digits", "non-latin", "no-letters", "only-titles", "dummy", "wrong-type",
+        }
+    ),
+    "birthdate": frozenset(
+        {
+            "placeholder", "day-month-swap", "two-digit-year", "excel-serial", "year-only",
+            "leading-zero", "place-removed", "bad-date", "before-1900", "future", "dummy",
+            "out-of-range", "unrecognised-format", "wrong-type",
+        }
+    ),
+    "sex": frozenset({"dummy", "unrecognised", "wrong-type"}),
+}  # fmt: skip

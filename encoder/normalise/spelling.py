@@ -1,8 +1,8 @@
 """Old Indonesian spelling (van Ophuijsen 1901, Soewandi 1947) to today's (EYD 1972), per word.
 
 oe -> u, dj -> j, tj -> c, nj -> ny, sj -> sy, ch -> kh; and the old j, which was the sound y,
--> y, but only in a word that shows old-spelling evidence (oe, dj, tj or sj): "Tjahjono" ->
-"cahyono", "Soerjadi" -> "suryadi", while "Joko" and "Janti" stay (docs/normalisation.md).
+-> y, but only in a name that shows old-spelling evidence (oe, dj, tj or sj): "Tjahjono" ->
+"cahyono", "Noer Hajati" -> "nur hayati", while "Joko" and "Janti" stay (docs/normalisation.md).
 """
 
 from __future__ import annotations
@@ -21,11 +21,19 @@ def modernise(word: str) -> str:
         word = fixed
 
 
+def has_old_spelling(word: str) -> bool:
+    """Spellings that only the old systems wrote; nj and ch occur in today's names too."""
+    return "oe" in word or "dj" in word or "tj" in word or "sj" in word
+
+
+def old_j_to_y(word: str) -> str:
+    """The old j of a word without evidence of its own, in a name that has some."""
+    return word.replace("j", "y")
+
+
 def _modernise_once(word: str) -> str:
+    evidence = has_old_spelling(word)
     fixed = word.replace("oe", "u")
-    evidence = fixed is not word and fixed != word
-    if "dj" in fixed or "tj" in fixed or "sj" in fixed:
-        evidence = True
     fixed = fixed.replace("dj", _NEW_J).replace("tj", "c").replace("sj", "sy")
     fixed = fixed.replace("nj", "ny").replace("ch", "kh")
     if evidence:
