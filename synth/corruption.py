@@ -101,7 +101,7 @@ RATES: dict[CorruptionKind, KindRates] = {
     K.NIK_DUMMY: KindRates(0.005, 0.02, "replaced by 0000000000000000, -, BELUM ADA or 0"),
     K.NIK_MISSING: KindRates(0.005, 0.02, "empty"),
     K.DATE_FORMAT_VARIETY: KindRates(0.02, 0.08, "written in another format than the agency's "
-                                     "(ISO, 5 Januari 1980, 05 Agu 1980, dd-mm-yy, dd.mm.yyyy)"),
+                                     "(ISO, 5 Januari 1980, 5 Agu 1980, dd-mm-yy, dd.mm.yyyy)"),
     K.DATE_DAY_MONTH_SWAP: KindRates(0.005, 0.02, "day and month swapped; days 1–12 that differ "
                                      "from the month"),
     K.DATE_PLACEHOLDER: KindRates(0.005, 0.02, "replaced by 1 Jul (55 %), 31 Dec (30 %) or "
@@ -320,10 +320,20 @@ def corrupt(rng: np.random.Generator, clean: CleanRecords, dirt: DirtLevel,
                         kinds=kinds)
 
 
+def rates_markdown() -> str:
+    """The rates as the markdown table in docs/synthetic-data.md (a test compares them)."""
+    lines = ["| kind | none | moderate | heavy | what happens, where it applies |",
+             "|---|---|---|---|---|"]
+    for kind, rates in RATES.items():
+        lines.append(f"| `{kind.name.lower()}` | 0 | {rates.moderate:g} | {rates.heavy:g} | "
+                     f"{rates.what} |")
+    return "\n".join(lines)
+
+
 def kinds_as_text(mask: int) -> str:
     """'name_typo|nik_dummy' for a row's bit mask (empty when the row is clean)."""
     return "|".join(k.name.lower() for k in CorruptionKind if mask & k)
 
 
 __all__ = ["RATES", "CleanRecords", "CorruptionKind", "DirtyRecords", "corrupt", "kinds_as_text",
-           "rate"]
+           "rate", "rates_markdown"]
