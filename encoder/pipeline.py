@@ -98,9 +98,12 @@ def count_records(path: Path) -> int | None:
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return None
     lines = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 24):
-            lines += block.count(b"\n")
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 24):
+                lines += block.count(b"\n")
+    except OSError:
+        return None  # the reader reports a missing or unreadable file properly
     return max(lines - 1, 0)
 
 
