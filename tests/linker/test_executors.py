@@ -1,0 +1,55 @@
+"""The same run gives the same result in-process, in a process pool and on Dask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from padan.linker.engine import LinkParameters, Party, link
+from padan.linker.executors import dask_cluster, in_process, process_pool
+
+PARAMS = LinkParameters(lsh_bands=6, partitions=3)
+
+
+def assert_same_result(a, b):
+    for table in ("groups", "duplicates"):
+        x, y = getattr(a, table), getattr(b, table)
+        for column in ("group_id", "party", "pseudo_id", "band"):
+            assert np.array_equal(getattr(x, column), getattr(y, column)), (table, column)
+    da, db = a.report.to_dict(), b.report.to_dict()
+    da.pop("timings"), db.pop("timings")
+    assert da == db
+
+
+@pytest.fixture(scope="module")
+def reference(pair):
+    _, left, right = pair
+    parties = [Party("DTKS", left), Party("KJP", right)]
+    return parties, link(parties, PARAMS, executor=in_process())
+
+
+def test_partitions_do_not_change_results(reference):
+    parties, expected = reference
+    single = link(parties, LinkParameters(lsh_bands=6, partitions=1))
+    assert_same_result(single, expected)
+
+
+def test_process_pool_equals_in_process(reference):
+    parties, expected = reference
+    assert_same_result(link(parties, PARAMS, executor=process_pool(2)), expected)
+
+
+def test_dask_local_cluster_equals_in_process(reference):
+    distributed = pytest.importorskip("distributed")
+    parties, expected = reference
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        executor = dask_cluster(client)
+        assert executor.suggested_partitions == 4 and executor.threads_per_unit == 1
+        assert_same_result(link(parties, PARAMS, executor=executor), expected)
+
+
+def test_pool_refuses_zero_workers():
+    with pytest.raises(ValueError, match="workers"):
+        process_pool(0)
