@@ -7,6 +7,7 @@ so plain Python is fast enough.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -70,10 +71,22 @@ DEGREES = ("S.Pd.", "S.E.", "S.H.", "S.Kom.", "S.T.", "S.Sos.", "S.Ag.", "A.Md."
            "S.P.", "S.I.P.", "M.Kes.", "SH")
 
 
+def _changes(step):
+    """Make a step return None, not the same name, where its change would be invisible."""
+
+    @functools.wraps(step)
+    def wrapper(rnd: random.Random, name: str, **context) -> str | None:
+        changed = step(rnd, name, **context)
+        return None if changed == name else changed
+
+    return wrapper
+
+
 def _restore_case(original: str, changed: str) -> str:
     return changed[:1].upper() + changed[1:] if original[:1].isupper() else changed
 
 
+@_changes
 def typo(rnd: random.Random, name: str) -> str | None:
     """One keyboard slip: insert, delete, substitute or transpose a letter."""
     letters = [i for i, ch in enumerate(name) if ch.isalpha()]
@@ -89,13 +102,16 @@ def typo(rnd: random.Random, name: str) -> str | None:
         changed = name[:i] + name[i + 1:]
     elif operation == 2:
         changed = name[:i] + rnd.choice(near) + name[i + 1:]
-    else:
-        j = i - 1 if i + 1 >= len(name) or not name[i + 1].isalpha() else i + 1
-        a, b = sorted((i, j))
-        changed = name[:a] + name[b] + name[a] + name[b + 1:]
+    elif i + 1 < len(name) and name[i + 1].isalpha():
+        changed = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+    elif i >= 2 and name[i - 1].isalpha():
+        changed = name[:i - 1] + name[i] + name[i - 1] + name[i + 1:]
+    else:  # no neighbour to swap with but the first letter: substitute instead
+        changed = name[:i] + rnd.choice(near) + name[i + 1:]
     return changed if changed != name else None
 
 
+@_changes
 def old_spelling(rnd: random.Random, name: str) -> str | None:
     """Spell one word the pre-1972 way: u->oe, j->dj, y->j, c->tj, kh->ch (Joko -> Djoko)."""
     words = name.split(" ")
@@ -111,6 +127,7 @@ def old_spelling(rnd: random.Random, name: str) -> str | None:
     return " ".join(words)
 
 
+@_changes
 def variant(rnd: random.Random, name: str) -> str | None:
     """A spelling variant: Muhammad -> Mochammad, Supriyanto -> Suprianto, Arif -> Arip."""
     words = name.split(" ")
@@ -131,6 +148,7 @@ def variant(rnd: random.Random, name: str) -> str | None:
     return None
 
 
+@_changes
 def abbreviation(rnd: random.Random, name: str) -> str | None:
     """Muhammad -> Moh., Abdul -> Abd., Siti -> St.; else a later word cut to its initial."""
     words = name.split(" ")
@@ -146,6 +164,7 @@ def abbreviation(rnd: random.Random, name: str) -> str | None:
     return " ".join(words)
 
 
+@_changes
 def title(rnd: random.Random, name: str, *, female: bool, age: int) -> str | None:
     """A title or salutation before (H., Hj., Drs., Ibu) or a degree after (S.Pd., SE)."""
     if age < 18:
@@ -157,6 +176,7 @@ def title(rnd: random.Random, name: str, *, female: bool, age: int) -> str | Non
     return rnd.choice(prefixes) + " " + name
 
 
+@_changes
 def token_drop(rnd: random.Random, name: str) -> str | None:
     """Leave out one word of a name of two or more."""
     words = name.split(" ")
@@ -166,6 +186,7 @@ def token_drop(rnd: random.Random, name: str) -> str | None:
     return " ".join(words)
 
 
+@_changes
 def token_merge(rnd: random.Random, name: str) -> str | None:
     """Write two words as one (Sri Wahyuni -> Sriwahyuni) or, for one word, split it after a
     common first part (Nurhayati -> Nur Hayati)."""
@@ -178,6 +199,7 @@ def token_merge(rnd: random.Random, name: str) -> str | None:
     return f"{match.group(1)} {match.group(2).capitalize()}" if match else None
 
 
+@_changes
 def token_swap(rnd: random.Random, name: str) -> str | None:
     """Put the last word first (the clan or family name first, as some forms ask)."""
     words = name.split(" ")
@@ -186,6 +208,7 @@ def token_swap(rnd: random.Random, name: str) -> str | None:
     return " ".join([words[-1], *words[:-1]])
 
 
+@_changes
 def nickname(rnd: random.Random, name: str) -> str | None:
     """The everyday short form of one word (Hidayat -> Dayat, Sumarni -> Marni)."""
     words = name.split(" ")
@@ -201,6 +224,7 @@ def nickname(rnd: random.Random, name: str) -> str | None:
     return None
 
 
+@_changes
 def spacing(rnd: random.Random, name: str) -> str | None:
     """Stray spaces or punctuation: a double space, a trailing space or dot, a hyphen."""
     choice = rnd.randrange(4)
