@@ -183,3 +183,25 @@ def test_dates_in_lists_stay_within_the_population_years():
     values = [v for v in lists.tables["ISO"]["TGL_LAHIR"].to_pylist() if v and v[4] == "-"]
     years = [dt.date.fromisoformat(v).year for v in values]
     assert min(years) >= 1835 and max(years) <= 2025
+
+
+def test_the_encoders_normalisers_read_clean_lists_back_to_the_truth():
+    normalise = pytest.importorskip("padan.encoder.normalise")
+    formats = ("%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%y", "indonesian", "indonesian-short",
+               "excel-serial")
+    codes = (("L", "P"), ("1", "2"), ("LAKI-LAKI", "PEREMPUAN"), ("Laki-laki", "Perempuan"))
+    specs = tuple(AgencySpec(f"A{i}", 300, date_format=f, sex_codes=codes[i % len(codes)])
+                  for i, f in enumerate(formats))
+    lists = generate(SynthConfig(seed=8, population=5_000, agencies=specs, dirt=DirtLevel.NONE))
+    for spec in specs:
+        table, people = lists.tables[spec.name], lists.population.take(lists.truth[spec.name])
+        for nik, date, sex, true_nik, true_date, true_sex in zip(
+                table["NIK"].to_pylist(), table["TGL_LAHIR"].to_pylist(), table["JK"].to_pylist(),
+                people["nik"].to_pylist(), people["birthdate"].to_pylist(),
+                people["sex"].to_pylist(), strict=True):
+            read_nik = normalise.normalise_nik(nik)
+            assert read_nik.value == true_nik
+            assert normalise.normalise_birthdate(date).value == true_date, spec.date_format
+            assert normalise.normalise_sex(sex).value == true_sex
+            check = normalise.check_nik(read_nik, true_date, true_sex)
+            assert check.birthdate_agrees and check.sex_agrees
