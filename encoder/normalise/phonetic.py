@@ -3,7 +3,7 @@
 Differences from Soundex: old spelling is fixed first (Soekarno = Sukarno); the digraphs kh, sy,
 ny, ng, dh, th, ph collapse to one sound (Khairul = Hairul, Syaiful = Saiful); the first letter
 is kept as a sound class, so j/y (old j was y: Janti = Yanti), f/p/v (Sundanese f <-> p: Fitri =
-Pitri) and all vowels (Eko = Ekho) share one; y and w count as vowels (Supriadi = Supriyadi).
+Pitri) and all vowels (Irfan = Erfan) share one; y and w count as vowels (Supriadi = Supriyadi).
 """
 
 from __future__ import annotations

@@ -291,16 +291,15 @@ def test_fast_and_slow_paths_agree_and_caches_do_not_change_results():
 
 # --- properties -------------------------------------------------------------------------------
 
+NAME_PIECES = [
+    "Hj.", "H", "Dr.", "Ir", "Ibu", "Bapak", "I", "Ni", "Luh", "Ida", "Bagus", "Gusti", "Moh.",
+    "M.", "St.", "Abd", "bin", "binti", "S.Pd.", ",", "SE", "Soekarno", "Djoko", "Tjahjono",
+    "Siti", "Sri", "Made", "Wayan", "ddj", "oe", "tjh", "-", "'", "2", "Ketut", "sj", "nj", "ch",
+    "M", "alm", "ST", "Noer", "Hajati",
+]  # fmt: skip
 name_like = st.lists(
     st.one_of(
-        st.sampled_from(
-            [
-                "Hj.", "H", "Dr.", "Ir", "Ibu", "Bapak", "I", "Ni", "Luh", "Ida", "Bagus", "Gusti",
-                "Moh.", "M.", "St.", "Abd", "bin", "binti", "S.Pd.", ",", "SE", "Soekarno", "Djoko",
-                "Tjahjono", "Siti", "Sri", "Made", "Wayan", "ddj", "oe", "tjh", "-", "'", "2",
-                "Ketut", "sj", "nj", "ch", "M", "alm", "ST",
-            ]
-        ),
+        st.sampled_from(NAME_PIECES),
         st.text(alphabet="abcdehijkmnorstuyABDHJOST.,'- 0", max_size=8),
     ),
     max_size=7,
