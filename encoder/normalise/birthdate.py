@@ -116,6 +116,8 @@ def _from_text(raw: str) -> DateResult:
 
 def _from_digit_text(text: str) -> DateResult:
     """Digits only: a serial, a year, ddmmyy, or yyyymmdd / ddmmyyyy."""
+    if not text.strip("0"):
+        return _invalid("dummy")
     if len(text) == 8:
         if text[:2] in ("19", "20"):
             found = _year_month_day(int(text[:4]), int(text[4:6]), int(text[6:]))

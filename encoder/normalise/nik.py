@@ -145,6 +145,8 @@ def _from_text(raw: str) -> NikResult:
     note = "" if raw.isascii() else "unicode"
     if text[0] in _QUOTES:  # Excel's text guard, sometimes doubled or closed
         text, note = text.strip(_QUOTES).strip(), note or "apostrophe"
+        if not text:
+            return _invalid("dummy")  # a guard with nothing behind it
     if text.isdigit() and text.isascii():  # the common case: spaces or a quote around digits
         return _from_digits(text, Status.REPAIRED if note else Status.VALID, note)
     if is_dummy(text):

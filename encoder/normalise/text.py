@@ -38,7 +38,7 @@ def is_missing(raw: object) -> bool:
         return math.isnan(raw)
     try:
         return bool(raw != raw)  # NaN-like values are unequal to themselves
-    except (TypeError, ValueError):  # pandas.NA refuses bool(): it is missing by definition
+    except (TypeError, ValueError, ArithmeticError):  # pandas.NA, Decimal sNaN: missing too
         return True
 
 

@@ -170,6 +170,8 @@ def test_a_repaired_placeholder_keeps_both_facts():
         (D(2030, 1, 1), "future"),
         (datetime.datetime(2031, 1, 1), "future"),
         ("00-00-0000", "dummy"),
+        ("0", "dummy"),
+        ("00000000", "dummy"),
         ("0000-00-00", "dummy"),
         ("-", "dummy"),
         ("BELUM ADA", "dummy"),
@@ -246,7 +248,11 @@ def test_placeholder_exactly_for_the_three_days(day):
     assert result.placeholder == ((day.day, day.month) in {(1, 7), (31, 12), (1, 1)})
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.datetimes(), st.dates()))
+@given(
+    st.one_of(
+        st.text(), st.integers(), st.floats(), st.none(), st.datetimes(), st.dates(), st.decimals()
+    )
+)
 def test_never_raises_and_value_only_in_range(raw):
     result = normalise_birthdate(raw)
     assert (result.value is not None) == (result.status in (Status.VALID, Status.REPAIRED))

@@ -168,7 +168,7 @@ def test_an_int_above_2_53_is_exact():
     [
         "0000000000000000", "1111111111111111", "9999999999999999", "1234567890123456",
         "6543210987654321", "0123456789012345", "-", "--", "0", "00", "BELUM ADA", "belum ada",
-        "TIDAK ADA", "Tidak  Ada", "null", "NULL", "N/A", "n/a", "none", "x", 0, 0.0,
+        "TIDAK ADA", "Tidak  Ada", "null", "NULL", "N/A", "n/a", "none", "x", 0, 0.0, "'", "''",
     ],
 )  # fmt: skip
 def test_dummies_are_invalid_without_fuzzy_digits(raw):
@@ -296,7 +296,7 @@ def test_any_well_formed_nik_survives_excel_guards(text):
     assert normalise_nik(f"{text[:4]} {text[4:8]} {text[8:12]} {text[12:]}").value == text
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.binary()))
+@given(st.one_of(st.text(), st.integers(), st.floats(), st.none(), st.binary(), st.decimals()))
 def test_never_raises_and_value_only_when_trustworthy(raw):
     result = normalise_nik(raw)
     assert isinstance(result, NikResult)
