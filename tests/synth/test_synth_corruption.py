@@ -216,3 +216,17 @@ def test_titles_suit_age_and_sex():
         prefix = titled.split(" ")[0]
         assert titled.startswith("Sulastri") or prefix in noise.PREFIX_TITLES_FEMALE
         assert prefix not in ("H.", "Bapak", "Drs.")
+
+
+def test_the_docs_show_the_rates_and_default_agencies_as_the_code_has_them():
+    from pathlib import Path
+
+    from padan.synth import DEFAULT_AGENCIES
+    from padan.synth.corruption import rates_markdown
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "synthetic-data.md").read_text()
+    assert rates_markdown() in docs
+    for spec in DEFAULT_AGENCIES:
+        row = next(line for line in docs.splitlines() if line.startswith(f"| {spec.name} |"))
+        assert all(f"`{column}`" in row for column in spec.columns.values()), spec.name
+        assert all(code in row for code in spec.sex_codes), spec.name
