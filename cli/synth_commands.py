@@ -11,13 +11,16 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from padan.cli.failures import bad_input_errors, reports_errors
-from padan.synth import DirtLevel, SynthConfig, SynthConfigError, generate, parse_agencies
-from padan.synth.agencies import list_shape
-from padan.synth.writers import write_lists
+from padan.cli.failures import fail, reports_errors
 
-bad_input_errors(SynthConfigError)
 console = Console(highlight=False)
+
+
+# Choices mirror padan.synth's, which is imported only when the command runs (numpy, pyarrow).
+class Dirt(enum.StrEnum):
+    NONE = "none"
+    MODERATE = "moderate"
+    HEAVY = "heavy"
 
 
 class FileFormat(enum.StrEnum):
@@ -49,8 +52,8 @@ def synth(
     agencies: Annotated[str, typer.Option(
         help="NAME:RECORDS,... DTKS, KJP and KIS keep their own column names and date "
              "formats; other names get generic ones.")] = "DTKS:20000,KJP:5000,KIS:15000",
-    dirt: Annotated[DirtLevel, typer.Option(help="Corruption rates (docs/synthetic-data.md); "
-                                            "none gives clean copies.")] = DirtLevel.MODERATE,
+    dirt: Annotated[Dirt, typer.Option(help="Corruption rates (docs/synthetic-data.md); "
+                                       "none gives clean copies.")] = Dirt.MODERATE,
     file_format: Annotated[FileFormat, typer.Option("--format", help="File format of the "
                                                     "lists.")] = FileFormat.CSV,
     overlap: Annotated[float, typer.Option(help="Share of each list's people drawn from the "
@@ -59,11 +62,18 @@ def synth(
                                               "person of the same list.")] = 0.01,
 ) -> None:
     """Generate a synthetic population and agency lists (help text: HELP)."""
-    config = SynthConfig(seed=seed, population=population, agencies=parse_agencies(agencies),
-                         overlap=overlap, dirt=dirt, duplicate_rate=duplicates)
+    from padan.synth import SynthConfig, SynthConfigError, generate, parse_agencies, write_lists
+    from padan.synth.agencies import list_shape
+
     started = time.perf_counter()
-    lists = generate(config)
-    written = write_lists(lists, out, fmt=file_format.value)
+    try:
+        config = SynthConfig(seed=seed, population=population,
+                             agencies=parse_agencies(agencies), overlap=overlap,
+                             dirt=dirt.value, duplicate_rate=duplicates)
+        lists = generate(config)
+        written = write_lists(lists, out, fmt=file_format.value)
+    except SynthConfigError as exc:
+        raise fail(str(exc)) from None
     seconds = time.perf_counter() - started
 
     table = Table(title=f"synthetic lists in {out} (seed {seed}, dirt {config.dirt.value}, "

@@ -189,3 +189,11 @@ def test_cli_help_has_an_example():
     result = runner.invoke(app, ["synth", "--help"])
     assert result.exit_code == 0
     assert "Example: padan synth" in result.output
+
+
+def test_cli_choices_mirror_the_library():
+    from padan.cli.synth_commands import Dirt, FileFormat
+    from padan.synth import FORMATS
+
+    assert [d.value for d in Dirt] == [d.value for d in DirtLevel]
+    assert tuple(f.value for f in FileFormat) == FORMATS
