@@ -31,9 +31,12 @@ class QualityReport:
     bad_rows_total: int = 0
 
     def count(self, field_name: str, status: str, note: str, times: int = 1) -> None:
-        self.statuses.setdefault(field_name, Counter())[status] += times
+        if field_name not in self.statuses:
+            self.statuses[field_name] = Counter()
+            self.notes[field_name] = Counter()
+        self.statuses[field_name][status] += times
         if note:
-            self.notes.setdefault(field_name, Counter())[note] += times
+            self.notes[field_name][note] += times
 
     def add_bad_row(self, row: int, field_name: str, reason: str) -> None:
         self.bad_rows_total += 1

@@ -22,9 +22,9 @@ from padan.encoder.encoding_file import (
     new_records,
 )
 from padan.encoder.keys import derive_key
+from padan.encoder.nik_columns import scan_nik_column
 from padan.encoder.normalise import (
     Status,
-    check_nik,
     name_code,
     normalise_birthdate,
     normalise_name,
@@ -55,9 +55,75 @@ class EncodedBatch:
 
 def keyed_token64(key: bytes, text: str) -> int:
     """A keyed 64-bit token (BLAKE2b PRF); 0 is reserved for 'none'."""
-    digest = hashlib.blake2b(text.encode(), key=key, digest_size=8).digest()
-    value = int.from_bytes(digest, "little")
-    return value or 1
+    return KeyedTokens(key)(text)
+
+
+class KeyedTokens:
+    """keyed_token64 under one key, reusing the keyed BLAKE2b state (same output, less work)."""
+
+    def __init__(self, key: bytes):
+        self._base = hashlib.blake2b(key=key, digest_size=8)
+
+    def __call__(self, text: str) -> int:
+        state = self._base.copy()
+        state.update(text.encode())
+        return int.from_bytes(state.digest(), "little") or 1
+
+
+class _RowTable:
+    """Filters of distinct keys (e.g. name words) as rows of one growing array, within a run."""
+
+    def __init__(self, words: int):
+        self.rows: dict[object, int] = {}
+        self.filters = np.zeros((1024, words), dtype=np.uint64)
+
+    def row(self, key: object, make) -> int:
+        found = self.rows.get(key)
+        if found is None:
+            found = len(self.rows)
+            if found == len(self.filters):
+                self.filters = np.concatenate([self.filters, np.zeros_like(self.filters)])
+            self.filters[found] = make()
+            self.rows[key] = found
+        return found
+
+
+@dataclass(slots=True)
+class _DistinctColumn:
+    results: list  # normalised result per distinct raw value
+    index: np.ndarray  # per record: position in results
+    usable: np.ndarray  # per distinct value: valid or repaired
+
+
+@dataclass(slots=True)
+class _Niks:
+    """Per record facts of the NIK column."""
+
+    valid: np.ndarray
+    embedded: np.ndarray  # the embedded birthdate and sex are known
+    has_digits: np.ndarray  # digits usable in the filter
+    identity: np.ndarray
+    province: np.ndarray
+    day: np.ndarray
+    month: np.ndarray
+    yy: np.ndarray
+    female: np.ndarray
+    partial: np.ndarray  # object: fuzzy digits of records off the fast path, else None
+    digits: np.ndarray  # (n, 16) uint8 of fast-path records
+
+    @classmethod
+    def empty(cls, n: int) -> _Niks:
+        def zeros(dtype):
+            return np.zeros(n, dtype=dtype)
+
+        return cls(valid=zeros(bool), embedded=zeros(bool), has_digits=zeros(bool),
+                   identity=zeros(np.uint64), province=zeros(np.uint16), day=zeros(np.int16),
+                   month=zeros(np.int16), yy=zeros(np.int16), female=zeros(bool),
+                   partial=np.full(n, None, dtype=object), digits=np.zeros((n, 16), np.uint8))
+
+    @property
+    def province_index(self) -> np.ndarray:
+        return self.province.astype(np.intp)
 
 
 class _Distinct:
@@ -92,8 +158,9 @@ class RecordEncoder:
                                      f.bits_per_token, bits)
             for f in schema.fields if f.bits_per_token
         }
-        self._identity_key = derive_key(secret, project, "identity")
-        self._block_keys = [derive_key(secret, project, f"block:{b.name}") for b in schema.blocking]
+        self._identity_token = KeyedTokens(derive_key(secret, project, "identity"))
+        self._block_tokeners = [KeyedTokens(derive_key(secret, project, f"block:{b.name}"))
+                                for b in schema.blocking]
         self._hardening_keys = {step: derive_key(secret, project, f"hardening:{step}")
                                 for step in ("balance", "blip")}
         self._distinct = {"name": _Distinct(normalise_name), "birthdate":
@@ -102,6 +169,9 @@ class RecordEncoder:
         self._block_tokens: list[dict[str, int]] = [{} for _ in schema.blocking]
         self._words = words_for(bits)
         self._nik_table = self._digit_table() if "nik" in self._caches else None
+        self._zero = np.zeros(self._words, dtype=np.uint64)
+        self._name_codes: dict[str, str] = {}
+        self._word_filters = _RowTable(self._words)
 
     # -- per field ------------------------------------------------------------------------
 
@@ -121,17 +191,25 @@ class RecordEncoder:
             self._value_filters[key] = found
         return found
 
-    def _name_filter(self, name: str, salt: str) -> np.ndarray:
+    def _name_filters(self, names: list[str], salts: list[str]) -> np.ndarray:
+        """Filters of many names at once: OR of cached per-word filters (words repeat far
+        more than whole names), gathered and reduced with numpy."""
         spec = self._fields["name"]
-        q = spec.tokeniser.q if spec.tokeniser.kind == "qgram" else 2
         if spec.tokeniser.kind != "qgram":
-            return self._filter_of("name", (name, salt), lambda: [salt + t for t in
-                                                                  exact_tokens(name)])
-        out = self._caches["name"].empty.copy()
-        for word in name.split():  # per-word filters: words repeat far more than whole names
-            out |= self._filter_of("name", ("w", word, salt),
-                                   lambda w=word: [salt + t for t in word_qgrams(w, q)])
-        return out
+            return np.stack([self._filter_of("name", (name, salt), lambda n=name, s=salt:
+                                             [s + t for t in exact_tokens(n)])
+                             for name, salt in zip(names, salts, strict=True)])
+        q = spec.tokeniser.q
+        cache, words = self._caches["name"], self._word_filters
+        flat: list[int] = []
+        offsets: list[int] = []
+        for name, salt in zip(names, salts, strict=True):
+            offsets.append(len(flat))
+            for word in name.split():
+                row = words.row((word, salt), lambda w=word, s=salt:
+                                cache.tokens([s + t for t in word_qgrams(w, q)]))
+                flat.append(row)
+        return np.bitwise_or.reduceat(words.filters[flat], offsets, axis=0)
 
     def _tokens_for(self, spec: FieldSpec, value, placeholder: bool = False) -> list[str]:
         kind = spec.tokeniser.kind
@@ -146,133 +224,238 @@ class RecordEncoder:
     # -- the batch ------------------------------------------------------------------------
 
     def encode(self, columns: dict[str, Sequence[object]], rows: np.ndarray) -> EncodedBatch:
+        """Encode one batch. Work is per distinct value; per record only numpy gathers."""
         n = len(rows)
+        rows = np.asarray(rows, dtype=np.int64)
         quality = QualityReport(rows_read=n)
         by_kind = {f.kind: columns.get(f.name) for f in self.schema.fields}
-        empty = [None] * n
+        fields, salts = self._fields, {f.kind: f.salt_with for f in self.schema.fields}
 
-        niks = [normalise_nik(v) for v in by_kind["nik"]] if by_kind.get("nik") else None
-        names = [self._distinct["name"].get(v) for v in by_kind.get("name") or empty]
-        dates = [self._distinct["birthdate"].get(v) for v in by_kind.get("birthdate") or empty]
-        sexes = [self._distinct["sex"].get(v) for v in by_kind.get("sex") or empty]
+        names = self._column("name", by_kind.get("name"), n, quality, rows)
+        dates = self._column("birthdate", by_kind.get("birthdate"), n, quality, rows)
+        sexes = self._column("sex", by_kind.get("sex"), n, quality, rows)
+        nik = self._nik_column(by_kind.get("nik"), n, quality, rows)
+
+        name_ok, date_ok, sex_ok = (c.usable[c.index] for c in (names, dates, sexes))
+        # values per distinct entry, gathered per record only as small integers
+        date_vals = [r.value if ok else None for r, ok in zip(dates.results, dates.usable,
+                                                                   strict=True)]
+        placeholder_d = np.array([bool(v is not None and r.placeholder) for r, v in
+                                  zip(dates.results, date_vals, strict=True)], dtype=bool)
+        placeholder = placeholder_d[dates.index] if n else np.zeros(0, bool)
+        year_d = np.array([v.year if v else 0 for v in date_vals], dtype=np.int32)
+        day_d = np.array([v.day if v else 0 for v in date_vals], dtype=np.int32)
+        month_d = np.array([v.month if v else 0 for v in date_vals], dtype=np.int32)
+        sex_female_d = np.array([r.value == "P" for r in sexes.results], dtype=bool)
+        code_d = [self._name_code(r.value) if ok else None for r, ok in
+                  zip(names.results, names.usable, strict=True)]
+
+        flags = np.zeros(n, dtype=np.uint16)
+        flags[nik.valid] |= FLAG_NIK_VALID
+        flags[placeholder] |= FLAG_BIRTHDATE_PLACEHOLDER
+        flags[~date_ok] |= FLAG_BIRTHDATE_MISSING
+        known = nik.embedded & date_ok
+        disagree = known & ((nik.day != day_d[dates.index]) | (nik.month != month_d[dates.index])
+                            | (nik.yy != year_d[dates.index] % 100))
+        flags[disagree] |= FLAG_NIK_BIRTHDATE_DISAGREE
+        quality.nik_birthdate_disagree += int(disagree.sum())
+        quality.nik_sex_disagree += int((nik.embedded & sex_ok & (
+            nik.female != sex_female_d[sexes.index])).sum())
+        quality.placeholder_birthdates += int(placeholder.sum())
+
+        # blocking parts as per-record strings, built from distinct entries
+        part_text = {
+            "birthdate": ([v.isoformat() if v else None for v in date_vals], dates.index),
+            "birth_year": ([str(v.year) if v else None for v in date_vals], dates.index),
+            "sex": ([r.value if ok else None for r, ok in zip(sexes.results, sexes.usable,
+                                                               strict=True)], sexes.index),
+            "name_code": (code_d, names.index),
+            "province": ([None, *(f"{p:02d}" for p in range(1, 100))], nik.province_index),
+        }
 
         filters = np.zeros((n, self._words), dtype=np.uint64)
-        identity = np.zeros(n, dtype=np.uint64)
-        stratum = np.zeros(n, dtype=np.uint16)
-        flags = np.zeros(n, dtype=np.uint16)
+        if "name" in self._caches:
+            filters |= self._salted_filters(
+                names, part_text, salts.get("name"),
+                lambda results, salt_list: self._name_filters([r.value for r in results],
+                                                              salt_list))
+        if "birthdate" in self._caches:
+            spec = fields["birthdate"]
+
+            def date_filter(result, salt):
+                key = (result.value, bool(result.placeholder), salt)
+                return self._filter_of("birthdate", key, lambda: [
+                    salt + t for t in self._tokens_for(spec, result.value, key[1])])
+
+            filters |= self._salted_filters(
+                dates, part_text, salts.get("birthdate"),
+                lambda results, salt_list: np.stack([date_filter(r, s) for r, s in
+                                                     zip(results, salt_list, strict=True)]))
+        if "sex" in self._caches:
+            filters |= self._salted_filters(
+                sexes, part_text, salts.get("sex"),
+                lambda results, salt_list: np.stack([self._filter_of(
+                    "sex", (r.value, s), lambda v=r.value, s=s: [s + t for t in exact_tokens(v)])
+                    for r, s in zip(results, salt_list, strict=True)]))
+        if self._nik_table is not None:
+            filters |= self._nik_filters(nik)
+
         blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
-        keep = np.ones(n, dtype=bool)
-        salts = {f.kind: f.salt_with for f in self.schema.fields}
-        fields = self._fields
+        for b, spec in enumerate(self.schema.blocking):
+            blocks[:, b] = self._block_column(b, [part_text[p] for p in spec.parts], n)
 
-        for i in range(n):
-            row = int(rows[i])
-            name, date, sex = names[i], dates[i], sexes[i]
-            nik = niks[i] if niks is not None else None
-            name_value = name.value if name.status in _USABLE else None
-            date_value = date.value if date.status in _USABLE else None
-            sex_value = sex.value if sex.status in _USABLE else None
-            placeholder = bool(date_value is not None and date.placeholder)
-            parts = {
-                "birthdate": date_value.isoformat() if date_value else None,
-                "birth_year": str(date_value.year) if date_value else None,
-                "sex": sex_value,
-                "name_code": name_code(name_value) if name_value else None,
-                "province": None,
-            }
-            record_flags = 0
-            has_evidence = name_value is not None or date_value is not None
-            if nik is not None:
-                if nik.status in _USABLE and nik.value:
-                    identity[i] = keyed_token64(self._identity_key, nik.value)
-                    record_flags |= FLAG_NIK_VALID
-                    if nik.province:
-                        stratum[i] = nik.province
-                        parts["province"] = f"{nik.province:02d}"
-                has_evidence = has_evidence or bool(nik.fuzzy_digits)
-                check = check_nik(nik, date_value, sex_value)
-                if check.birthdate_agrees is False:
-                    record_flags |= FLAG_NIK_BIRTHDATE_DISAGREE
-                    quality.nik_birthdate_disagree += 1
-                if check.sex_agrees is False:
-                    quality.nik_sex_disagree += 1
-            if placeholder:
-                record_flags |= FLAG_BIRTHDATE_PLACEHOLDER
-                quality.placeholder_birthdates += 1
-            if date_value is None:
-                record_flags |= FLAG_BIRTHDATE_MISSING
-            flags[i] = record_flags
-
-            for kind, result in (("nik", nik), ("name", name), ("birthdate", date), ("sex", sex)):
-                spec = fields.get(kind)
-                if spec is None or result is None:
-                    continue
-                quality.count(spec.name, str(result.status), result.note)
-                if spec.required and result.status not in _USABLE:
-                    reason = result.note or str(result.status)
-                    quality.add_bad_row(row, spec.name, f"{result.status}: {reason}")
-
-            if not has_evidence:
-                keep[i] = False
-                quality.rows_skipped += 1
-                continue
-
-            record_filter = filters[i]
-            if name_value is not None and "name" in self._caches:
-                salt = _salt(parts, salts.get("name"))
-                record_filter |= self._name_filter(name_value, salt)
-            if date_value is not None and "birthdate" in self._caches:
-                salt = _salt(parts, salts.get("birthdate"))
-                record_filter |= self._filter_of(
-                    "birthdate", (date_value, placeholder, salt),
-                    lambda d=date_value, p=placeholder, s=salt:
-                    [s + t for t in self._tokens_for(fields["birthdate"], d, p)])
-            if sex_value is not None and "sex" in self._caches:
-                salt = _salt(parts, salts.get("sex"))
-                record_filter |= self._filter_of(
-                    "sex", (sex_value, salt),
-                    lambda v=sex_value, s=salt: [s + t for t in exact_tokens(v)])
-            for b, spec in enumerate(self.schema.blocking):
-                values = [parts[p] for p in spec.parts]
-                if all(values):
-                    key_text = "|".join(values)
-                    cache = self._block_tokens[b]
-                    token = cache.get(key_text)
-                    if token is None:
-                        if len(cache) >= _CACHE_LIMIT:
-                            cache.clear()
-                        token = cache[key_text] = keyed_token64(self._block_keys[b], key_text)
-                    blocks[i, b] = token
-
-        if niks is not None and self._nik_table is not None:
-            filters |= self._nik_filters(niks)
-
-        filters, keep_idx = filters[keep], np.flatnonzero(keep)
-        filters = self._harden(filters)
-        records = new_records(len(keep_idx), filters.shape[1], len(self.schema.blocking))
-        records["filter"] = filters
-        records["identity"] = identity[keep_idx]
-        records["stratum"] = stratum[keep_idx]
+        keep = name_ok | date_ok | nik.has_digits
+        quality.rows_skipped += int((~keep).sum())
+        keep_idx = np.flatnonzero(keep)
+        hardened = self._harden(filters[keep_idx])
+        records = new_records(len(keep_idx), hardened.shape[1], len(self.schema.blocking))
+        records["filter"] = hardened
+        records["identity"] = nik.identity[keep_idx]
+        records["stratum"] = nik.province[keep_idx]
         records["flags"] = flags[keep_idx]
         records["blocks"] = blocks[keep_idx]
         quality.rows_encoded = len(keep_idx)
-        return EncodedBatch(records=records, rows=np.asarray(rows)[keep_idx].astype(np.int64),
-                            quality=quality)
+        return EncodedBatch(records=records, rows=rows[keep_idx], quality=quality)
 
-    def _nik_filters(self, niks) -> np.ndarray:
-        """OR of the positional-digit token filters, vectorised over all full-length NIKs."""
-        out = np.zeros((len(niks), self._words), dtype=np.uint64)
-        full = [i for i, r in enumerate(niks) if r.fuzzy_digits and len(r.fuzzy_digits) == 16]
-        if full:
-            text = "".join(niks[i].fuzzy_digits for i in full).encode("ascii")
-            digits = (np.frombuffer(text, dtype=np.uint8).reshape(-1, 16) - ord("0"))
-            digits = digits[:, list(NIK_FUZZY_POSITIONS)].astype(np.intp)
+    def _name_code(self, name: str) -> str:
+        """name_code depends on the first word only: cached per first word within the run."""
+        first = name.split(" ", 1)[0]
+        code = self._name_codes.get(first)
+        if code is None:
+            if len(self._name_codes) >= _CACHE_LIMIT:
+                self._name_codes.clear()
+            code = self._name_codes[first] = name_code(first)
+        return code
+
+    def _column(self, kind: str, values, n: int, quality: QualityReport,
+                rows: np.ndarray) -> _DistinctColumn:
+        """Distinct values of one field in the batch, normalised once each (cached per run)."""
+        spec = self._fields.get(kind)
+        if spec is None or values is None:
+            values = [None] * n
+        index: dict[object, int] = {}
+        positions = np.fromiter((index.setdefault(v, len(index)) for v in values),
+                                dtype=np.intp, count=n)
+        cache = self._distinct[kind]
+        results = [cache.get(raw) for raw in index]
+        usable = np.array([r.status in _USABLE for r in results], dtype=bool)
+        if spec is not None:
+            counts = np.bincount(positions, minlength=len(results))
+            for result, times in zip(results, counts.tolist(), strict=True):
+                quality.count(spec.name, str(result.status), result.note, times)
+            if spec.required and len(results) and not usable.all():
+                for i in np.flatnonzero(~usable[positions]).tolist():
+                    result = results[positions[i]]
+                    quality.add_bad_row(int(rows[i]), spec.name,
+                                        f"{result.status}: {result.note or result.status}")
+        return _DistinctColumn(results=results, index=positions, usable=usable)
+
+    def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> _Niks:
+        spec = self._fields.get("nik")
+        niks = _Niks.empty(n)
+        if spec is None or values is None:
+            return niks
+        scan = scan_nik_column(values)
+        niks.valid[:] = scan.fast
+        niks.embedded[:] = scan.fast
+        niks.province[:] = np.where(scan.fast, scan.province, 0)
+        niks.day[:], niks.month[:], niks.yy[:] = scan.day, scan.month, scan.yy
+        niks.female[:] = scan.female
+        niks.has_digits[:] = scan.fast
+        niks.digits = scan.digits
+        token = self._identity_token
+        fast = np.flatnonzero(scan.fast)
+        niks.identity[fast] = np.fromiter((token(values[i]) for i in fast.tolist()),
+                                          dtype=np.uint64, count=len(fast))
+        quality.count(spec.name, str(Status.VALID), "", int(scan.fast.sum()))
+        for i in np.flatnonzero(~scan.fast).tolist():
+            result = normalise_nik(values[i])
+            quality.count(spec.name, str(result.status), result.note)
+            if spec.required and result.status not in _USABLE:
+                quality.add_bad_row(int(rows[i]), spec.name,
+                                    f"{result.status}: {result.note or result.status}")
+            if result.status in _USABLE and result.value:
+                niks.valid[i] = True
+                niks.identity[i] = token(result.value)
+                niks.province[i] = result.province or 0
+            if result.birth_day is not None:
+                niks.embedded[i] = True
+                niks.day[i], niks.month[i] = result.birth_day, result.birth_month
+                niks.yy[i], niks.female[i] = result.birth_yy, result.sex == "P"
+            if result.fuzzy_digits:
+                niks.has_digits[i] = True
+                niks.partial[i] = result.fuzzy_digits
+        return niks
+
+    def _salted_filters(self, column: _DistinctColumn, part_text: dict, salt_with: str | None,
+                        make_many) -> np.ndarray:
+        """Filters per record for one field, computed once per distinct (value, salt) pair.
+
+        make_many(results, salts) returns one filter row per (usable) result and salt.
+        """
+        n = len(column.index)
+        if n == 0:
+            return np.zeros((0, self._words), np.uint64)
+        if salt_with is None:
+            pairs = column.index
+            value_pos = np.arange(len(column.results))
+            salt_of = [""] * len(column.results)
+        else:
+            salt_values, salt_index = part_text[salt_with]
+            radix = len(salt_values)
+            unique, pairs = np.unique(column.index.astype(np.int64) * radix + salt_index,
+                                      return_inverse=True)
+            value_pos = unique // radix
+            salt_of = [f"{salt_values[s] or ''}\x1f" for s in (unique % radix).tolist()]
+        table = np.zeros((len(value_pos), self._words), dtype=np.uint64)
+        usable = np.flatnonzero(column.usable[value_pos])
+        if len(usable):
+            table[usable] = make_many([column.results[value_pos[j]] for j in usable.tolist()],
+                                      [salt_of[j] for j in usable.tolist()])
+        return table[pairs.reshape(-1)]
+
+    def _block_column(self, b: int, parts: list[tuple[list, np.ndarray]], n: int) -> np.ndarray:
+        """Keyed token per record for one blocking key; 0 where any part is missing."""
+        if n == 0:
+            return np.zeros(0, dtype=np.uint64)
+        code = np.zeros(n, dtype=np.int64)  # mixed-radix code of the parts' positions
+        for texts, index in parts:
+            code = code * len(texts) + index
+        unique, inverse = np.unique(code, return_inverse=True)
+        columns, rest = [], unique
+        for texts, _ in reversed(parts):
+            rest, position = np.divmod(rest, len(texts))
+            columns.append([texts[i] for i in position.tolist()])
+        columns.reverse()
+        cache, token_of = self._block_tokens[b], self._block_tokeners[b]
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+
+        def token(values: tuple) -> int:
+            if not all(values):
+                return 0
+            key_text = "|".join(values)
+            found = cache.get(key_text)
+            if found is None:
+                found = cache[key_text] = token_of(key_text)
+            return found
+
+        tokens = np.fromiter(map(token, zip(*columns, strict=True)), dtype=np.uint64,
+                             count=len(unique))
+        return tokens[inverse.reshape(-1)]
+
+    def _nik_filters(self, niks: _Niks) -> np.ndarray:
+        """OR of the positional-digit token filters, vectorised over all clean NIKs."""
+        n = len(niks.valid)
+        out = np.zeros((n, self._words), dtype=np.uint64)
+        fast = np.flatnonzero(niks.embedded & niks.has_digits & (niks.partial == None))  # noqa: E711
+        if len(fast):
+            digits = niks.digits[fast][:, list(NIK_FUZZY_POSITIONS)].astype(np.intp)
             gathered = self._nik_table[np.arange(len(NIK_FUZZY_POSITIONS)), digits]
-            out[full] = np.bitwise_or.reduce(gathered, axis=1)
+            out[fast] = np.bitwise_or.reduce(gathered, axis=1)
         cache = self._caches["nik"]
-        for i, r in enumerate(niks):
-            if r.fuzzy_digits and len(r.fuzzy_digits) != 16:
-                out[i] = cache.tokens(nik_digit_tokens(r.fuzzy_digits))
+        for i in np.flatnonzero(niks.partial != None).tolist():  # noqa: E711
+            out[i] = cache.tokens(nik_digit_tokens(niks.partial[i]))
         return out
 
     def _harden(self, filters: np.ndarray) -> np.ndarray:
