@@ -172,6 +172,7 @@ class RecordEncoder:
         self._zero = np.zeros(self._words, dtype=np.uint64)
         self._name_codes: dict[str, str] = {}
         self._word_filters = _RowTable(self._words)
+        self._date_tables = _RowTable(self._words)
 
     # -- per field ------------------------------------------------------------------------
 
@@ -203,11 +204,15 @@ class RecordEncoder:
         cache, words = self._caches["name"], self._word_filters
         flat: list[int] = []
         offsets: list[int] = []
+        known = words.rows.get
         for name, salt in zip(names, salts, strict=True):
             offsets.append(len(flat))
             for word in name.split():
-                row = words.row((word, salt), lambda w=word, s=salt:
-                                cache.tokens([s + t for t in word_qgrams(w, q)]))
+                key = (word, salt) if salt else word  # no tuple for the common unsalted case
+                row = known(key)
+                if row is None:
+                    row = words.row(key, lambda w=word, s=salt:
+                                    cache.tokens([s + t for t in word_qgrams(w, q)]))
                 flat.append(row)
         return np.bitwise_or.reduceat(words.filters[flat], offsets, axis=0)
 
@@ -279,7 +284,10 @@ class RecordEncoder:
                 names, part_text, salts.get("name"),
                 lambda results, salt_list: self._name_filters([r.value for r in results],
                                                               salt_list))
-        if "birthdate" in self._caches:
+        if ("birthdate" in self._caches and fields["birthdate"].tokeniser.kind == "date"
+                and salts.get("birthdate") is None):
+            filters |= self._date_filters(date_vals, placeholder_d)[dates.index]
+        elif "birthdate" in self._caches:
             spec = fields["birthdate"]
 
             def date_filter(result, salt):
@@ -317,6 +325,39 @@ class RecordEncoder:
         quality.rows_encoded = len(keep_idx)
         return EncodedBatch(records=records, rows=rows[keep_idx], quality=quality)
 
+    def _date_filters(self, values: list, placeholder: np.ndarray) -> np.ndarray:
+        """Date filters per distinct date from per-token tables: the OR of the day, month, year
+        and day-month-pair token filters (year only for a placeholder), as date_tokens says."""
+        out = np.zeros((len(values), self._words), dtype=np.uint64)
+        present = np.array([v is not None for v in values], dtype=bool)
+        if not present.any():
+            return out
+        day = np.array([v.day if v else 0 for v in values], dtype=np.intp)
+        month = np.array([v.month if v else 0 for v in values], dtype=np.intp)
+        year = np.array([v.year if v else 0 for v in values], dtype=np.intp)
+        tables = self._date_tables
+        years = {y: tables.row(("y", y), lambda y=y: self._date_token(f"y{y:04d}"))
+                 for y in np.unique(year[present]).tolist()}
+        out[present] = tables.filters[[years[y] for y in year[present].tolist()]]
+        full = present & ~placeholder
+        if full.any():
+            low, high = np.minimum(day, month), np.maximum(day, month)
+            parts = [
+                [tables.row(("d", d), lambda d=d: self._date_token(f"d{d:02d}")) for d in
+                 day[full].tolist()],
+                [tables.row(("m", m), lambda m=m: self._date_token(f"m{m:02d}")) for m in
+                 month[full].tolist()],
+                [tables.row(("p", lo, hi), lambda lo=lo, hi=hi: self._date_token(
+                    f"p{lo:02d}{hi:02d}")) for lo, hi in zip(low[full].tolist(),
+                                                             high[full].tolist(), strict=True)],
+            ]
+            for rows in parts:
+                out[full] |= tables.filters[rows]
+        return out
+
+    def _date_token(self, token: str) -> np.ndarray:
+        return self._caches["birthdate"].tokens([token])
+
     def _name_code(self, name: str) -> str:
         """name_code depends on the first word only: cached per first word within the run."""
         first = name.split(" ", 1)[0]
@@ -333,9 +374,8 @@ class RecordEncoder:
         spec = self._fields.get(kind)
         if spec is None or values is None:
             values = [None] * n
-        index: dict[object, int] = {}
-        positions = np.fromiter((index.setdefault(v, len(index)) for v in values),
-                                dtype=np.intp, count=n)
+        index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        positions = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=n)
         cache = self._distinct[kind]
         results = [cache.get(raw) for raw in index]
         usable = np.array([r.status in _USABLE for r in results], dtype=bool)
