@@ -23,6 +23,7 @@ from padan.encoder.columns import map_columns
 from padan.encoder.encoding_file import new_header, record_dtype, write_encoding_file
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.keys import key_check_value
+from padan.encoder.normalise import clear_caches
 from padan.encoder.quality import QualityReport
 from padan.encoder.readers import RawBatch, iter_batches, read_columns
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
@@ -77,7 +78,10 @@ def _encoded_batches(batches: Iterator[RawBatch], schema: LinkageSchema, secret:
         for batch in batches:
             yield batch, encoder.encode(batch.columns, _batch_rows(batch))
         return
-    context = multiprocessing.get_context("spawn")  # no fork of pyarrow's threads
+    # forkserver: children fork from a clean server that has imported the encoder once, so
+    # they start fast and never inherit the reader's (pyarrow's) threads.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["padan.encoder.record_encoder"])
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(schema.model_dump_json(), secret)) as pool:
         pending: list[tuple[RawBatch, Future]] = []
@@ -157,6 +161,7 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
         del staged
     finally:
         scratch.unlink(missing_ok=True)
+        clear_caches()  # no cache keyed by personal data outlives the run
     quality_path.write_text(json.dumps(quality.to_dict(), indent=2) + "\n", encoding="utf-8")
     return EncodeSummary(output=output, id_map=id_map, quality_path=quality_path,
                          quality=quality, records=total,
