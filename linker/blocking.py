@@ -89,13 +89,21 @@ def lsh_positions(filter_bits: int, lsh: LshSettings, band: int) -> np.ndarray:
 def lsh_signature(filters: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """1 + the sampled bits packed into an integer; 0 for empty filters (they never match)."""
     signature = np.zeros(len(filters), np.uint64)
+    needed, column = np.unique(positions // 64, return_inverse=True)
+    words = np.ascontiguousarray(filters[:, needed])   # one gather from the memory map
     for t, position in enumerate(positions):
-        word = np.ascontiguousarray(filters[:, position // 64])
-        bit = (word >> np.uint64(position % 64)) & np.uint64(1)
+        bit = (words[:, column[t]] >> np.uint64(position % 64)) & np.uint64(1)
         signature |= bit << np.uint64(t)
     signature += np.uint64(1)
-    signature[~filters.any(axis=1)] = 0
+    signature[_empty_rows(filters)] = 0
     return signature
+
+
+def _empty_rows(filters: np.ndarray) -> np.ndarray:
+    empty = np.ones(len(filters), bool)
+    for start in range(0, len(filters), 1 << 16):   # bounded temporary memory
+        empty[start:start + (1 << 16)] = ~np.asarray(filters[start:start + (1 << 16)]).any(axis=1)
+    return empty
 
 
 def pass_keys(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings,
@@ -163,7 +171,7 @@ def _sorted_rows(keys: np.ndarray, partition: int, partitions: int
     if partitions > 1:
         chosen &= partition_of(keys, partitions) == partition
     rows = np.flatnonzero(chosen)
-    order = np.argsort(keys[rows], kind="stable")
+    order = np.argsort(keys[rows])   # row order inside a bucket does not matter
     return rows[order].astype(np.int64), keys[rows][order]
 
 

@@ -109,11 +109,12 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
-    cross = collected.edges(offsets, cross=True)
-    components, _ = solve(cross.at_least(params.possible_threshold), party_of, constrained=True)
+    cross = collected.edges(offsets, cross=True).ordered()
+    components, _ = solve(cross.at_least(params.possible_threshold), party_of, constrained=True,
+                          ordered=True)
     groups = group_table(components.label, components.weakest, party_of, pseudo,
                          params.match_threshold)
-    _, sensitivity = solve(cross, party_of, constrained=True,
+    _, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
                            cut_thresholds=SENSITIVITY_THRESHOLDS)
     duplicates = GroupTable.empty()
     if params.dedup:
@@ -160,16 +161,22 @@ class _Collected:
         self.best_within = [np.full(n, -1.0, np.float32) for n in self.sizes]
         self.passes: dict[str, dict[str, int]] = {}
         self.comparisons = 0
+        self.distinct_size: dict[tuple[int, int], int] = {}
 
     def add(self, result: UnitResult) -> None:
         key = (result.left, result.right)
-        self.pairs.setdefault(key, []).append(result.pairs)
-        if len(self.pairs[key]) >= 16:   # keep memory at the distinct pairs, not the repeats
-            self.pairs[key] = [_distinct(self.pairs[key])]
+        parts = self.pairs.setdefault(key, [])
+        parts.append(result.pairs)
+        held = sum(len(p) for p in parts)
+        if held > 2 * self.distinct_size.get(key, 1 << 20):
+            # keep memory near the distinct pairs, not their repeats across passes
+            parts[:] = [_distinct(parts)]
+            self.distinct_size[key] = len(parts[0])
         best = self.best_within if result.left == result.right else self.best_cross
         for party, (rows, scores) in ((result.left, result.best_left),
                                       (result.right, result.best_right)):
-            np.maximum.at(best[party], rows, scores)
+            # a row sits in one bucket per pass, so rows are unique within a result
+            best[party][rows] = np.maximum(best[party][rows], scores)
         stats = self.passes.setdefault(result.pass_name, {
             "pass": result.pass_name, "comparisons": 0, "oversized_blocks": 0,
             "skipped_records": 0})
@@ -179,7 +186,12 @@ class _Collected:
         self.comparisons += result.comparisons
 
     def distinct(self) -> dict[tuple[int, int], CandidatePairs]:
-        return {key: _distinct(parts) for key, parts in self.pairs.items()}
+        """Distinct pairs per pair of lists, in a fixed order whatever order units finished in."""
+        for key in self.pairs:
+            if len(self.pairs[key]) > 1 or key not in self.distinct_size:
+                self.pairs[key] = [_distinct(self.pairs[key])]
+                self.distinct_size[key] = len(self.pairs[key][0])
+        return {key: self.pairs[key][0] for key in sorted(self.pairs)}
 
     def edges(self, offsets: np.ndarray, *, cross: bool) -> Edges:
         a, b, s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]

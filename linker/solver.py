@@ -37,7 +37,10 @@ class Edges:
 
     def ordered(self) -> Edges:
         """Descending score, then ascending (a, b): the canonical order of the greedy solver."""
-        order = np.lexsort((self.b, self.a, -self.score.astype(np.float64)))
+        by_records = np.argsort(self.a.astype(np.uint64) << np.uint64(32)
+                                | self.b.astype(np.uint64))
+        by_score = np.argsort(-self.score[by_records], kind="stable")
+        order = by_records[by_score]
         return Edges(self.a[order], self.b[order], self.score[order])
 
 
@@ -98,21 +101,22 @@ def _greedy(a, b, score, party, parties, records, constrained, cuts):
     return roots, weakest, snapshots
 
 
-def solve(edges: Edges, party: np.ndarray, *, constrained: bool,
+def solve(edges: Edges, party: np.ndarray, *, constrained: bool, ordered: bool = False,
           cut_thresholds: tuple[float, ...] = ()) -> tuple[Components, np.ndarray]:
-    """Group records by greedy merging of `edges` (any order; they are ordered here).
+    """Group records by greedy merging of `edges` (ordered here unless `ordered` says they are).
 
     party: int16 party index per global record. Returns components (label -1 for records in no
     group) and, per cut threshold, the (parties x parties) upper-triangular counts of groups
     holding both agencies when only edges >= that threshold are taken.
     """
     parties = int(party.max()) + 1 if len(party) else 0
-    ordered = edges.ordered()
-    score = ordered.score
+    if not ordered:
+        edges = edges.ordered()
+    score = edges.score
     cuts = np.array([int(np.sum(score >= t)) for t in cut_thresholds], np.int64)
     # snapshots are taken in edge order, so cut indices must ascend (thresholds descend)
     order = np.argsort(cuts, kind="stable")
-    roots, weakest, snapshots = _greedy(ordered.a, ordered.b, score, party.astype(np.int64),
+    roots, weakest, snapshots = _greedy(edges.a, edges.b, score, party.astype(np.int64),
                                         max(parties, 1), len(party), constrained, cuts[order])
     sensitivity = np.empty_like(snapshots)
     sensitivity[order] = snapshots

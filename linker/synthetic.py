@@ -24,8 +24,8 @@ from padan.encoder.encoding_file import (
 )
 
 # (pool size, bits per token, Zipf-like skew) per token type
-_TOKENS = ((600, 90, 1.1), (3000, 90, 1.0), (80, 50, 0.0), (12, 30, 0.0), (31, 30, 0.0),
-           (2, 20, 0.0))
+_TOKENS = ((5000, 100, 0.9), (40000, 100, 0.8), (80, 40, 0.0), (12, 25, 0.0), (31, 25, 0.0),
+           (2, 15, 0.0))
 BLOCKING_KEYS = ["birthdate_sex", "birth_year_name"]
 
 
