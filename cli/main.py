@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import typer
 
-from padan.cli import encode_commands, service_commands, synth_commands
+from padan.cli import (
+    demo_commands,
+    encode_commands,
+    link_commands,
+    reveal_commands,
+    service_commands,
+    synth_commands,
+)
 
 app = typer.Typer(
     name="padan",
@@ -24,7 +31,8 @@ def _root() -> None:
     """Privacy-preserving record matching across agencies (pemadanan data)."""
 
 
-for module in (encode_commands, service_commands, synth_commands):
+for module in (demo_commands, encode_commands, link_commands, reveal_commands, service_commands,
+               synth_commands):
     module.register(app)
 
 

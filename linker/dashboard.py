@@ -115,7 +115,9 @@ def _unwrap(report: dict) -> tuple[dict, dict]:
 
 def _thresholds(envelope: dict, body: dict, parameters: dict | None) -> tuple[LinkParameters,
                                                                                bool]:
-    given = parameters or envelope.get("parameters") or body.get("parameters")
+    given = parameters if parameters is not None else (
+        envelope.get("parameters") if envelope.get("parameters") is not None
+        else body.get("parameters"))
     if given is None:
         return LinkParameters(), False
     return LinkParameters.from_dict(dict(given)), True

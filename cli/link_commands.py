@@ -1,0 +1,168 @@
+"""`padan link FILE...`: the linker engine on encoding files, locally, without the service.
+
+For a small coordinator and for evaluation. Writes into --out:
+  NAME.results.csv  each agency's own matches, the same bytes the service hands that agency
+                    (pseudo_id,group_id,other_party,band): give each agency only its own file
+  report.json       the counts (small cells suppressed), as `padan report --format json`
+  report.html       the auditors' dashboard of that report
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Column, Table
+
+from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.linker.errors import LinkerError
+
+bad_input_errors(LinkerError)
+out = Console(highlight=False, soft_wrap=True)
+_PARTY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+DEFAULT_SMALL_CELL_K = 5  # the service's default (PADAN_SMALL_CELL_K)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOutput:
+    """What `link_files` wrote, and the report it wrote."""
+
+    results: dict[str, Path]   # party -> its results CSV
+    report_json: Path
+    report_html: Path
+    report: dict               # the report envelope written to report.json
+    matches: dict[str, int]    # party -> rows in its results
+    seconds: float
+
+
+def parse_party(item: str) -> tuple[str, Path]:
+    """NAME=FILE, or FILE (the name is the file name without .padan)."""
+    name, sep, path = item.partition("=")
+    if not sep:
+        path, name = item, Path(item).name.removesuffix(".padan")
+    if not _PARTY_NAME.fullmatch(name):
+        raise fail(f"'{item}': a party name is 1-64 letters, digits, '.', '_' or '-' and starts "
+                   "with a letter or digit; give one as NAME=FILE")
+    return name, Path(path)
+
+
+def read_parameters(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise fail(f"{path}: parameters file not found") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise fail(f"{path}: not a JSON parameters file ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise fail(f"{path}: the parameters must be a JSON object, e.g. "
+                   '{"match_threshold": 0.85}')
+    return data
+
+
+def link_files(files: dict[str, Path], output: Path, *, parameters: dict | None = None,
+               small_cell_k: int = DEFAULT_SMALL_CELL_K, workers: int = 1,
+               progress=None) -> LinkOutput:
+    """Link the encoding files (party -> path) and write results, report.json, report.html."""
+    from padan.encoder.encoding_file import open_encoding_file
+    from padan.linker.dashboard import render_dashboard
+    from padan.linker.engine import LinkParameters, Party, link
+    from padan.linker.executors import in_process, process_pool
+    from padan.linker.service.execution import matches_csv
+
+    params = LinkParameters.from_dict(parameters or {})
+    parties = [Party(name, open_encoding_file(path)) for name, path in files.items()]
+    executor = process_pool(workers) if workers > 1 else in_process()
+    result = link(parties, params, executor=executor, progress=progress)
+    output.mkdir(parents=True, exist_ok=True)
+    written, matches = {}, {}
+    for name in files:
+        rows = result.for_party(name)
+        written[name] = output / f"{name}.results.csv"
+        written[name].write_bytes(matches_csv(rows))
+        matches[name] = len(rows)
+    envelope = {"project_id": parties[0].encodings.header.project_id, "run_id": None,
+                "small_cell_k": small_cell_k, "parameters": params.to_dict(),
+                "report": result.report.suppressed(small_cell_k).to_dict()}
+    report_json, report_html = output / "report.json", output / "report.html"
+    report_json.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
+    report_html.write_text(render_dashboard(envelope, None), encoding="utf-8")
+    return LinkOutput(written, report_json, report_html, envelope, matches,
+                      result.report.timings.get("total", 0.0))
+
+
+def overlap_table(envelope: dict, title: str | None = None) -> Table:
+    """The pairwise overlap of a report envelope as a rich table ("<k" for suppressed)."""
+    report, k = envelope["report"], envelope.get("small_cell_k")
+
+    def shown(value) -> str:
+        return f"<{k}" if value is None else f"{value:,}"
+
+    table = Table("agencies", Column("match", justify="right"),
+                  Column("possible", justify="right"), title=title or "pairwise overlap (people)")
+    for row in report["pairwise"]:
+        table.add_row(" & ".join(row["parties"]), shown(row["match"]), shown(row["possible"]))
+    return table
+
+
+def combinations_table(envelope: dict) -> Table:
+    report, k = envelope["report"], envelope.get("small_cell_k")
+    table = Table("on exactly these lists", Column("people", justify="right"),
+                  title="combinations (UpSet)")
+    for row in sorted(report["combinations"], key=lambda r: (-len(r["parties"]), r["parties"])):
+        count = row["count"]
+        table.add_row(" & ".join(row["parties"]), f"<{k}" if count is None else f"{count:,}")
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    app.command("link")(link_command)
+
+
+@reports_errors
+def link_command(
+    files: Annotated[list[str], typer.Argument(
+        metavar="FILE...", help="Encoding files, as NAME=FILE or FILE (name: the file name "
+                                "without .padan).")],
+    output: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results and the "
+                                         "report (created if missing).")] = Path("padan-link"),
+    parameters: Annotated[Path | None, typer.Option(
+        "--parameters", help="Run parameters as a JSON object, e.g. "
+                             '{"match_threshold": 0.85} (docs/api.md lists them).')] = None,
+    small_cell_k: Annotated[int, typer.Option(
+        "--small-cell-k", min=1, help="Counts from 1 to k-1 in the report show as <k "
+                                      "(1: no suppression).")] = DEFAULT_SMALL_CELL_K,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes (1: this "
+                                         "process, numba still uses every core).")] = 1,
+) -> None:
+    """Link encoding files here, without the service; write each agency's results and the report.
+
+    Writes OUT/NAME.results.csv for each agency (hand each agency only its own), OUT/report.json
+    and the dashboard OUT/report.html.
+
+    Example: padan link DTKS=dtks.padan KJP=kjp.padan KIS=kis.padan --out run1
+    """
+    named = dict(parse_party(item) for item in files)
+    if len(named) != len(files):
+        raise fail("each party may be given once; two files have the same name (use NAME=FILE)")
+    for name, path in named.items():
+        if not path.is_file():
+            raise fail(f"{path}: encoding file of '{name}' not found")
+    columns = (TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("link", total=None)
+        done = link_files(named, output, parameters=read_parameters(parameters),
+                          small_cell_k=small_cell_k, workers=workers,
+                          progress=lambda finished, total: bar.update(task, completed=finished,
+                                                                      total=total))
+    out.print(overlap_table(done.report))
+    for name, path in done.results.items():
+        out.print(f"{name}: {done.matches[name]:,} matches -> {path}")
+    out.print(f"report: {done.report_json} and {done.report_html} ({done.seconds:.1f} s)")

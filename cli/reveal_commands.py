@@ -1,0 +1,307 @@
+"""`padan reveal`: an agency's downloaded results joined back to its own rows, on its own machine.
+
+Three files of the agency meet here and nowhere else:
+  RESULTS  its matches from `padan results` or `padan link` (pseudo_id,group_id,other_party,band;
+           pseudo-ids in decimal, as the service writes them)
+  ID MAP   NAME.idmap.csv from `padan encode` (row,pseudo_id; pseudo-ids as 16 hex digits)
+  LIST     the list it encoded (CSV, XLSX or Parquet), read by the encoder's own readers so that
+           row numbers are the same ones the id map holds
+The revealed file keeps the list's columns and adds padan_row, padan_group, padan_band and
+padan_also_in (the other agencies, comma-separated). It holds personal data: mode 0600.
+Messages name files, lines and columns, never a value.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Column, Table
+
+from padan.cli.failures import bad_input_errors, err_console, reports_errors
+
+RESULT_COLUMNS = ("pseudo_id", "group_id", "other_party", "band")
+ID_MAP_COLUMNS = ("row", "pseudo_id")
+BANDS = ("match", "possible")
+ADDED_COLUMNS = ("padan_row", "padan_group", "padan_band", "padan_also_in")
+_MAX_PSEUDO_ID = 1 << 64
+out = Console(highlight=False, soft_wrap=True)
+
+
+class RevealError(Exception):
+    """A results file, id map or list is malformed or does not belong with the others."""
+
+    def __init__(self, reason: str, *, path: Path | str, line: int | None = None):
+        super().__init__(reason)
+        self.reason, self.path, self.line = reason, str(path), line
+
+    def __str__(self) -> str:
+        where = f", line {self.line}" if self.line is not None else ""
+        return f"{self.path}{where}: {self.reason}"
+
+
+bad_input_errors(RevealError)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMatch:
+    """How one of the agency's own records was found on other agencies' lists."""
+
+    group_id: int
+    band: str
+    others: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RevealSummary:
+    output: Path
+    records: int                            # records read from the list
+    matched: int                            # of them, found on another list
+    by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # other -> band -> n
+    matches: dict[int, RecordMatch] = field(default_factory=dict, repr=False)  # row -> match
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def _csv_rows(path: Path, expected: tuple[str, ...], what: str) -> Iterator[tuple[int, list]]:
+    """(line number, cells) of a small CSV with exactly the `expected` header."""
+    try:
+        handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise RevealError(f"{what} not found", path=path) from None
+    except OSError as exc:
+        raise RevealError(f"cannot read the {what}: {exc.strerror}", path=path) from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None or tuple(c.strip() for c in header) != expected:
+                found = ", ".join(header or []) or "nothing"
+                raise RevealError(f"not a {what}: expected the columns {','.join(expected)}, "
+                                  f"found {found[:200]}", path=path, line=1)
+            for cells in reader:
+                if cells:
+                    yield reader.line_num, cells
+        except UnicodeDecodeError:
+            raise RevealError(f"not a {what}: the file is not UTF-8 text",
+                              path=path) from None
+        except csv.Error as exc:
+            raise RevealError(f"not a {what}: {exc}", path=path, line=reader.line_num) from None
+
+
+def read_results(path: Path) -> dict[int, RecordMatch]:
+    """pseudo-id -> its group, band and the other agencies, from a results CSV."""
+    found: dict[int, tuple[int, str, list[str]]] = {}
+    for line, cells in _csv_rows(path, RESULT_COLUMNS, "padan results file"):
+        if len(cells) != len(RESULT_COLUMNS):
+            raise RevealError(f"expected {len(RESULT_COLUMNS)} columns, found {len(cells)}",
+                              path=path, line=line)
+        pseudo_text, group_text, other, band = (c.strip() for c in cells)
+        if not pseudo_text.isdigit() or int(pseudo_text) >= _MAX_PSEUDO_ID:
+            raise RevealError("column pseudo_id: not a pseudo-id (a decimal number below "
+                              "2^64, as padan results writes it)", path=path, line=line)
+        if not group_text.isdigit():
+            raise RevealError("column group_id: not a whole number", path=path, line=line)
+        if band not in BANDS:
+            raise RevealError(f"column band: must be {' or '.join(BANDS)}", path=path, line=line)
+        if not other:
+            raise RevealError("column other_party: empty", path=path, line=line)
+        pseudo, group = int(pseudo_text), int(group_text)
+        seen = found.setdefault(pseudo, (group, band, []))
+        if seen[0] != group or seen[1] != band:
+            raise RevealError("a pseudo-id appears in two groups or bands; the file is not "
+                              "one run's results", path=path, line=line)
+        seen[2].append(other)
+    return {pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
+            for pseudo, (group, band, others) in found.items()}
+
+
+def read_id_map(path: Path) -> dict[int, int]:
+    """pseudo-id -> row number, from NAME.idmap.csv."""
+    rows: dict[int, int] = {}
+    for line, cells in _csv_rows(path, ID_MAP_COLUMNS, "padan id map (NAME.idmap.csv)"):
+        if len(cells) != 2 or not cells[0].isdigit() or len(cells[1]) != 16:
+            raise RevealError("expected a row number and a 16-hex-digit pseudo-id",
+                              path=path, line=line)
+        try:
+            pseudo = int(cells[1], 16)
+        except ValueError:
+            raise RevealError("column pseudo_id: not 16 hex digits", path=path,
+                              line=line) from None
+        if rows.setdefault(pseudo, int(cells[0])) != int(cells[0]):
+            raise RevealError("a pseudo-id appears twice", path=path, line=line)
+    return rows
+
+
+def join_results(results: dict[int, RecordMatch], id_map: dict[int, int], *,
+                 results_path: Path, id_map_path: Path) -> dict[int, RecordMatch]:
+    """row -> match; refuses results whose pseudo-ids the id map does not hold."""
+    unknown = [pseudo for pseudo in results if pseudo not in id_map]
+    if unknown:
+        raise RevealError(
+            f"{len(unknown):,} of {len(results):,} pseudo-ids in the results are not in the id "
+            f"map {id_map_path}: these results belong to another agency or to another encoding "
+            "of the list; use the id map written by the `padan encode` whose file was uploaded",
+            path=results_path)
+    return {id_map[pseudo]: match for pseudo, match in results.items()}
+
+
+def default_id_map(list_path: Path) -> Path:
+    """Where `padan encode LIST` put the id map (its default output is LIST with .padan)."""
+    return list_path.with_name(list_path.with_suffix("").name + ".idmap.csv")
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+def _cell(value: object) -> object:
+    return "" if value is None else value
+
+
+def _records(list_path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """The list's column names, and (row, values) of every record, read as `padan encode` does."""
+    from padan.encoder.readers import iter_batches, read_columns
+
+    columns = read_columns(list_path)
+    batches = iter_batches(list_path, {name: name for name in columns})
+
+    def records() -> Iterator[tuple[int, list[object]]]:
+        for batch in batches:
+            values = [batch.columns[name] for name in columns]
+            for index, row in enumerate(batch.rows.tolist()):
+                yield row, [column[index] for column in values]
+
+    return columns, records()
+
+
+def _private(path: Path, binary: bool = False):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file keeps its mode on O_TRUNC
+    return os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def _check_record_count(list_path: Path, id_map_path: Path, records: int) -> None:
+    """Compare with the encoder's quality report beside the id map, when there is one."""
+    quality = id_map_path.with_name(id_map_path.name.removesuffix(".idmap.csv")
+                                    + ".quality.json")
+    try:
+        rows_read = int(json.loads(quality.read_text(encoding="utf-8"))["rows_read"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if rows_read != records:
+        raise RevealError(f"the list has {records:,} records but the encoded list had "
+                          f"{rows_read:,} ({quality.name}): is this the file that was encoded?",
+                          path=list_path)
+
+
+def reveal_file(results_path: Path, list_path: Path, output: Path, *,
+                id_map_path: Path | None = None, include_unmatched: bool = False
+                ) -> RevealSummary:
+    """Join results to the list's rows and write CSV or XLSX (by output's suffix)."""
+    suffix = output.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise RevealError("the output must end in .csv or .xlsx", path=output)
+    if output.resolve() in (list_path.resolve(), results_path.resolve()):
+        raise RevealError("the output must not overwrite an input", path=output)
+    id_map_path = id_map_path or default_id_map(list_path)
+    matches = join_results(read_results(results_path), read_id_map(id_map_path),
+                           results_path=results_path, id_map_path=id_map_path)
+    columns, records = _records(list_path)
+    header = [*columns, *ADDED_COLUMNS]
+    pending, count = set(matches), 0
+
+    def rows() -> Iterator[list[object]]:
+        nonlocal count
+        for row, values in records:
+            count += 1
+            match = matches.get(row)
+            if match is not None:
+                pending.discard(row)
+                yield [*map(_cell, values), row, match.group_id, match.band,
+                       ", ".join(match.others)]
+            elif include_unmatched:
+                yield [*map(_cell, values), row, "", "", ""]
+
+    if suffix == ".csv":
+        with _private(output) as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows())
+    else:
+        _write_xlsx(output, header, rows())
+    if pending:
+        output.unlink(missing_ok=True)
+        raise RevealError(f"{len(pending):,} matched rows (first: row {min(pending)}) are not "
+                          f"records of this list: is it the file that was encoded with "
+                          f"{id_map_path.name}?", path=list_path)
+    _check_record_count(list_path, id_map_path, count)
+    by_agency: dict[str, dict[str, int]] = {}
+    for match in matches.values():
+        for other in match.others:
+            bands = by_agency.setdefault(other, dict.fromkeys(BANDS, 0))
+            bands[match.band] += 1
+    return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches)
+
+
+def _write_xlsx(output: Path, header: list[str], rows: Iterator[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("padan")
+    sheet.append(header)
+    for values in rows:
+        # text stays text: a NIK must not become a 15-digit float
+        sheet.append(values)
+    with _private(output, binary=True) as handle:
+        workbook.save(handle)
+
+
+# -- command ----------------------------------------------------------------------------------
+
+def register(app: typer.Typer) -> None:
+    app.command("reveal")(reveal)
+
+
+@reports_errors
+def reveal(
+    results: Annotated[Path, typer.Argument(help="Your results: from `padan results --output` "
+                                                 "or `padan link`.")],
+    list_path: Annotated[Path, typer.Argument(metavar="LIST", help="Your list, the file you "
+                                                                   "encoded.")],
+    id_map: Annotated[Path | None, typer.Option(
+        "--id-map", help="NAME.idmap.csv from `padan encode` (default: beside LIST).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="CSV or XLSX to write (default: LIST's name + .revealed.csv).")
+    ] = None,
+    include_unmatched: Annotated[bool, typer.Option(
+        "--all", help="Also write records found on no other list.")] = False,
+) -> None:
+    """Join your results back to your own rows, locally; writes CSV or XLSX (mode 0600).
+
+    The file keeps your list's columns and adds padan_row (the spreadsheet row),
+    padan_group, padan_band (match or possible) and padan_also_in (the other agencies). Nothing
+    leaves this machine.
+
+    Example: padan reveal dtks-matches.csv DTKS.xlsx --out dtks-revealed.xlsx
+    """
+    output = output or list_path.with_name(list_path.with_suffix("").name + ".revealed.csv")
+    summary = reveal_file(results, list_path, output, id_map_path=id_map,
+                          include_unmatched=include_unmatched)
+    print_summary(summary, out)
+    err_console.print(f"wrote {summary.output} (mode 0600: it holds personal data)")
+
+
+def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
+    table = Table("also on the list of", *(Column(band, justify="right") for band in BANDS),
+                  title=title or f"{summary.matched:,} of {summary.records:,} records found "
+                                 "on another list")
+    for other, bands in summary.by_agency.items():
+        table.add_row(other, *(f"{bands[band]:,}" for band in BANDS))
+    console.print(table)
