@@ -304,6 +304,7 @@ def report(project_id: str, run_id: RunId = "latest",
     with _client(server) as client:
         body = client.report(project_id, run_id)
         chain = client.audit_verify() if format == "html" else None
+        parameters = client.project(project_id).parameters if format == "html" else None
     if format == "json":
         text = json.dumps(body.model_dump(mode="json"), indent=2)
     elif format == "csv":
@@ -315,7 +316,8 @@ def report(project_id: str, run_id: RunId = "latest",
     elif format == "html":
         from padan.linker.dashboard import render_dashboard
 
-        text = render_dashboard(body.model_dump(mode="json"), chain.model_dump())
+        text = render_dashboard(body.model_dump(mode="json"), chain.model_dump(),
+                                parameters=parameters)
     else:
         table = Table("item", "value", title=f"{body.project_id}, run {body.run_id} "
                                              f"(cells below {body.small_cell_k} suppressed)")

@@ -102,4 +102,6 @@ def dashboard(project_id: str, run_id: str, caller: CurrentCaller, session: Sess
     chain = verify_chain(session)
     audit_status = {"ok": chain.ok, "entries": chain.entries, "head_hash": chain.head_hash,
                     "first_bad_seq": chain.first_bad_seq, "reason": chain.reason}
-    return HTMLResponse(render_dashboard(body.model_dump(mode="json"), audit_status))
+    parameters = project_for(session, caller, project_id, "coordinator", "auditor").parameters
+    return HTMLResponse(render_dashboard(body.model_dump(mode="json"), audit_status,
+                                         parameters=parameters))
