@@ -8,8 +8,10 @@ from __future__ import annotations
 import typer
 
 from padan.cli import (
+    attack_commands,
     demo_commands,
     encode_commands,
+    evaluate_commands,
     link_commands,
     reveal_commands,
     service_commands,
@@ -32,7 +34,7 @@ def _root() -> None:
 
 
 for module in (demo_commands, encode_commands, link_commands, reveal_commands, service_commands,
-               synth_commands):
+               synth_commands, evaluate_commands, attack_commands):
     module.register(app)
 
 

@@ -8,18 +8,25 @@ docs/evaluation.md, "FEBRL4").
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+import numpy as np
+
+from padan.encoder.columns import map_columns
+from padan.encoder.readers import iter_batches, read_columns
 from padan.encoder.record_encoder import RecordEncoder
 from padan.encoder.schema import LinkageSchema
+from padan.evaluation.errors import EvaluationError
 from padan.evaluation.labelled import LabelledParty, encode_labelled
 from padan.synth import SynthConfig, SynthLists, generate
 
 FEBRL_FIELD_KINDS = ("name", "birthdate")
 
 
-class DatasetUnavailable(RuntimeError):
+class DatasetUnavailable(EvaluationError):
     """An optional data set needs a package that is not installed; the message says which."""
 
 
@@ -40,6 +47,62 @@ def synthetic_parties(lists: SynthLists, schema: LinkageSchema, secret: bytes, *
 
 def generate_synthetic(config: SynthConfig) -> SynthLists:
     return generate(config)
+
+
+LIST_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def read_truth(path: Path) -> dict[str, dict[int, int]]:
+    """truth.csv of `padan synth`: agency -> {spreadsheet row: person id}."""
+    truth: dict[str, dict[int, int]] = {}
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or not {"agency", "row", "person_id"} <= set(
+                    reader.fieldnames):
+                raise EvaluationError("the truth file needs the columns agency,row,person_id "
+                                      "(as padan synth writes it)", path=str(path))
+            for line, record in enumerate(reader, start=2):
+                try:
+                    row, person = int(record["row"]), int(record["person_id"])
+                except (TypeError, ValueError):
+                    raise EvaluationError(f"row {line}: row and person_id must be whole "
+                                          "numbers", path=str(path)) from None
+                truth.setdefault(record["agency"], {})[row] = person
+    except FileNotFoundError:
+        raise EvaluationError("no truth.csv here; make labelled lists with 'padan synth'",
+                              path=str(path)) from None
+    if not truth:
+        raise EvaluationError("the truth file lists no records", path=str(path))
+    return truth
+
+
+def folder_parties(folder: Path, schema: LinkageSchema, secret: bytes, *,
+                   keep_values: bool = False) -> list[LabelledParty]:
+    """Lists written by `padan synth` (or any lists with a truth.csv beside them), read with
+    the encoder's readers and column aliases, encoded with their truth."""
+    folder = Path(folder)
+    truth = read_truth(folder / "truth.csv")
+    parties = []
+    encoder = RecordEncoder(schema, secret)
+    for agency, rows_to_person in truth.items():
+        path = next((folder / f"{agency}{suffix}" for suffix in LIST_SUFFIXES
+                     if (folder / f"{agency}{suffix}").exists()), None)
+        if path is None:
+            raise EvaluationError(f"truth.csv names agency '{agency}' but there is no "
+                                  f"{agency}.csv, .xlsx or .parquet", path=str(folder))
+        mapping = map_columns(read_columns(path), schema.fields, None, path=str(path))
+        columns: dict[str, list] = {field: [] for field in mapping}
+        rows: list[np.ndarray] = []
+        for batch in iter_batches(path, mapping):
+            for field in mapping:
+                columns[field].extend(batch.columns[field])
+            rows.append(batch.rows)
+        all_rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        entity = [rows_to_person.get(int(r), -1) for r in all_rows.tolist()]
+        parties.append(encode_labelled(agency, columns, entity, schema, secret,
+                                       keep_values=keep_values, encoder=encoder))
+    return parties
 
 
 # -- FEBRL4 -----------------------------------------------------------------------------------
