@@ -6,7 +6,8 @@ Content-Security-Policy can allow exactly one style sheet by its hash. Every num
 marked `data-field="<path>"`, so a test (and an auditor's tool) can read what the page says and
 compare it with the report JSON. Hover titles (`<title>`) give the exact values.
 
-Counts are `int` or `None`; None is a suppressed small cell and is shown as "<k".
+Counts are `int` or `None`; None is a suppressed small cell and is shown as "<k", and so is any
+count from 1 to k-1.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ FONT = 12  # px, the charts' body text
 
 
 def count_text(value: int | None, k: int | None) -> str:
-    """A count as shown: 1,234; a suppressed cell as "<k"."""
-    if value is None:
+    """A count as shown: 1,234; a suppressed cell as "<k". A count from 1 to k-1 that reached
+    here unsuppressed is hidden too (defence in depth: the caller should have done it)."""
+    if value is None or (k and 0 < value < k):
         return f"<{k}" if k else "suppressed"
     return f"{value:,}"
 
@@ -46,9 +48,9 @@ def _svg(width: float, height: float, body: list[str], label: str) -> str:
 
 
 def nice_maximum(value: float) -> float:
-    """A round axis top at or above value (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n); 1 for
-    nothing."""
-    if value <= 0:
+    """A round axis top for counts at or above value (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 x 10^n);
+    1 for anything up to 1."""
+    if value <= 1:
         return 1.0
     scale = 1.0
     while scale * 10 <= value:

@@ -237,7 +237,7 @@ def _combinations(body: dict, parties: list[str], k) -> str:
 
 def _duplicates(body: dict, parties: list[str], k) -> str:
     dup = body["duplicates"]
-    rows = [(p, dup.get(p, {}).get("records"), f"duplicates/{p}/records") for p in parties]
+    rows = [(p, dup.get(p, {}).get("records"), None) for p in parties]  # fields: the table
     chart = bar_rows(rows, k, label="records in within-list duplicate groups",
                      total=[body["record_counts"].get(p) for p in parties])
     table = ["<table><tr><th>agency</th><th>groups</th><th>records</th><th>match</th>"
