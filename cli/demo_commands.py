@@ -135,7 +135,7 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
     from padan.synth import SynthConfig, generate, parse_agencies, write_lists
 
     started = time.perf_counter()
-    prepare_folder(folder)
+    prepare_folder(folder)   # refuses a folder it did not write (before any work)
     names = [name for name, _ in AGENCY_SHARES]
     step("generating synthetic lists", 0.0)
     sizes = ",".join(f"{name}:{max(1, round(size * share))}" for name, share in AGENCY_SHARES)
@@ -254,6 +254,7 @@ def demo(
     """
     if dirt not in ("none", "moderate", "heavy"):
         raise fail(f"--dirt must be none, moderate or heavy, not '{dirt}'")
+    prepare_folder(output)   # so a refusal comes before the progress display
     columns = (TextColumn("{task.description:<58}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("starting", total=1.0)

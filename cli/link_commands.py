@@ -67,27 +67,41 @@ def read_parameters(path: Path | None) -> dict:
     return data
 
 
+def open_parties(files: dict[str, Path], parameters: dict | None = None):
+    """The parties' opened encoding files and the run's parameters, checked for a run."""
+    from padan.encoder.encoding_file import open_encoding_file
+    from padan.linker.engine import LinkParameters, Party, check_compatible
+
+    params = LinkParameters.from_dict(parameters or {})
+    parties = [Party(name, open_encoding_file(path)) for name, path in files.items()]
+    check_compatible(parties)
+    return parties, params
+
+
 def link_files(files: dict[str, Path], output: Path, *, parameters: dict | None = None,
                small_cell_k: int = DEFAULT_SMALL_CELL_K, workers: int = 1,
                progress=None) -> LinkOutput:
     """Link the encoding files (party -> path) and write results, report.json, report.html."""
-    from padan.encoder.encoding_file import open_encoding_file
+    return link_parties(*open_parties(files, parameters), output, small_cell_k=small_cell_k,
+                        workers=workers, progress=progress)
+
+
+def link_parties(parties, params, output: Path, *, small_cell_k: int = DEFAULT_SMALL_CELL_K,
+                 workers: int = 1, progress=None) -> LinkOutput:
     from padan.linker.dashboard import render_dashboard
-    from padan.linker.engine import LinkParameters, Party, link
+    from padan.linker.engine import link
     from padan.linker.executors import in_process, process_pool
     from padan.linker.service.execution import matches_csv
 
-    params = LinkParameters.from_dict(parameters or {})
-    parties = [Party(name, open_encoding_file(path)) for name, path in files.items()]
     executor = process_pool(workers) if workers > 1 else in_process()
     result = link(parties, params, executor=executor, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
     written, matches = {}, {}
-    for name in files:
-        rows = result.for_party(name)
-        written[name] = output / f"{name}.results.csv"
-        written[name].write_bytes(matches_csv(rows))
-        matches[name] = len(rows)
+    for party in parties:
+        rows = result.for_party(party.name)
+        written[party.name] = output / f"{party.name}.results.csv"
+        written[party.name].write_bytes(matches_csv(rows))
+        matches[party.name] = len(rows)
     envelope = {"project_id": parties[0].encodings.header.project_id, "run_id": None,
                 "small_cell_k": small_cell_k, "parameters": params.to_dict(),
                 "report": result.report.suppressed(small_cell_k).to_dict()}
@@ -155,13 +169,14 @@ def link_command(
     for name, path in named.items():
         if not path.is_file():
             raise fail(f"{path}: encoding file of '{name}' not found")
+    parties, params = open_parties(named, read_parameters(parameters))  # errors before the bar
     columns = (TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("link", total=None)
-        done = link_files(named, output, parameters=read_parameters(parameters),
-                          small_cell_k=small_cell_k, workers=workers,
-                          progress=lambda finished, total: bar.update(task, completed=finished,
-                                                                      total=total))
+        done = link_parties(parties, params, output, small_cell_k=small_cell_k,
+                            workers=workers,
+                            progress=lambda finished, total: bar.update(task, completed=finished,
+                                                                        total=total))
     out.print(overlap_table(done.report))
     for name, path in done.results.items():
         out.print(f"{name}: {done.matches[name]:,} matches -> {path}")

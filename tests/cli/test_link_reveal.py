@@ -1,0 +1,314 @@
+"""`padan link` and `padan reveal` through typer's runner, on real encodings of synthetic lists."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from padan.cli.main import app
+from padan.cli.reveal_commands import ADDED_COLUMNS, RevealError, read_id_map, read_results
+from padan.encoder.default_schema import default_schema_text
+from padan.encoder.encoding_file import open_encoding_file
+from padan.encoder.keys import generate_secret_file, load_secret
+from padan.encoder.pipeline import encode_file
+from padan.encoder.schema import load_schema
+from padan.synth import SynthConfig, generate, parse_agencies, write_lists
+
+runner = CliRunner()
+AGENCIES = ("DTKS", "KJP", "KIS")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    """Lists of three agencies, encoded with one key; linked once into world/run."""
+    folder = tmp_path_factory.mktemp("world")
+    lists = generate(SynthConfig(seed=3, population=1500,
+                                 agencies=parse_agencies("DTKS:300,KJP:80,KIS:200")))
+    write_lists(lists, folder)
+    generate_secret_file(folder / "project.key")
+    (folder / "schema.toml").write_text(default_schema_text("demo"))
+    schema, secret = load_schema(folder / "schema.toml"), load_secret(folder / "project.key")
+    for name in AGENCIES:
+        encode_file(folder / f"{name}.csv", schema, secret, folder / f"{name}.padan", workers=1)
+    result = runner.invoke(app, ["link", *(f"{n}={folder / n}.padan" for n in AGENCIES),
+                                 "--out", str(folder / "run")])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def list_rows(path: Path) -> dict[int, dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row_number: row for row_number, row in enumerate(csv.DictReader(handle), 2)}
+
+
+def personal_values(world: Path) -> set[str]:
+    values = set()
+    for row in list_rows(world / "DTKS.csv").values():
+        values.update(v for v in row.values() if v and len(v) > 5)
+    return values
+
+
+def assert_clean_error(result, *needles: str, values: set[str] = frozenset()) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("error: "), result.output
+    assert "Traceback" not in result.output
+    for needle in needles:
+        assert needle in result.output, result.output
+    assert not [v for v in values if v in result.output]
+
+
+# -- padan link ---------------------------------------------------------------------------------
+
+def test_link_writes_each_agencys_own_results_and_the_report(world):
+    run = world / "run"
+    for name in AGENCIES:
+        own = {int(p) for p in open_encoding_file(world / f"{name}.padan")
+               .records["pseudo_id"].tolist()}
+        rows = list(csv.DictReader(open(run / f"{name}.results.csv", encoding="utf-8")))
+        assert rows, name
+        assert {int(r["pseudo_id"]) for r in rows} <= own       # only its own pseudo-ids
+        assert {r["other_party"] for r in rows} <= set(AGENCIES) - {name}
+        assert {r["band"] for r in rows} <= {"match", "possible"}
+    envelope = json.loads((run / "report.json").read_text())
+    assert envelope["project_id"] == "demo" and envelope["small_cell_k"] == 5
+    assert envelope["report"]["parties"] == list(AGENCIES)
+    assert envelope["report"]["record_counts"] == {"DTKS": 300, "KJP": 80, "KIS": 200}
+    assert envelope["parameters"]["match_threshold"] == 0.8
+    page = (run / "report.html").read_text()
+    assert "Content-Security-Policy" in page and "not checked" in page
+
+
+def test_results_of_two_agencies_agree_on_their_groups(world):
+    run = world / "run"
+    groups: dict[str, dict[int, set[str]]] = {}
+    for name in AGENCIES:
+        for row in csv.DictReader(open(run / f"{name}.results.csv", encoding="utf-8")):
+            groups.setdefault(name, {}).setdefault(int(row["group_id"]), set()).add(
+                row["other_party"])
+    for name, mine in groups.items():
+        for group, others in mine.items():
+            for other in others:
+                assert name in groups[other][group]
+
+
+def test_link_names_parties_after_their_files(world, tmp_path):
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KJP.padan"),
+                                 "--out", str(tmp_path), "--small-cell-k", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "DTKS.results.csv").is_file() and (tmp_path / "KJP.results.csv").is_file()
+    assert json.loads((tmp_path / "report.json").read_text())["report"]["suppressed_below"] is None
+
+
+def test_link_takes_parameters(world, tmp_path):
+    (tmp_path / "p.json").write_text('{"match_threshold": 0.95, "possible_threshold": 0.9}')
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KIS.padan"),
+                                 "--out", str(tmp_path / "o"), "--parameters",
+                                 str(tmp_path / "p.json")])
+    assert result.exit_code == 0, result.output
+    assert "match 0.95" in (tmp_path / "o" / "report.html").read_text()
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["missing.padan"], "missing.padan: encoding file of 'missing' not found"),
+    (["bad name=x.padan"], "a party name is"),
+])
+def test_link_refuses_bad_arguments(tmp_path, args, needle):
+    result = runner.invoke(app, ["link", *args, "--out", str(tmp_path)])
+    assert_clean_error(result, needle)
+
+
+def test_link_refuses_the_same_name_twice(world, tmp_path):
+    result = runner.invoke(app, ["link", f"A={world / 'DTKS.padan'}", f"A={world / 'KJP.padan'}",
+                                 "--out", str(tmp_path)])
+    assert_clean_error(result, "once")
+
+
+def test_link_refuses_a_file_that_is_not_an_encoding_file(world, tmp_path):
+    result = runner.invoke(app, ["link", f"DTKS={world / 'DTKS.csv'}", f"KJP={world / 'KJP.padan'}",
+                                 "--out", str(tmp_path)], catch_exceptions=False)
+    assert_clean_error(result, "DTKS.csv", values=personal_values(world))
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_link_refuses_encodings_made_with_another_key(world, tmp_path):
+    generate_secret_file(tmp_path / "other.key")
+    encode_file(world / "KJP.csv", load_schema(world / "schema.toml"),
+                load_secret(tmp_path / "other.key"), tmp_path / "KJP.padan", workers=1)
+    result = runner.invoke(app, ["link", f"DTKS={world / 'DTKS.padan'}",
+                                 f"KJP={tmp_path / 'KJP.padan'}", "--out", str(tmp_path / "o")])
+    assert_clean_error(result, "different secret", "KJP")
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("{not json", "not a JSON parameters file"),
+    ("[1, 2]", "must be a JSON object"),
+    ('{"match_treshold": 0.9}', "parameter 'match_treshold'"),
+    ('{"match_threshold": 2}', "parameter 'match_threshold'"),
+])
+def test_link_refuses_bad_parameters(world, tmp_path, text, needle):
+    (tmp_path / "p.json").write_text(text)
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), "--out", str(tmp_path / "o"),
+                                 "--parameters", str(tmp_path / "p.json")])
+    assert_clean_error(result, needle)
+
+
+# -- padan reveal -------------------------------------------------------------------------------
+
+def test_reveal_joins_results_to_the_agencys_own_rows(world, tmp_path):
+    output = tmp_path / "dtks-revealed.csv"
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(world / "DTKS.csv"), "--out", str(output)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    original = list_rows(world / "DTKS.csv")
+    revealed = list(csv.DictReader(open(output, encoding="utf-8", newline="")))
+    results = read_results(world / "run" / "DTKS.results.csv")
+    id_map = read_id_map(world / "DTKS.idmap.csv")
+    assert len(revealed) == len(results)
+    expected = {id_map[pseudo]: match for pseudo, match in results.items()}
+    for row in revealed:
+        number = int(row["padan_row"])
+        assert {key: row[key] for key in original[number]} == original[number]
+        assert int(row["padan_group"]) == expected[number].group_id
+        assert row["padan_band"] == expected[number].band
+        assert row["padan_also_in"] == ", ".join(expected[number].others)
+    assert "found on another list" in result.output
+
+
+def test_revealed_matches_are_mostly_the_same_people(world, tmp_path):
+    """The join is right: matched rows of DTKS and KJP in one group are one person (truth)."""
+    truth = {(r["agency"], int(r["row"])): r["person_id"]
+             for r in csv.DictReader(open(world / "truth.csv", encoding="utf-8"))}
+    groups: dict[int, dict[str, int]] = {}
+    for name in ("DTKS", "KJP"):
+        output = tmp_path / f"{name}.csv"
+        result = runner.invoke(app, ["reveal", str(world / "run" / f"{name}.results.csv"),
+                                     str(world / f"{name}.csv"), "--out", str(output)])
+        assert result.exit_code == 0, result.output
+        for row in csv.DictReader(open(output, encoding="utf-8", newline="")):
+            groups.setdefault(int(row["padan_group"]), {})[name] = int(row["padan_row"])
+    pairs = [(g["DTKS"], g["KJP"]) for g in groups.values() if len(g) == 2]
+    same = sum(truth[("DTKS", a)] == truth[("KJP", b)] for a, b in pairs)
+    assert len(pairs) >= 10 and same / len(pairs) > 0.6
+
+
+def test_reveal_all_writes_every_record_and_xlsx_keeps_text(world, tmp_path):
+    from openpyxl import load_workbook
+
+    output = tmp_path / "kjp.xlsx"
+    result = runner.invoke(app, ["reveal", str(world / "run" / "KJP.results.csv"),
+                                 str(world / "KJP.csv"), "--out", str(output), "--all"])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    sheet = load_workbook(output, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    original = list_rows(world / "KJP.csv")
+    assert list(rows[0]) == [*next(iter(original.values())), *ADDED_COLUMNS]
+    assert len(rows) - 1 == len(original)
+    nik_column = rows[0].index("NIK_SISWA")
+    for values in rows[1:]:
+        number = values[rows[0].index("padan_row")]
+        assert (values[nik_column] or "") == original[number]["NIK_SISWA"]
+
+
+def test_reveal_finds_the_id_map_beside_the_list_by_default(world, tmp_path):
+    listed = tmp_path / "KIS.csv"
+    listed.write_bytes((world / "KIS.csv").read_bytes())
+    result = runner.invoke(app, ["reveal", str(world / "run" / "KIS.results.csv"), str(listed)])
+    assert_clean_error(result, "KIS.idmap.csv", "not found")
+    (tmp_path / "KIS.idmap.csv").write_bytes((world / "KIS.idmap.csv").read_bytes())
+    result = runner.invoke(app, ["reveal", str(world / "run" / "KIS.results.csv"), str(listed)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "KIS.revealed.csv").is_file()
+
+
+# -- reveal refuses mismatched and malformed files ----------------------------------------------
+
+def test_reveal_refuses_another_agencys_results(world, tmp_path):
+    result = runner.invoke(app, ["reveal", str(world / "run" / "KJP.results.csv"),
+                                 str(world / "DTKS.csv"), "--out", str(tmp_path / "o.csv")])
+    assert_clean_error(result, "not in the id map", "another agency", values=personal_values(world))
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_reveal_refuses_a_list_that_lacks_matched_rows(world, tmp_path):
+    lines = (world / "DTKS.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    short = tmp_path / "DTKS.csv"
+    short.write_text("".join(lines[:40]), encoding="utf-8")
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"), str(short),
+                                 "--id-map", str(world / "DTKS.idmap.csv"),
+                                 "--out", str(tmp_path / "o.csv")])
+    assert_clean_error(result, "not records of this list", values=personal_values(world))
+    assert not (tmp_path / "o.csv").exists()   # nothing half-written is left behind
+
+
+def test_reveal_refuses_a_list_with_more_records_than_were_encoded(world, tmp_path):
+    text = (world / "DTKS.csv").read_text(encoding="utf-8")
+    longer = tmp_path / "DTKS.csv"
+    longer.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
+    for side in ("idmap.csv", "quality.json"):
+        (tmp_path / f"DTKS.{side}").write_bytes((world / f"DTKS.{side}").read_bytes())
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"), str(longer),
+                                 "--out", str(tmp_path / "o.csv")])
+    assert_clean_error(result, "600 records", "300", values=personal_values(world))
+
+
+@pytest.mark.parametrize("content, needles", [
+    ("row,pseudo_id\n2,00000000000000ff\n", ["not a padan results file", "line 1"]),
+    ("pseudo_id,group_id,other_party,band\nabc,1,KJP,match\n", ["line 2", "pseudo_id"]),
+    ("pseudo_id,group_id,other_party,band\n12,1,KJP,maybe\n", ["line 2", "band"]),
+    ("pseudo_id,group_id,other_party,band\n12,x,KJP,match\n", ["line 2", "group_id"]),
+    ("pseudo_id,group_id,other_party,band\n12,1,KJP\n", ["line 2", "expected 4 columns"]),
+    ("pseudo_id,group_id,other_party,band\n12,1,KJP,match\n12,2,KIS,match\n",
+     ["line 3", "two groups"]),
+    ("", ["not a padan results file"]),
+])
+def test_reveal_refuses_malformed_results(world, tmp_path, content, needles):
+    bad = tmp_path / "results.csv"
+    bad.write_text(content)
+    result = runner.invoke(app, ["reveal", str(bad), str(world / "DTKS.csv"),
+                                 "--out", str(tmp_path / "o.csv")])
+    assert_clean_error(result, str(bad), *needles)
+
+
+def test_reveal_refuses_a_results_file_that_is_not_text(world, tmp_path):
+    bad = tmp_path / "results.csv"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    result = runner.invoke(app, ["reveal", str(bad), str(world / "DTKS.csv")])
+    assert_clean_error(result, "not UTF-8")
+
+
+def test_reveal_refuses_a_malformed_id_map(world, tmp_path):
+    bad = tmp_path / "DTKS.idmap.csv"
+    bad.write_text("row,pseudo_id\n2,zz\n")
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(world / "DTKS.csv"), "--id-map", str(bad)])
+    assert_clean_error(result, "DTKS.idmap.csv, line 2", "16-hex-digit")
+
+
+@pytest.mark.parametrize("name, needle", [("o.txt", ".csv or .xlsx"),
+                                          ("DTKS.csv", "must not overwrite an input")])
+def test_reveal_refuses_a_bad_output(world, tmp_path, name, needle):
+    target = world / name if name == "DTKS.csv" else tmp_path / name
+    before = (world / "DTKS.csv").read_bytes()
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(world / "DTKS.csv"), "--out", str(target)])
+    assert_clean_error(result, needle)
+    assert (world / "DTKS.csv").read_bytes() == before
+
+
+def test_reveal_refuses_a_missing_list(world, tmp_path):
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(tmp_path / "nowhere.csv"),
+                                 "--id-map", str(world / "DTKS.idmap.csv")])
+    assert_clean_error(result, "nowhere.csv")
+
+
+def test_reveal_error_type_names_file_and_line():
+    assert str(RevealError("bad", path="r.csv", line=7)) == "r.csv, line 7: bad"
+    assert str(RevealError("bad", path="r.csv")) == "r.csv: bad"
