@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import stat
 from pathlib import Path
@@ -41,6 +42,10 @@ def world(tmp_path_factory) -> Path:
     return folder
 
 
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
 def list_rows(path: Path) -> dict[int, dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as handle:
         return {row_number: row for row_number, row in enumerate(csv.DictReader(handle), 2)}
@@ -69,7 +74,7 @@ def test_link_writes_each_agencys_own_results_and_the_report(world):
     for name in AGENCIES:
         own = {int(p) for p in open_encoding_file(world / f"{name}.padan")
                .records["pseudo_id"].tolist()}
-        rows = list(csv.DictReader(open(run / f"{name}.results.csv", encoding="utf-8")))
+        rows = read_csv(run / f"{name}.results.csv")
         assert rows, name
         assert {int(r["pseudo_id"]) for r in rows} <= own       # only its own pseudo-ids
         assert {r["other_party"] for r in rows} <= set(AGENCIES) - {name}
@@ -87,7 +92,7 @@ def test_results_of_two_agencies_agree_on_their_groups(world):
     run = world / "run"
     groups: dict[str, dict[int, set[str]]] = {}
     for name in AGENCIES:
-        for row in csv.DictReader(open(run / f"{name}.results.csv", encoding="utf-8")):
+        for row in read_csv(run / f"{name}.results.csv"):
             groups.setdefault(name, {}).setdefault(int(row["group_id"]), set()).add(
                 row["other_party"])
     for name, mine in groups.items():
@@ -166,7 +171,7 @@ def test_reveal_joins_results_to_the_agencys_own_rows(world, tmp_path):
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(output.stat().st_mode) == 0o600
     original = list_rows(world / "DTKS.csv")
-    revealed = list(csv.DictReader(open(output, encoding="utf-8", newline="")))
+    revealed = read_csv(output)
     results = read_results(world / "run" / "DTKS.results.csv")
     id_map = read_id_map(world / "DTKS.idmap.csv")
     assert len(revealed) == len(results)
@@ -183,14 +188,14 @@ def test_reveal_joins_results_to_the_agencys_own_rows(world, tmp_path):
 def test_revealed_matches_are_mostly_the_same_people(world, tmp_path):
     """The join is right: matched rows of DTKS and KJP in one group are one person (truth)."""
     truth = {(r["agency"], int(r["row"])): r["person_id"]
-             for r in csv.DictReader(open(world / "truth.csv", encoding="utf-8"))}
+             for r in read_csv(world / "truth.csv")}
     groups: dict[int, dict[str, int]] = {}
     for name in ("DTKS", "KJP"):
         output = tmp_path / f"{name}.csv"
         result = runner.invoke(app, ["reveal", str(world / "run" / f"{name}.results.csv"),
                                      str(world / f"{name}.csv"), "--out", str(output)])
         assert result.exit_code == 0, result.output
-        for row in csv.DictReader(open(output, encoding="utf-8", newline="")):
+        for row in read_csv(output):
             groups.setdefault(int(row["padan_group"]), {})[name] = int(row["padan_row"])
     pairs = [(g["DTKS"], g["KJP"]) for g in groups.values() if len(g) == 2]
     same = sum(truth[("DTKS", a)] == truth[("KJP", b)] for a, b in pairs)
