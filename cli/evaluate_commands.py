@@ -104,14 +104,16 @@ def print_assessment(assessment, source: str) -> None:
     table = Table(title=f"linkage quality: {source}")
     for column in ("what", "precision", "recall", "F1", "true +", "false +", "false -"):
         table.add_column(column, justify="left" if column == "what" else "right")
-    for label, quality in (("links (match band)", assessment.links),
-                           ("links (match + possible)", assessment.links_possible),
-                           ("groups (match band)", assessment.groups),
-                           ("duplicates within lists", assessment.duplicates)):
+    for label, quality in (("links", assessment.links),
+                           ("links+possible", assessment.links_possible),
+                           ("groups", assessment.groups),
+                           ("duplicates", assessment.duplicates)):
         table.add_row(label, f"{quality.precision:.4f}", f"{quality.recall:.4f}",
                       f"{quality.f1:.4f}", f"{quality.true_positives:,}",
                       f"{quality.false_positives:,}", f"{quality.false_negatives:,}")
     console.print(table)
+    console.print("links: pairs across lists in match-band groups; links+possible: groups of "
+                  "either band; groups: whole groups right; duplicates: pairs within a list")
     blocking = Table(title="blocking (all passes together)")
     for column in ("lists", "pair completeness", "reduction ratio", "comparisons"):
         blocking.add_column(column, justify="left" if column == "lists" else "right")

@@ -38,6 +38,7 @@ from padan.evaluation.attacks.knowledge import (
 _SEED_MAX_FREQUENCY = 0.6   # balanced filters: complement positions are set in most filters
 _FIRST_STEP_SHARE = 0.5     # the seed's filters are a mix; the first partner needs half of them
 _NEXT_STEP_SHARE = 0.9      # after two positions the support is nearly one q-gram's filters
+_CHUNK = 1024               # filters scored against every public name at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def mine_patterns(bits: np.ndarray, k: int, *, limit: int, min_support: int) -> 
 
 
 def align(patterns: list[Pattern], records: int, grams: list[str],
-          grams_of: dict[str, frozenset], counts: Counter, *, rounds: int = 3) -> np.ndarray:
+          grams_of: dict[str, frozenset], counts: Counter, *, rounds: int = 5) -> np.ndarray:
     """The q-gram (index into `grams`, most frequent first) of each pattern, or -1.
 
     Start from frequency ranks, then refine: a pattern's co-occurrence with the other patterns
@@ -144,21 +145,25 @@ def pattern_mining_attack(target: AttackTarget, public: PublicNames, *, qgrams: 
     identified = [(candidates[g], patterns[c]) for c, g in enumerate(assigned.tolist())
                   if g >= 0]
 
-    # signature of every filter: which identified q-grams it holds
-    holds = np.stack([bits[:, list(p.positions)].all(axis=1) for _, p in identified], axis=1)
-    weights = np.left_shift(np.ones(1, dtype=object), np.arange(len(identified)))
-    record_signature = [int(v) for v in (holds.astype(object) * weights).sum(axis=1)]
+    # which identified q-grams each filter holds, against which each public name holds: the
+    # guess is the public name of the most similar signature (Dice), the more frequent on ties
+    holds = np.stack([bits[:, list(p.positions)].all(axis=1) for _, p in identified],
+                     axis=1).astype(np.float32)
+    counts = public.counts()
+    names = sorted(counts, key=lambda n: (-counts[n], n))
     index_of = {g: i for i, (g, _) in enumerate(identified)}
-    best_name: dict[int, tuple[int, str]] = {}
-    for name, count in public.counts().items():
-        signature = sum(1 << index_of[g] for g in grams_of[name] if g in index_of)
-        if signature not in best_name or (count, name) > best_name[signature]:
-            best_name[signature] = (count, name)
-    for row, signature in enumerate(record_signature):
-        found = best_name.get(signature)
-        if found is None:   # one q-gram off (a typo, a collision): the likeliest neighbour
-            near = [best_name[s] for s in (signature ^ (1 << i) for i in range(len(identified)))
-                    if s in best_name]
-            found = max(near) if near else None
-        guesses[row] = found[1] if found else None
+    name_holds = np.zeros((len(names), len(identified)), np.float32)
+    for row, name in enumerate(names):
+        name_holds[row, [index_of[g] for g in grams_of[name] if g in index_of]] = 1
+    name_sizes = name_holds.sum(axis=1)
+    tie_break = np.linspace(1e-6, 0, len(names), dtype=np.float64)   # most frequent first
+    for start in range(0, len(holds), _CHUNK):
+        chunk = holds[start:start + _CHUNK]
+        overlap = chunk @ name_holds.T
+        total = chunk.sum(axis=1)[:, None] + name_sizes[None, :]
+        dice = np.where(total > 0, 2 * overlap / np.maximum(total, 1), 0.0) + tie_break
+        best = np.argmax(dice, axis=1)
+        for offset, choice in enumerate(best.tolist()):
+            if total[offset, choice] > 0:
+                guesses[start + offset] = names[choice]
     return score_guesses("pattern-mining", target, guesses, public)

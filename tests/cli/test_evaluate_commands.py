@@ -1,0 +1,67 @@
+"""padan evaluate and padan attack through the CLI on small synthetic sets."""
+
+import json
+
+from typer.testing import CliRunner
+
+from padan.cli.main import app
+
+runner = CliRunner()
+
+
+def test_evaluate_on_fresh_synthetic_lists_writes_json(tmp_path):
+    out = tmp_path / "quality.json"
+    result = runner.invoke(app, ["evaluate", "--records", "400", "--seed", "3", "--json",
+                                 str(out)])
+    assert result.exit_code == 0, result.output
+    assert "links+possible" in result.output and "best match threshold" in result.output
+    data = json.loads(out.read_text())
+    assert data["links"]["f1"] > 0.8
+    assert len(data["curve"]) > 10
+    assert sum(data["records"].values()) > 780   # a record without usable fields is skipped
+
+
+def test_evaluate_a_synth_folder(tmp_path):
+    made = runner.invoke(app, ["synth", "--out", str(tmp_path), "--population", "3000",
+                               "--agencies", "DTKS:500,KJP:300,KIS:400"])
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(app, ["evaluate", "--data", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "DTKS x KJP" in result.output and "KJP x KIS" in result.output
+
+
+def test_evaluate_refuses_a_folder_without_truth(tmp_path):
+    result = runner.invoke(app, ["evaluate", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "truth.csv" in result.output and "Traceback" not in result.output
+
+
+def test_evaluate_refuses_a_missing_folder(tmp_path):
+    result = runner.invoke(app, ["evaluate", "--data", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "not a folder" in result.output
+
+
+def test_evaluate_refuses_bad_thresholds():
+    result = runner.invoke(app, ["evaluate", "--records", "50", "--match-threshold", "0.6",
+                                 "--possible-threshold", "0.7"])
+    assert result.exit_code == 2 and "possible_threshold" in result.output
+
+
+def test_attack_prints_every_attack_and_writes_json(tmp_path):
+    out = tmp_path / "attacks.json"
+    result = runner.invoke(app, ["attack", "--records", "600", "--public", "3000", "--json",
+                                 str(out)])
+    assert result.exit_code == 0, result.output
+    attacks = {row["attack"] for row in json.loads(out.read_text())}
+    assert {"frequency:filters", "pattern-mining", "graph-matching"} <= attacks
+    assert all(row["name_share"] < 0.05 for row in json.loads(out.read_text()))
+
+
+def test_attack_refuses_an_unknown_attack():
+    result = runner.invoke(app, ["attack", "--records", "50", "--only", "telepathy"])
+    assert result.exit_code == 2 and "telepathy" in result.output
+
+
+def test_attack_refuses_a_bad_dirt_level():
+    result = runner.invoke(app, ["attack", "--records", "50", "--dirt", "filthy"])
+    assert result.exit_code == 2 and "dirt" in result.output
