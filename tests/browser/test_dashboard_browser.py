@@ -1,0 +1,146 @@
+"""The auditors' dashboard in a real headless Chromium, served by the real service.
+
+The linker runs on a loopback port (uvicorn in a thread) with a finished run of `padan demo`;
+Chromium fetches the dashboard with the auditor's token and the test checks: no console error,
+no request but the page itself, the page's style sheet applied under its CSP, and every number
+shown equal to the report JSON. A screenshot goes to test-artifacts/dashboard.png for review.
+Chromium missing is a failure, not a skip (.ci/run installs Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from cdp import Chromium, chromium_executable  # tests/browser/cdp.py
+
+from padan.cli.client import PadanClient
+from padan.cli.demo_commands import run_demo
+from padan.cli.local_server import serve_in_thread
+from padan.linker.service import Settings, create_app
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+READ_FIELDS = """
+Object.fromEntries([...document.querySelectorAll('[data-field]')].map(e => {
+  const copy = e.cloneNode(true);
+  copy.querySelectorAll('title').forEach(t => t.remove());
+  return [e.dataset.field, copy.textContent];
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path_factory.mktemp("browser") / "demo"
+    run_demo(folder, size=300, seed=5, dirt="moderate")
+    app = create_app(Settings(data_dir=folder / "linker"))
+    try:
+        with serve_in_thread(app) as url:
+            yield url, folder
+    finally:
+        app.state.padan.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[Chromium]:
+    if chromium_executable() is None:
+        pytest.fail("chromium is not installed: the dashboard must be tested in a real browser "
+                    "(apt-get install -y chromium; .ci/run does it)")
+    with Chromium.start(tmp_path_factory.mktemp("chromium-profile")) as chromium:
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            chromium.send(f"{domain}.enable")
+        yield chromium
+
+
+def token(folder: Path, party: str) -> str:
+    return (folder / "tokens" / f"{party}.token").read_text().strip()
+
+
+def shown(value, k) -> str:
+    return f"<{k}" if value is None or 0 < value < k else f"{value:,}"
+
+
+def expected_fields(envelope: dict) -> dict[str, str]:
+    """Each data-field the page must show, from the report JSON alone (the parts always there)."""
+    report, k = envelope["report"], envelope["small_cell_k"]
+    want = {f"records/{p}": shown(c, k) for p, c in report["record_counts"].items()}
+    for row in report["pairwise"]:
+        a, b = row["parties"]
+        want[f"pairwise/{a}/{b}/match"] = shown(row["match"], k)
+        want[f"pairwise/{a}/{b}/possible"] = shown(row["possible"], k)
+    for row in report["combinations"]:
+        want[f"combination/{'+'.join(row['parties'])}"] = shown(row["count"], k)
+    for party, row in report["duplicates"].items():
+        for key in ("groups", "records", "match", "possible"):
+            want[f"duplicates/{party}/{key}"] = shown(row[key], k)
+    for step in report["sensitivity"]:
+        for row in step["pairwise"]:
+            a, b = row["parties"]
+            want[f"sensitivity/{step['threshold']:.2f}/{a}/{b}"] = shown(row["count"], k)
+    for row in report["strata"] or []:
+        for key in ("records", "matched"):
+            want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)
+    want["histogram/below_floor"] = shown(report["histogram"]["below_floor"], k)
+    want["comparisons"] = f"{report['comparisons']:,}"
+    return want
+
+
+def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, browser):
+    url, folder = served
+    page = f"{url}/projects/demo/runs/latest/dashboard"
+    browser.send("Network.setExtraHTTPHeaders",
+                 headers={"Authorization": f"Bearer {token(folder, 'auditor')}"})
+    browser.send("Page.navigate", url=page)
+    browser.wait_for("Page.loadEventFired")
+
+    errors = [e for e in browser.events if e["method"] == "Runtime.exceptionThrown"
+              or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")
+              or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+    assert errors == []
+    requests = [e["params"]["request"]["url"] for e in browser.events
+                if e["method"] == "Network.requestWillBeSent"]
+    assert requests == [page]          # the page calls nowhere, not even its own server
+    responses = [e["params"]["response"] for e in browser.events
+                 if e["method"] == "Network.responseReceived"]
+    assert responses[0]["status"] == 200
+
+    # the one style sheet passed the CSP: the header has its colour, not the default
+    assert browser.evaluate("getComputedStyle(document.querySelector('header'))"
+                            ".backgroundColor") == "rgb(31, 58, 95)"
+    assert browser.evaluate("document.scripts.length") == 0
+
+    with PadanClient(httpx.Client(base_url=url), token=token(folder, "auditor")) as auditor:
+        envelope = auditor.report("demo", "latest").model_dump(mode="json")
+        entries = auditor.audit_verify().entries
+    fields = browser.evaluate(READ_FIELDS)
+    want = expected_fields(envelope)
+    assert {key: fields.get(key) for key in want} == want
+    assert int(fields["audit/entries"].replace(",", "")) <= entries   # verified before viewing
+    assert browser.evaluate("document.title") == "Overlap report — demo"
+
+    browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=900,
+                 deviceScaleFactor=1, mobile=False)
+    height = math.ceil(browser.send("Page.getLayoutMetrics")["cssContentSize"]["height"])
+    shot = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                        clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1})
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "dashboard.png").write_bytes(base64.b64decode(shot["data"]))
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_the_dashboard_is_not_served_without_an_auditors_token(served):
+    url, folder = served
+    path = "/projects/demo/runs/latest/dashboard"
+    with httpx.Client(base_url=url) as http:
+        assert http.get(path).status_code == 401
+        assert http.get(path, headers={"Authorization": "Bearer padan_wrong"}).status_code == 401
+        agency = http.get(path, headers={"Authorization": f"Bearer {token(folder, 'KJP')}"})
+        assert agency.status_code == 403 and "<svg" not in agency.text
+        coordinator = http.get(path, headers={
+            "Authorization": f"Bearer {token(folder, 'coordinator')}"})
+        assert coordinator.status_code == 200 and "<svg" in coordinator.text
