@@ -1,0 +1,243 @@
+"""The evaluation table of docs/evaluation.md: linkage quality and attack success per schema
+configuration, side by side, plus blocking variants and the clkhash + anonlink reference.
+
+    python benchmarks/quality.py                       # every configuration (about 10 min)
+    python benchmarks/quality.py --configs default,xor_fold --records 5000 --no-reference
+
+Per configuration: F1 of cross-list links on two synthetic 20k-record lists at two dirt levels
+(moderate, heavy) at the best threshold of the curve and at the automatic threshold, F1 on
+FEBRL4, blocking pair completeness, and each attack's share of records whose full name is
+re-identified (first names in the second table). Prints markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks._reference import ensure_refenv, python  # noqa: E402
+from padan.encoder.default_schema import default_schema  # noqa: E402
+from padan.encoder.normalise import (  # noqa: E402
+    Status,
+    normalise_birthdate,
+    normalise_name,
+    normalise_nik,
+    normalise_sex,
+)
+from padan.encoder.schema import LinkageSchema  # noqa: E402
+from padan.evaluation.assessment import assess  # noqa: E402
+from padan.evaluation.datasets import (  # noqa: E402
+    DatasetUnavailable,
+    febrl4_parties,
+    generate_synthetic,
+    synthetic_parties,
+)
+from padan.evaluation.labelled import throwaway_secret  # noqa: E402
+from padan.evaluation.metrics import curve_from, pair_quality  # noqa: E402
+from padan.evaluation.simulation import public_sample, run_attacks  # noqa: E402
+from padan.evaluation.truth import global_numbers, pairs_of_labels  # noqa: E402
+from padan.linker.parameters import LinkParameters  # noqa: E402
+from padan.linker.solver import Edges, solve  # noqa: E402
+from padan.synth import SynthConfig, parse_agencies  # noqa: E402
+
+
+def variant(base: LinkageSchema, *, bits: int | None = None, field_bits: dict | None = None,
+            hardening: dict | None = None, salt: dict | None = None) -> LinkageSchema:
+    data = base.model_dump()
+    if bits:
+        data["filter_bits"] = bits
+    for field in data["fields"]:
+        if field_bits and field["kind"] in field_bits:
+            field["bits_per_token"] = field_bits[field["kind"]]
+        if salt and field["kind"] in salt:
+            field["salt_with"] = salt[field["kind"]]
+    data["hardening"] = {**data["hardening"], **(hardening or {})}
+    return LinkageSchema.model_validate(data)
+
+
+def configurations() -> dict[str, LinkageSchema]:
+    base = default_schema("quality")
+    names_only = {"nik": 0, "birthdate": 0, "sex": 0}
+    return {
+        "default": base,
+        "no_nik": variant(base, field_bits={"nik": 0}),
+        "bits_2048": variant(base, bits=2048),
+        "name_15": variant(base, field_bits={"name": 15}),
+        "balance": variant(base, hardening={"balance": True}),
+        "xor_fold": variant(base, hardening={"xor_fold": True}),
+        "xor_fold_2048": variant(base, bits=2048, hardening={"xor_fold": True}),
+        "rule90": variant(base, hardening={"rule90": True}),
+        "blip_e4": variant(base, hardening={"blip_epsilon": 4.0}),
+        "salt_year": variant(base, salt={"name": "birth_year"}),
+        "salt_year_xor_2048": variant(base, bits=2048, salt={"name": "birth_year"},
+                                      hardening={"xor_fold": True}),
+        "names_only": variant(base, field_bits=names_only),
+        "names_only_xor": variant(base, field_bits=names_only, hardening={"xor_fold": True}),
+    }
+
+
+def lists_for(dirt: str, records: int):
+    return generate_synthetic(SynthConfig(seed=2026, population=4 * records,
+                                          agencies=parse_agencies(f"A:{records},B:{records}"),
+                                          dirt=dirt))
+
+
+def quality_row(schema: LinkageSchema, lists: dict, febrl: bool) -> dict:
+    secret = throwaway_secret()
+    row = {}
+    for dirt, generated in lists.items():
+        result = assess(synthetic_parties(generated, schema, secret))
+        union = next(r for r in result.blocking if r.name == "union")
+        row[dirt] = (result.curve.best.quality.f1, result.best_threshold, result.auto_f1,
+                     result.auto_threshold, union.pair_completeness, union.reduction_ratio)
+    if febrl:
+        try:
+            result = assess(febrl4_parties(schema, secret), with_blocking=False)
+            row["febrl4"] = (result.curve.best.quality.f1, result.best_threshold,
+                             result.auto_f1, result.auto_threshold)
+        except DatasetUnavailable as exc:
+            print(f"FEBRL4 skipped: {exc}", file=sys.stderr)
+    return row
+
+
+def fmt(value, digits=4) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+# -- clkhash + anonlink on the same normalised data ------------------------------------------
+
+def _normalised_csv(table, spec, path: Path) -> None:
+    def value(result, render=str):
+        return render(result.value) if result.status in (Status.VALID, Status.REPAIRED) \
+            and result.value is not None else ""
+
+    columns = {kind: table.column(spec.columns[kind]).to_pylist()
+               for kind in ("nik", "name", "birthdate", "sex")}
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["nik", "name", "dob", "sex"])
+        for nik, name, dob, sex in zip(*columns.values(), strict=True):
+            writer.writerow([value(normalise_nik(nik)), value(normalise_name(name)),
+                             value(normalise_birthdate(dob), lambda d: d.isoformat()),
+                             value(normalise_sex(sex))])
+
+
+def reference_row(generated, floor: float = 0.66) -> dict | str:
+    problem = ensure_refenv()
+    if problem:
+        return problem
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for agency in generated.agencies:
+            path = Path(folder) / f"{agency}.csv"
+            _normalised_csv(generated.tables[agency], generated.spec(agency), path)
+            paths.append(path)
+        out = Path(folder) / "pairs.npz"
+        run = subprocess.run([str(python()), str(ROOT / "benchmarks" / "_anonlink_quality.py"),
+                              *map(str, paths), str(floor), str(out)], capture_output=True,
+                             text=True, cwd=ROOT / "benchmarks")
+        if run.returncode != 0:
+            return "reference run failed: " + run.stderr.strip()[-300:]
+        found = np.load(out)
+        sizes = [len(generated.truth[a]) for a in generated.agencies]
+        offsets, party = global_numbers(sizes)
+        edges = Edges(found["left"].astype(np.int64), found["right"].astype(np.int64)
+                      + offsets[1], found["score"].astype(np.float32))
+        entity = np.concatenate([generated.truth[a] for a in generated.agencies])
+        truth = pairs_of_labels(entity, party, cross=True)
+        thresholds = [round(0.66 + 0.02 * i, 2) for i in range(17)]
+        curve = curve_from([(t, pair_quality(pairs_of_labels(
+            solve(edges.at_least(t), party, constrained=True)[0].label, party, cross=True),
+            truth)) for t in thresholds])
+        return {"f1": curve.best.quality.f1, "threshold": curve.best.threshold,
+                "encode_s": float(found["encode_s"]), "compare_s": float(found["compare_s"])}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--public", type=int, default=60_000)
+    parser.add_argument("--configs", default="")
+    parser.add_argument("--no-febrl", action="store_true")
+    parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--no-blocking", action="store_true")
+    args = parser.parse_args()
+    every = configurations()
+    chosen = [c for c in args.configs.split(",") if c] or list(every)
+    started = time.perf_counter()
+    lists = {dirt: lists_for(dirt, args.records) for dirt in ("moderate", "heavy")}
+    public = public_sample(args.public, seed=2026)
+
+    quality_lines = ["| configuration | bits | F1 moderate (best @t / auto @t) | F1 heavy "
+                     "(best @t / auto @t) | F1 FEBRL4 (best @t / auto) | pair completeness "
+                     "moderate / heavy |", "|---|---|---|---|---|---|"]
+    attack_lines = ["| configuration | freq. filters | freq. tokens (max) | pattern mining | "
+                    "graph matching | max names | pattern mining first names "
+                    "(blind guess) |", "|---|---|---|---|---|---|---|"]
+    for name in chosen:
+        schema = every[name]
+        row = quality_row(schema, lists, not args.no_febrl)
+        m, h = row["moderate"], row["heavy"]
+        febrl = row.get("febrl4")
+        febrl_text = (f"{fmt(febrl[0])} @{febrl[1]:.2f} / {fmt(febrl[2])}" if febrl else "–")
+        quality_lines.append(
+            f"| {name} | {schema.encoded_bits} | {fmt(m[0])} @{m[1]:.2f} / {fmt(m[2])} "
+            f"@{fmt(m[3], 2)} | {fmt(h[0])} @{h[1]:.2f} / {fmt(h[2])} @{fmt(h[3], 2)} | "
+            f"{febrl_text} | {fmt(m[4])} / {fmt(h[4])} |")
+        outcomes = run_attacks(schema, records=args.records, public=0, seed=2026,
+                               public_names_sample=public)
+        by = {o.attack: o for o in outcomes}
+        tokens = max((o.name_share for o in outcomes if o.attack.startswith("frequency:")
+                      and o.attack != "frequency:filters"), default=0.0)
+        pattern = by["pattern-mining"]
+        attack_lines.append(
+            f"| {name} | {by['frequency:filters'].name_share:.2%} | {tokens:.2%} | "
+            f"{pattern.name_share:.2%} | {by['graph-matching'].name_share:.2%} | "
+            f"{max(o.name_share for o in outcomes):.2%} | {pattern.first_name_share:.2%} "
+            f"({pattern.baseline_share:.2%}) |")
+        print(f"[{time.perf_counter() - started:.0f} s] {name}", file=sys.stderr)
+    print("\n".join(quality_lines))
+    print()
+    print("\n".join(attack_lines))
+
+    if not args.no_blocking:
+        print()
+        print("| blocking passes | F1 moderate (best) | pair completeness | reduction ratio |"
+              " comparisons |")
+        print("|---|---|---|---|---|")
+        schema = every[chosen[0]]
+        parties = synthetic_parties(lists["moderate"], schema, throwaway_secret())
+        for passes in (("identity",), ("identity", "keys"), ("lsh",),
+                       ("identity", "keys", "lsh")):
+            result = assess(parties, LinkParameters(blocking=passes))
+            union = next(r for r in result.blocking if r.name == "union")
+            print(f"| {'+'.join(passes)} | {fmt(result.curve.best.quality.f1)} | "
+                  f"{fmt(union.pair_completeness)} | {fmt(union.reduction_ratio, 6)} | "
+                  f"{union.comparisons:,} |")
+
+    if not args.no_reference:
+        print()
+        print("| system (moderate dirt, same normalised values) | F1 best @t | note |")
+        print("|---|---|---|")
+        reference = reference_row(lists["moderate"])
+        if isinstance(reference, str):
+            print(f"| clkhash + anonlink | – | {reference} |")
+        else:
+            print(f"| clkhash + anonlink (no blocking) | {reference['f1']:.4f} "
+                  f"@{reference['threshold']:.2f} | encode {reference['encode_s']:.1f} s, "
+                  f"compare {reference['compare_s']:.1f} s |")
+    print(f"\n({time.perf_counter() - started:.0f} s in all)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
