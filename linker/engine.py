@@ -134,11 +134,16 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
 def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
            blocking_keys: list[str]) -> list[Unit]:
     passes = plan_passes(params.blocking, blocking_keys, params.lsh_bands)
-    partitions = params.partitions or executor.suggested_partitions
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     pairs = list(combinations(range(len(parties)), 2))
     if params.dedup or len(parties) == 1:
         pairs += [(i, i) for i in range(len(parties))]
+    partitions = params.partitions
+    if not partitions:
+        # every unit reads its pass's keys for whole lists, so cut passes only when there are
+        # too few (pair, pass) units to keep the executor busy
+        busy = len(pairs) * len(passes) >= 2 * executor.suggested_partitions
+        partitions = 1 if busy else executor.suggested_partitions
 
     def source(party: Party):
         return str(party.encodings.path) if executor.ships_files else party.encodings
