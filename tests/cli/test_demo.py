@@ -104,6 +104,20 @@ def test_the_demo_linker_can_be_served_again_for_the_auditor(demo, tmp_path):
         app_.state.padan.engine.dispose()
 
 
+def test_an_unreachable_linker_is_a_one_line_error(demo):
+    import socket
+
+    folder, _ = demo
+    with socket.socket() as probe:   # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PADAN_SERVER_URL": f"http://127.0.0.1:{port}", "PADAN_RETRIES": "0",
+           "PADAN_TOKEN_FILE": str(folder / "tokens" / "auditor.token")}
+    result = runner.invoke(app, ["report", "demo", "--format", "html"], env=env)
+    assert result.exit_code == 2 and result.output.startswith("error: cannot reach the linker")
+    assert "Traceback" not in result.output
+
+
 # -- refusals -------------------------------------------------------------------------------------
 
 def test_the_demo_refuses_a_folder_it_did_not_write(tmp_path):
