@@ -11,6 +11,7 @@ the fact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -43,10 +44,11 @@ class Chromium:
         if executable is None:
             raise RuntimeError("chromium is not installed (apt-get install -y chromium)")
         profile.mkdir(parents=True, exist_ok=True)
+        active = profile / "DevToolsActivePort"
+        active.unlink(missing_ok=True)   # a reused profile keeps the last run's port
         process = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}",
                                     "about:blank"], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        active = profile / "DevToolsActivePort"
         deadline = time.monotonic() + timeout
         try:
             while not (active.is_file() and active.read_text().strip()):
@@ -54,11 +56,14 @@ class Chromium:
                     raise RuntimeError(f"chromium did not start (exit {process.poll()})")
                 time.sleep(0.05)
             port = int(active.read_text().split()[0])
-            while True:
-                pages = [t for t in httpx.get(f"http://127.0.0.1:{port}/json/list").json()
-                         if t.get("type") == "page"]
-                if pages or time.monotonic() > deadline:
-                    break
+            pages: list[dict] = []
+            while not pages:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("chromium opened no page")
+                # the port file may be written just before the server listens
+                with contextlib.suppress(httpx.TransportError):
+                    pages = [t for t in httpx.get(f"http://127.0.0.1:{port}/json/list").json()
+                             if t.get("type") == "page"]
                 time.sleep(0.05)
             socket = websocket.create_connection(pages[0]["webSocketDebuggerUrl"],
                                                  timeout=timeout, suppress_origin=True)
