@@ -181,7 +181,10 @@ def project_create(
 @project_app.command("show")
 @reports_errors
 def project_show(project_id: str, server: Server = None) -> None:
-    """Show a project, its parties and who has uploaded.  Example: padan project show bansos"""
+    """Show a project, its parties and who has uploaded.
+
+    Example: padan project show bansos
+    """
     with _client(server) as client:
         _print_project(client.project(project_id))
 
@@ -270,7 +273,10 @@ def run(project_id: str,
 @reports_errors
 def status(project_id: str, run_id: Annotated[str | None, typer.Argument(
         help="A run number; default: every run.")] = None, server: Server = None) -> None:
-    """Show state, progress and timings of a project's runs.  Example: padan status bansos"""
+    """Show state, progress and timings of a project's runs.
+
+    Example: padan status bansos
+    """
     with _client(server) as client:
         for item in [client.run(project_id, run_id)] if run_id else client.runs(project_id):
             _print_run(item)
