@@ -270,7 +270,10 @@ class RecordEncoder:
 
         # blocking parts as per-record strings, built from distinct entries
         part_text = {
-            "birthdate": ([v.isoformat() if v else None for v in date_vals], dates.index),
+            # a placeholder date (1 Jul, 31 Dec, 1 Jan) is no evidence of the day: keys built
+            # on the whole birthdate leave such records out instead of making giant blocks
+            "birthdate": ([v.isoformat() if v and not ph else None for v, ph in
+                           zip(date_vals, placeholder_d.tolist(), strict=True)], dates.index),
             "birth_year": ([str(v.year) if v else None for v in date_vals], dates.index),
             "sex": ([r.value if ok else None for r, ok in zip(sexes.results, sexes.usable,
                                                                strict=True)], sexes.index),

@@ -84,6 +84,8 @@ def test_identity_blocks_flags_and_stratum():
     # dob_sex equal for equal birthdate and sex; no key without a birthdate
     assert r["blocks"][0, 0] == r["blocks"][1, 0] != 0
     assert r["blocks"][3, 0] == 0 and r["blocks"][3, 1] == 0
+    # a placeholder date makes no whole-birthdate key, but its year still counts
+    assert r["blocks"][2, 0] == 0 and r["blocks"][2, 1] == r["blocks"][0, 1] != 0
 
 
 def test_records_without_evidence_are_skipped_and_counted():
