@@ -9,14 +9,21 @@ retried: connection errors by httpx's transport, and for idempotent requests als
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from padan.linker.service.api_models import (
     AuditEntryPublic,
@@ -38,10 +45,36 @@ RETRY_STATUS = frozenset({502, 503, 504})
 DEFAULT_CHUNK = 8 * 1024 * 1024
 
 
+CONFIG_ENV = "PADAN_CONFIG"
+DEFAULT_CONFIG = Path("~/.config/padan/client.toml")
+
+
+def config_path() -> Path:
+    """The client's config file: PADAN_CONFIG, else ~/.config/padan/client.toml."""
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).expanduser()
+
+
 class ClientSettings(BaseSettings):
-    """Where the CLI finds the server and its token (PADAN_* environment, never arguments)."""
+    """Where the CLI finds the server and its token: options, then PADAN_* environment, then
+    the config file (TOML, same names without the prefix). Never a secret as an argument."""
 
     model_config = SettingsConfigDict(env_prefix="PADAN_", extra="ignore", frozen=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_path()
+        if not path.is_file():
+            return init_settings, env_settings
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ApiError(0, "config", f"{path}: not a valid TOML config file ({exc})") from None
+        return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, path)
 
     server_url: str = "http://127.0.0.1:8000"
     token: SecretStr | None = None
