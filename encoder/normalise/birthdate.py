@@ -11,6 +11,7 @@ import decimal
 import math
 import numbers
 import re
+import time
 
 from padan.encoder.normalise.result import DateResult, Status
 from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
@@ -78,9 +79,15 @@ def normalise_birthdate(raw: object) -> DateResult:
     return _invalid("wrong-type")
 
 
+_TODAY: list = [None, None]  # (UTC day number, local date): date.today() is slow per cell
+
+
 def today() -> datetime.date:
     """The reference day for 'future' and two-digit years; tests replace it."""
-    return datetime.date.today()
+    day = int(time.time() // 86_400)
+    if _TODAY[0] != day:
+        _TODAY[:] = [day, datetime.date.today()]
+    return _TODAY[1]
 
 
 def _from_text(raw: str) -> DateResult:
