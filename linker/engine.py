@@ -28,12 +28,12 @@ from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
 from padan.linker.report import OverlapReport, best_match_histogram, valley
-from padan.linker.results import GroupTable, LinkResult, PartyMatch, group_table
+from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
 from padan.linker.similarity import CandidatePairs
-from padan.linker.solver import MAX_PARTIES, Edges, solve
+from padan.linker.solver import MAX_PARTIES, Edges, cluster, solve
 from padan.linker.work import Unit, UnitResult, run_unit
 
-__all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch",
+__all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch", "PartyMatches",
            "check_compatible", "link"]
 
 
@@ -110,18 +110,21 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
     cross = collected.edges(offsets, cross=True).ordered()
-    components, _ = solve(cross.at_least(params.possible_threshold), party_of, constrained=True,
-                          ordered=True)
+    components = cluster(cross, party_of, match_threshold=params.match_threshold,
+                         possible_threshold=params.possible_threshold, constrained=True,
+                         complete=False, ordered=True)
     groups = group_table(components.label, components.weakest, party_of, pseudo,
                          params.match_threshold)
     _, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
                            cut_thresholds=SENSITIVITY_THRESHOLDS)
     duplicates = GroupTable.empty()
     if params.dedup:
-        within = collected.edges(offsets, cross=False).at_least(params.possible_threshold)
-        dup = solve(within, party_of, constrained=False)[0]
+        within = collected.edges(offsets, cross=False)
+        dup = cluster(within, party_of, match_threshold=params.duplicate_threshold,
+                      possible_threshold=params.duplicate_possible_threshold,
+                      constrained=False, complete=True)
         duplicates = group_table(dup.label, dup.weakest, party_of, pseudo,
-                                 params.match_threshold)
+                                 params.duplicate_threshold)
     solved = time.perf_counter()
 
     timings = {"scoring": scored - started, "solving": solved - scored}

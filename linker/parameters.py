@@ -19,6 +19,11 @@ class LinkParameters:
     # Lower edge of the "possible match" band: pairs in [possible, match) join groups too, and
     # the group is then banded "possible". Must not exceed match_threshold.
     possible_threshold: float = 0.70
+    # The same two bands for duplicates inside one list. The prior odds of a duplicate are far
+    # lower than those of a match across lists (about 1 % of a list vs a third of it), so the same
+    # score is weaker evidence: docs/benchmarks.md (Linker, "Duplicates") has the measurement.
+    duplicate_threshold: float = 0.90
+    duplicate_possible_threshold: float = 0.85
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters); ("none",) compares every pair.
     blocking: tuple[str, ...] = ("identity", "keys", "lsh")
@@ -37,13 +42,17 @@ class LinkParameters:
     partitions: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("match_threshold", "possible_threshold", "histogram_floor"):
+        for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
+                     "duplicate_possible_threshold", "histogram_floor"):
             value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                raise ParameterError("must be greater than 0 and at most 1", parameter=name)
-        if self.possible_threshold > self.match_threshold:
-            raise ParameterError("must not exceed match_threshold",
-                                 parameter="possible_threshold")
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0.0 < value <= 1.0:
+                raise ParameterError("must be a number greater than 0 and at most 1",
+                                     parameter=name)
+        for low, high in (("possible_threshold", "match_threshold"),
+                          ("duplicate_possible_threshold", "duplicate_threshold")):
+            if getattr(self, low) > getattr(self, high):
+                raise ParameterError(f"must not exceed {high}", parameter=low)
         blocking = tuple(self.blocking)
         object.__setattr__(self, "blocking", blocking)
         unknown = [p for p in blocking if p not in PASSES]
@@ -65,7 +74,8 @@ class LinkParameters:
     @property
     def keep_threshold(self) -> float:
         """Pairs kept from the kernel: low enough for the possible band and sensitivity."""
-        return min(self.possible_threshold, SENSITIVITY_THRESHOLDS[0])
+        return min(self.possible_threshold, self.duplicate_possible_threshold,
+                   SENSITIVITY_THRESHOLDS[0])
 
     def to_dict(self) -> dict:
         data = asdict(self)

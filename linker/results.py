@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,37 @@ class PartyMatch:
     band: str
 
 
+@dataclass(frozen=True, slots=True)
+class PartyMatches(Sequence[PartyMatch]):
+    """What one agency may receive, as columns: one row per (own record, other agency) pair.
+
+    pseudo_id uint64 (the agency's own), group_id int64, other int16 (index into `parties`),
+    band uint8 (BANDS code). Iterating yields PartyMatch rows. Holds no other party's pseudo-id
+    and no score: similarities can re-identify.
+    """
+
+    parties: tuple[str, ...]
+    pseudo_id: np.ndarray
+    group_id: np.ndarray
+    other: np.ndarray
+    band: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pseudo_id)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return PartyMatch(int(self.pseudo_id[index]), int(self.group_id[index]),
+                          self.parties[self.other[index]], BANDS[self.band[index]])
+
+    def __iter__(self) -> Iterator[PartyMatch]:
+        names = [self.parties[i] for i in self.other.tolist()]
+        for pseudo, group, other, band in zip(self.pseudo_id.tolist(), self.group_id.tolist(),
+                                              names, self.band.tolist(), strict=True):
+            yield PartyMatch(pseudo, group, other, BANDS[band])
+
+
 @dataclass(frozen=True)
 class LinkResult:
     parties: tuple[str, ...]
@@ -64,28 +96,32 @@ class LinkResult:
     duplicates: GroupTable   # within-list duplicate groups (one party each)
     report: OverlapReport
 
-    def for_party(self, name: str) -> list[PartyMatch]:
+    def for_party(self, name: str) -> PartyMatches:
         """The rows agency `name` may receive: its own pseudo-ids, the other agency and band.
 
-        Never another party's pseudo-id and never a score (similarities can re-identify).
+        One row per own record and other agency in its group, in group order then the other
+        agency's order. Never another party's pseudo-id and never a score.
         """
         if name not in self.parties:
             raise LinkerError(f"party '{name}' is not part of this run "
                               f"(parties: {', '.join(self.parties)})")
         me = self.parties.index(name)
         table = self.groups
+        size = np.bincount(table.group_id, minlength=table.groups)
+        first = np.cumsum(size) - size            # rows are sorted by group
         mine = np.flatnonzero(table.party == me)
-        parties_in_group: dict[int, list[int]] = {}
-        for group, party in zip(table.group_id.tolist(), table.party.tolist(), strict=True):
-            parties_in_group.setdefault(group, []).append(party)
-        rows = []
-        for row in mine:
-            group = int(table.group_id[row])
-            for other in parties_in_group[group]:
-                if other != me:
-                    rows.append(PartyMatch(int(table.pseudo_id[row]), group,
-                                           self.parties[other], BANDS[table.band[row]]))
-        return rows
+        group = table.group_id[mine]
+        # every member row of each of my groups, then drop my own row
+        own = np.repeat(mine, size[group])
+        member = (np.repeat(first[group], size[group])
+                  + np.arange(len(own)) - np.repeat(np.cumsum(size[group]) - size[group],
+                                                    size[group]))
+        other = member != own
+        own, member = own[other], member[other]
+        return PartyMatches(self.parties, table.pseudo_id[own].astype(np.uint64),
+                            table.group_id[own].astype(np.int64),
+                            table.party[member].astype(np.int16),
+                            table.band[own].astype(np.uint8))
 
 
 def group_table(label: np.ndarray, weakest: np.ndarray, party: np.ndarray,

@@ -1,13 +1,27 @@
 """Solving: from scored candidate pairs to groups of records that are the same person.
 
-Across agencies: edges (pairs from different parties) are taken greedily by descending score,
-ties broken by record numbers so results never depend on arrival order. An edge joins two
-groups only if no agency would then appear twice in the group; with two parties this is exactly
-greedy 1:1 assignment. A group's band is that of its weakest accepted edge.
+Edges are taken greedily by descending score, ties broken by record numbers, so results never
+depend on arrival order. `cluster` makes the groups a run reports, in two stages:
 
-Within one list (duplicates): union-find over pairs at or above the threshold, no restriction;
-a duplicate group's band is again its weakest edge. Chains can join records that do not match
-directly; that is deliberate (duplicates are reported for review, not removed).
+1. match stage: only edges >= the match threshold. Groups formed here are "match" groups.
+2. possible stage: edges in [possible, match) join only records that no match group holds, and
+   the groups they form are "possible" groups. So a weak edge never drags a match group down
+   into the possible band, and a record with a match is never also offered as a possible one.
+
+Across agencies (`constrained`): an edge joins two groups only if no agency would then appear
+twice in the group; with two parties this is exactly greedy 1:1 assignment. Chains are bounded
+by the number of agencies.
+
+Within one list (`complete`): a group grows only if the new record scores at or above the
+stage's threshold with EVERY member (complete linkage; a pair the blocking never compared counts
+as below). Plain union-find would chain look-alikes with common names (A~B, B~C, C~D...) into
+giant groups of different people; complete linkage cannot chain.
+
+A group's `weakest` is its lowest edge (single linkage) or lowest member pair (complete linkage);
+it is >= match exactly for the groups of the match stage.
+
+`solve` is the one-threshold greedy (single linkage) that also yields the sensitivity table: its
+result at threshold t is `cluster` with match = possible = t when constrained.
 """
 
 from __future__ import annotations
@@ -15,7 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.typed import Dict
 
 MAX_PARTIES = 64   # agency sets are uint64 bit masks
 
@@ -126,3 +141,108 @@ def solve(edges: Edges, party: np.ndarray, *, constrained: bool, ordered: bool =
     unique_roots, compact = np.unique(roots[in_group], return_inverse=True)
     label[in_group] = compact
     return Components(label, weakest[unique_roots]), sensitivity
+
+
+def cluster(edges: Edges, party: np.ndarray, *, match_threshold: float,
+            possible_threshold: float, constrained: bool, complete: bool,
+            ordered: bool = False) -> Components:
+    """Groups of records in two stages (match, then possible); see the module docstring.
+
+    party: int16 party index per global record. Edges below possible_threshold are ignored.
+    """
+    if possible_threshold > match_threshold:
+        raise ValueError("possible_threshold must not exceed match_threshold")
+    if not ordered:
+        edges = edges.ordered()
+    edges = edges.at_least(possible_threshold)
+    records = len(party)
+    low, high = np.minimum(edges.a, edges.b), np.maximum(edges.a, edges.b)
+    code = low.astype(np.uint64) << np.uint64(32) | high.astype(np.uint64)
+    by_code = np.argsort(code, kind="stable") if complete else np.zeros(0, np.int64)
+    roots, weakest = _cluster(edges.a, edges.b, edges.score, party.astype(np.int64), records,
+                              np.float32(match_threshold), np.float32(possible_threshold),
+                              constrained, complete, code[by_code], edges.score[by_code])
+    size = np.bincount(roots, minlength=records)
+    in_group = size[roots] >= 2
+    label = np.full(records, -1, np.int64)
+    # groups are numbered in the order of their first record, whichever record is the root
+    unique_roots, first, compact = np.unique(roots[in_group], return_index=True,
+                                             return_inverse=True)
+    by_first = np.argsort(first)
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(len(by_first))
+    label[in_group] = rank[compact]
+    return Components(label, weakest[unique_roots[by_first]])
+
+
+@njit(cache=True)
+def _pair_score(codes, scores, u, v):
+    """Score of the candidate pair (u, v), or -1 when the blocking never scored it."""
+    low, high = min(u, v), max(u, v)
+    code = (np.uint64(low) << np.uint64(32)) | np.uint64(high)
+    at = np.searchsorted(codes, code)
+    if at < len(codes) and codes[at] == code:
+        return scores[at]
+    return np.float32(-1.0)
+
+
+@njit(cache=True)
+def _cluster(a, b, score, party, records, match, possible, constrained, complete, codes,
+             code_scores):
+    """Two-stage greedy grouping over ordered edges; returns root per record, weakest per root.
+
+    Members of a group are a linked list (head = root) so complete linkage can visit them; the
+    smaller group is relabelled into the larger, so relabelling costs O(n log n) in all.
+    """
+    root = np.arange(records)
+    following = np.full(records, -1, np.int64)   # next member in the group's list
+    last = np.arange(records)                     # last member, per root
+    size = np.ones(records, np.int64)
+    mask = np.zeros(records, np.uint64)
+    for r in range(records):
+        mask[r] = np.uint64(1) << np.uint64(party[r])
+    matched = np.zeros(records, np.bool_)        # group formed in the match stage
+    weakest = np.full(records, 2.0, np.float32)
+    refused = Dict.empty(key_type=types.int64, value_type=types.boolean)
+    for e in range(len(a)):
+        s = score[e]
+        ra, rb = root[a[e]], root[b[e]]
+        if ra == rb:
+            continue
+        if constrained and (mask[ra] & mask[rb]) != 0:
+            continue
+        stage_match = s >= match
+        if not stage_match and (matched[ra] or matched[rb]):
+            continue
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        low = min(weakest[ra], weakest[rb], s)
+        if complete:
+            key = min(ra, rb) * records + max(ra, rb)
+            if key in refused:   # groups only grow, so a refused pair stays refused
+                continue
+            need = match if stage_match else possible
+            u = rb
+            while u >= 0 and low >= need:
+                v = ra
+                while v >= 0:
+                    pair = _pair_score(codes, code_scores, u, v)
+                    low = min(low, pair)
+                    if pair < need:
+                        break
+                    v = following[v]
+                u = following[u]
+            if low < need:
+                refused[key] = True
+                continue
+        u = rb
+        while u >= 0:
+            root[u] = ra
+            u = following[u]
+        following[last[ra]] = rb
+        last[ra] = last[rb]
+        size[ra] += size[rb]
+        mask[ra] |= mask[rb]
+        matched[ra] = stage_match
+        weakest[ra] = low
+    return root, weakest
