@@ -33,6 +33,7 @@ from numba import njit, types
 from numba.typed import Dict
 
 MAX_PARTIES = 64   # agency sets are uint64 bit masks
+_CHECK_AGAIN = 16  # complete linkage: member pairs above which a refusal is remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +153,20 @@ def cluster(edges: Edges, party: np.ndarray, *, match_threshold: float,
     """
     if possible_threshold > match_threshold:
         raise ValueError("possible_threshold must not exceed match_threshold")
+    edges = edges.at_least(possible_threshold)
     if not ordered:
         edges = edges.ordered()
-    edges = edges.at_least(possible_threshold)
     records = len(party)
     low, high = np.minimum(edges.a, edges.b), np.maximum(edges.a, edges.b)
     code = low.astype(np.uint64) << np.uint64(32) | high.astype(np.uint64)
-    by_code = np.argsort(code, kind="stable") if complete else np.zeros(0, np.int64)
+    # complete linkage looks pairs up: the higher record's number in rows sorted by (low, high),
+    # each low record's neighbours starting at neighbours_at[low]
+    by_code = np.argsort(code) if complete else np.zeros(0, np.int64)
+    neighbours_at = np.searchsorted(low[by_code], np.arange(records + 1 if complete else 0))
     roots, weakest = _cluster(edges.a, edges.b, edges.score, party.astype(np.int64), records,
                               np.float32(match_threshold), np.float32(possible_threshold),
-                              constrained, complete, code[by_code], edges.score[by_code])
+                              constrained, complete, neighbours_at, high[by_code],
+                              edges.score[by_code])
     size = np.bincount(roots, minlength=records)
     in_group = size[roots] >= 2
     label = np.full(records, -1, np.int64)
@@ -176,19 +181,19 @@ def cluster(edges: Edges, party: np.ndarray, *, match_threshold: float,
 
 
 @njit(cache=True)
-def _pair_score(codes, scores, u, v):
+def _pair_score(neighbours_at, neighbour, neighbour_score, u, v):
     """Score of the candidate pair (u, v), or -1 when the blocking never scored it."""
     low, high = min(u, v), max(u, v)
-    code = (np.uint64(low) << np.uint64(32)) | np.uint64(high)
-    at = np.searchsorted(codes, code)
-    if at < len(codes) and codes[at] == code:
-        return scores[at]
+    start, stop = neighbours_at[low], neighbours_at[low + 1]
+    at = start + np.searchsorted(neighbour[start:stop], high)
+    if at < stop and neighbour[at] == high:
+        return neighbour_score[at]
     return np.float32(-1.0)
 
 
 @njit(cache=True)
-def _cluster(a, b, score, party, records, match, possible, constrained, complete, codes,
-             code_scores):
+def _cluster(a, b, score, party, records, match, possible, constrained, complete,
+             neighbours_at, neighbour, neighbour_score):
     """Two-stage greedy grouping over ordered edges; returns root per record, weakest per root.
 
     Members of a group are a linked list (head = root) so complete linkage can visit them; the
@@ -218,22 +223,26 @@ def _cluster(a, b, score, party, records, match, possible, constrained, complete
             ra, rb = rb, ra
         low = min(weakest[ra], weakest[rb], s)
         if complete:
+            # groups only grow, so a refused pair of groups stays refused: remember the pairs
+            # that are costly to check again (small ones are cheaper to check than to look up)
+            costly = size[ra] * size[rb] > _CHECK_AGAIN
             key = min(ra, rb) * records + max(ra, rb)
-            if key in refused:   # groups only grow, so a refused pair stays refused
+            if costly and key in refused:
                 continue
             need = match if stage_match else possible
             u = rb
             while u >= 0 and low >= need:
                 v = ra
                 while v >= 0:
-                    pair = _pair_score(codes, code_scores, u, v)
+                    pair = _pair_score(neighbours_at, neighbour, neighbour_score, u, v)
                     low = min(low, pair)
                     if pair < need:
                         break
                     v = following[v]
                 u = following[u]
             if low < need:
-                refused[key] = True
+                if costly:
+                    refused[key] = True
                 continue
         u = rb
         while u >= 0:

@@ -154,9 +154,11 @@ def test_complete_linkage_groups_are_cliques_at_their_band(rows, match, possible
         members = sorted(group)
         pairs = [score.get((x, y), -1.0) for i, x in enumerate(members) for y in members[i + 1:]]
         assert len(members) >= 2
-        assert min(pairs) >= possible and np.isclose(min(pairs), weakest)
-        if weakest < match:   # a possible group holds no pair that could have matched alone
-            assert max(pairs) < match
+        # scores are float32, and so is every comparison the solver makes
+        weakest_pair, strongest_pair = np.float32(min(pairs)), np.float32(max(pairs))
+        assert weakest_pair >= np.float32(possible) and weakest_pair == weakest
+        if weakest < np.float32(match):   # a possible group holds no pair that matches alone
+            assert strongest_pair < np.float32(match)
 
 
 @settings(max_examples=100, deadline=None)
