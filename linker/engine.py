@@ -29,7 +29,7 @@ from padan.linker.executors import Executor, in_process
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
 from padan.linker.report import OverlapReport, best_match_histogram, valley
 from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
-from padan.linker.similarity import CandidatePairs
+from padan.linker.similarity import CandidatePairs, kernel
 from padan.linker.solver import MAX_PARTIES, Edges, cluster, solve
 from padan.linker.work import Unit, UnitResult, run_unit
 
@@ -92,6 +92,7 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
          progress: Callable[[int, int], None] | None = None) -> LinkResult:
     """Link the parties' encodings; see the module docstring."""
     started = time.perf_counter()
+    kernel(params.kernel)   # refuses an unavailable kernel before any work
     check_compatible(parties)
     executor = executor or in_process()
     header = parties[0].encodings.header
@@ -155,7 +156,7 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
                  (parties[i].name, parties[j].name), spec, part, partitions,
                  params.max_block_size, lsh, params.keep_threshold,
                  min(params.histogram_floor, params.keep_threshold),
-                 executor.threads_per_unit)
+                 executor.threads_per_unit, params.kernel)
             for i, j in pairs for spec in passes for part in range(partitions)]
 
 

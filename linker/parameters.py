@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from padan.linker.errors import ParameterError
+from padan.linker.similarity import KERNEL_NAMES
 
 PASSES = ("identity", "keys", "lsh", "none")
 SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
@@ -40,6 +41,10 @@ class LinkParameters:
     histogram_floor: float = 0.40
     # Work is cut into this many partitions per pass (0 = as many as the executor suggests).
     partitions: int = 0
+    # Dice kernel: "auto" (the fastest CPU kernel, numba), "numba", "numpy" (the slow reference)
+    # or "gpu" (PyTorch with a CUDA device on every machine that scores; refused where there is
+    # none). Results are the same with every kernel; see similarity.score_buckets.
+    kernel: str = "auto"
 
     def __post_init__(self) -> None:
         for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
@@ -67,6 +72,9 @@ class LinkParameters:
             value = getattr(self, name)
             if not isinstance(value, int) or not low <= value <= high:
                 raise ParameterError(f"must be an integer from {low} to {high}", parameter=name)
+        if self.kernel not in KERNEL_NAMES:
+            raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
+                                 parameter="kernel")
         if "lsh" in blocking and self.lsh_bands == 0:
             raise ParameterError("must be at least 1 when blocking uses 'lsh'",
                                  parameter="lsh_bands")

@@ -5,8 +5,9 @@ Two empty filters have Dice 0 by definition here: an empty encoding carries no e
 must never match. Kernels never build an n x m matrix; they return `CandidatePairs`.
 
 `KERNELS` names every implementation: "numpy" is the plain reference, "numba" the fast one that
-tests prove equal to it. `dice_pairs` is the fastest available. A GPU kernel registers itself in
-`KERNELS` under its own name with the same signature.
+tests prove equal to it. `dice_pairs` is the fastest CPU kernel. `kernel(name)` looks one up;
+`kernel("gpu")` registers the optional GPU kernel (`padan.linker.dice_gpu`) on first use when
+PyTorch sees a CUDA device, and refuses clearly otherwise, so torch is never imported unless asked.
 """
 
 from __future__ import annotations
@@ -198,6 +199,68 @@ except ImportError:  # pragma: no cover - numba is a dependency; the reference s
 else:
     KERNELS["numba"] = dice_pairs_numba
     dice_pairs = dice_pairs_numba
+
+KERNEL_NAMES = ("auto", "numba", "numpy", "gpu")   # "auto": the fastest CPU kernel
+# a bucket goes to the GPU only when it is big enough to pay for the transfer and the launch
+GPU_MIN_COMPARISONS = 1 << 22
+
+
+def kernel(name: str = "auto") -> Kernel:
+    """The kernel called `name` (KERNEL_NAMES); "gpu" only where PyTorch sees a CUDA device."""
+    if name == "auto":
+        return dice_pairs
+    if name == "gpu" and "gpu" not in KERNELS:
+        from padan.linker import dice_gpu  # imports torch only inside available()
+
+        if not dice_gpu.available():
+            raise ParameterError("the GPU kernel needs PyTorch with a CUDA device and none is "
+                                 "available here; use kernel 'auto' (the CPU kernel)",
+                                 parameter="kernel")
+        KERNELS["gpu"] = dice_gpu.dice_pairs_gpu
+    if name not in KERNELS:
+        raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
+                             parameter="kernel")
+    return KERNELS[name]
+
+
+def score_buckets(name: str, left: np.ndarray, right: np.ndarray, left_ranges: np.ndarray,
+                  right_ranges: np.ndarray, threshold: float, *, floor: float | None = None,
+                  same: bool = False) -> BucketScores:
+    """Score every bucket with kernel `name`: what the engine's units call.
+
+    "auto" and "numba" run the bucket kernel above (pairs >= threshold, best scores >= floor).
+    Another kernel scores each bucket as one left x right block; "gpu" takes only buckets of at
+    least GPU_MIN_COMPARISONS and leaves the rest to numba. Such a kernel returns no pairs below
+    the threshold, so its buckets' best scores are tracked from the threshold up (not the floor):
+    pairs and groups are the same, the report's histogram below the threshold may be thinner.
+    """
+    if name in ("auto", "numba"):
+        return score_buckets_numba(left, right, left_ranges, right_ranges, threshold,
+                                   floor=floor, same=same)
+    chosen = kernel(name)
+    left_ranges = np.asarray(left_ranges, np.int64).reshape(-1, 2)
+    right_ranges = np.asarray(right_ranges, np.int64).reshape(-1, 2)
+    left_sizes = left_ranges[:, 1] - left_ranges[:, 0]
+    sizes = left_sizes * (right_ranges[:, 1] - right_ranges[:, 0])
+    if same:
+        sizes = left_sizes * (left_sizes - 1) // 2
+    minimum = GPU_MIN_COMPARISONS if name == "gpu" else 0
+    large = (sizes >= minimum) & (sizes > 0)
+    rest = score_buckets_numba(left, right, left_ranges[~large], right_ranges[~large],
+                               threshold, floor=floor, same=same)
+    best_left, best_right = rest.best_left, rest.best_right
+    found = [rest.pairs]
+    for (l0, l1), (r0, r1) in zip(left_ranges[large], right_ranges[large], strict=True):
+        pairs = chosen(left[l0:l1], left[l0:l1] if same else right[r0:r1], threshold,
+                       same=same)
+        i, j = pairs.left + l0, pairs.right + (l0 if same else r0)
+        found.append(CandidatePairs(i, j, pairs.score))
+        np.maximum.at(best_left, i, pairs.score)
+        np.maximum.at(best_left if same else best_right, j, pairs.score)
+    if same:
+        best_right = best_left
+    return BucketScores(_concatenate(found), best_left, best_right,
+                        rest.comparisons + int(sizes[large].sum()))
 
 
 def dice(a: np.ndarray, b: np.ndarray) -> float:

@@ -15,7 +15,7 @@ import numpy as np
 from padan.encoder.encoding_file import EncodingFile, open_encoding_file
 from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
 from padan.linker.errors import LinkerError
-from padan.linker.similarity import CandidatePairs, score_buckets_numba
+from padan.linker.similarity import CandidatePairs, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
 
@@ -34,6 +34,7 @@ class Unit:
     threshold: float                 # pairs kept
     floor: float                     # best scores tracked
     threads: int | None = None
+    kernel: str = "auto"             # similarity.KERNEL_NAMES
 
     @property
     def same(self) -> bool:
@@ -81,9 +82,9 @@ def run_unit(unit: Unit) -> UnitResult:
     left_filters = np.ascontiguousarray(left.filters[buckets.left_rows])
     right_filters = (left_filters if unit.same
                      else np.ascontiguousarray(right.filters[buckets.right_rows]))
-    scored = score_buckets_numba(left_filters, right_filters, buckets.left_ranges,
-                                 buckets.right_ranges, unit.threshold, floor=unit.floor,
-                                 same=unit.same, track=True)
+    scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
+                           buckets.right_ranges, unit.threshold, floor=unit.floor,
+                           same=unit.same)
     i = buckets.left_rows[scored.pairs.left]
     j = buckets.right_rows[scored.pairs.right]
     if unit.same:
