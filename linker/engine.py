@@ -31,7 +31,7 @@ from padan.linker.report import OverlapReport, best_match_histogram, valley
 from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
 from padan.linker.similarity import CandidatePairs, kernel
 from padan.linker.solver import MAX_PARTIES, Edges, cluster, solve
-from padan.linker.work import Unit, UnitResult, run_unit
+from padan.linker.work import Unit, UnitResult, forget_keys, run_unit
 
 __all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch", "PartyMatches",
            "check_compatible", "link"]
@@ -100,10 +100,13 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     collected = _Collected(parties)
     if progress:
         progress(0, len(units))
-    for done, result in enumerate(executor.map_unordered(run_unit, units), start=1):
-        collected.add(result)
-        if progress:
-            progress(done, len(units))
+    try:
+        for done, result in enumerate(executor.map_unordered(run_unit, units), start=1):
+            collected.add(result)
+            if progress:
+                progress(done, len(units))
+    finally:
+        forget_keys()   # in-process units cached keys here; nothing outlives the run
     scored = time.perf_counter()
 
     offsets = np.cumsum([0, *(len(p.encodings) for p in parties)])
@@ -157,7 +160,8 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
                  params.max_block_size, lsh, params.keep_threshold,
                  min(params.histogram_floor, params.keep_threshold),
                  executor.threads_per_unit, params.kernel)
-            for i, j in pairs for spec in passes for part in range(partitions)]
+            # pass by pass, so a worker's cached keys of a list serve its next units
+            for spec in passes for i, j in pairs for part in range(partitions)]
 
 
 class _Collected:

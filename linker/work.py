@@ -7,6 +7,7 @@ encoding files, which the worker memory-maps (opened once per process), so filte
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from padan.linker.errors import LinkerError
 from padan.linker.similarity import CandidatePairs, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
+# A pass's keys of one list serve every unit of that pass that reads the list (the pair and the
+# list's own dedup); the engine orders units pass by pass, so a few recent entries suffice. The
+# file object is held with its keys, so its id cannot be reused while the entry lives.
+_KEYS: OrderedDict[tuple, tuple[EncodingFile, np.ndarray]] = OrderedDict()
+KEYS_KEPT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +71,30 @@ def resolve(source: EncodingFile | str, name: str) -> EncodingFile:
         raise LinkerError(f"party '{name}': encoding file {source} is not readable on this "
                           "worker; every worker must see the run's files") from None
     if key not in _OPENED:
-        _OPENED.clear()  # one run's files at a time; an old run's maps are released
+        if len(_OPENED) >= 8:   # an old run's maps are released
+            _OPENED.clear()
+            _KEYS.clear()
         _OPENED[key] = open_encoding_file(source, verify=False)
     return _OPENED[key]
+
+
+def keys_of(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings) -> np.ndarray:
+    """pass_keys, remembered for the last few (list, pass) pairs of this process."""
+    key = (id(encodings), spec, lsh)
+    if key in _KEYS:
+        _KEYS.move_to_end(key)
+        return _KEYS[key][1]
+    keys = pass_keys(encodings, spec, lsh)
+    keys.flags.writeable = False   # shared between units
+    _KEYS[key] = (encodings, keys)
+    while len(_KEYS) > KEYS_KEPT:
+        _KEYS.popitem(last=False)
+    return keys
+
+
+def forget_keys() -> None:
+    """Drop this process's remembered keys (the engine does so after each run)."""
+    _KEYS.clear()
 
 
 def run_unit(unit: Unit) -> UnitResult:
@@ -110,8 +137,8 @@ def _buckets(unit: Unit, left: EncodingFile, right: EncodingFile) -> Buckets:
         others = rows if unit.same else np.arange(len(right), dtype=np.int64)
         return Buckets(rows, others, np.array([[0, len(rows)]]), np.array([[0, len(others)]]),
                        0, 0)
-    left_keys = pass_keys(left, unit.spec, unit.lsh)
-    right_keys = None if unit.same else pass_keys(right, unit.spec, unit.lsh)
+    left_keys = keys_of(left, unit.spec, unit.lsh)
+    right_keys = None if unit.same else keys_of(right, unit.spec, unit.lsh)
     return make_buckets(left_keys, right_keys, max_block_size=unit.max_block_size,
                         partition=unit.partition, partitions=unit.partitions)
 

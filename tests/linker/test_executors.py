@@ -53,3 +53,28 @@ def test_dask_local_cluster_equals_in_process(reference):
 def test_pool_refuses_zero_workers():
     with pytest.raises(ValueError, match="workers"):
         process_pool(0)
+
+
+def test_a_pass_keys_are_computed_once_per_list_and_forgotten_after_the_run(pair, monkeypatch):
+    from padan.linker import work
+    from padan.linker.blocking import LshSettings, plan_passes
+
+    _, left, right = pair
+    calls = []
+    real = work.pass_keys
+    monkeypatch.setattr(work, "pass_keys", lambda *a: calls.append(a[:2]) or real(*a))
+    spec = plan_passes(("lsh",), left.header.blocking_keys, 2)[0]
+    lsh = LshSettings(2, 24, 1)
+    first = work.keys_of(left, spec, lsh)
+    assert work.keys_of(left, spec, lsh) is first and not first.flags.writeable
+    assert np.array_equal(first, real(left, spec, lsh))
+    for other in (right, *[left] * 3):   # the cache holds the last few (list, pass) pairs
+        work.keys_of(other, spec, LshSettings(2, 24, len(calls) + 7))
+    assert len(work._KEYS) == work.KEYS_KEPT
+    work.forget_keys()
+    assert not work._KEYS
+    # a whole run computes each (list, pass) once: the pair's unit and the dedup units share
+    calls.clear()
+    link([Party("DTKS", left), Party("KJP", right)], LinkParameters(lsh_bands=3))
+    assert len(calls) == len(set((id(e), s) for e, s in calls)) == 2 * (3 + 3)
+    assert not work._KEYS
