@@ -75,6 +75,7 @@ def test_a_pass_keys_are_computed_once_per_list_and_forgotten_after_the_run(pair
     assert not work._KEYS
     # a whole run computes each (list, pass) once: the pair's unit and the dedup units share
     calls.clear()
-    link([Party("DTKS", left), Party("KJP", right)], LinkParameters(lsh_bands=3))
+    link([Party("DTKS", left), Party("KJP", right)],
+         LinkParameters(blocking=("identity", "keys", "lsh"), lsh_bands=3))
     assert len(calls) == len(set((id(e), s) for e, s in calls)) == 2 * (3 + 3)
     assert not work._KEYS
