@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cdp import Chromium, chromium_executable  # tests/browser/cdp.py
+from dashboard_fields import expected_fields
 
 from padan.cli.client import PadanClient
 from padan.cli.demo_commands import run_demo
@@ -59,35 +60,6 @@ def browser(tmp_path_factory) -> Iterator[Chromium]:
 
 def token(folder: Path, party: str) -> str:
     return (folder / "tokens" / f"{party}.token").read_text().strip()
-
-
-def shown(value, k) -> str:
-    return f"<{k}" if value is None or 0 < value < k else f"{value:,}"
-
-
-def expected_fields(envelope: dict) -> dict[str, str]:
-    """Each data-field the page must show, from the report JSON alone (the parts always there)."""
-    report, k = envelope["report"], envelope["small_cell_k"]
-    want = {f"records/{p}": shown(c, k) for p, c in report["record_counts"].items()}
-    for row in report["pairwise"]:
-        a, b = row["parties"]
-        want[f"pairwise/{a}/{b}/match"] = shown(row["match"], k)
-        want[f"pairwise/{a}/{b}/possible"] = shown(row["possible"], k)
-    for row in report["combinations"]:
-        want[f"combination/{'+'.join(row['parties'])}"] = shown(row["count"], k)
-    for party, row in report["duplicates"].items():
-        for key in ("groups", "records", "match", "possible"):
-            want[f"duplicates/{party}/{key}"] = shown(row[key], k)
-    for step in report["sensitivity"]:
-        for row in step["pairwise"]:
-            a, b = row["parties"]
-            want[f"sensitivity/{step['threshold']:.2f}/{a}/{b}"] = shown(row["count"], k)
-    for row in report["strata"] or []:
-        for key in ("records", "matched"):
-            want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)
-    want["histogram/below_floor"] = shown(report["histogram"]["below_floor"], k)
-    want["comparisons"] = f"{report['comparisons']:,}"
-    return want
 
 
 def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, browser):

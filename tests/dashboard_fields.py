@@ -1,0 +1,47 @@
+"""What the auditors' dashboard must show for each data-field, computed from the report JSON alone.
+
+Shared by the HTML test (tests/linker/test_dashboard.py) and the Chromium test
+(tests/browser/test_dashboard_browser.py), so both hold the page to one expectation.
+"""
+
+from __future__ import annotations
+
+
+def shown(value, k) -> str:
+    """The documented rule: suppressed (None) and any count from 1 to k-1 show as "<k"."""
+    return f"<{k}" if value is None or 0 < value < k else f"{value:,}"
+
+
+def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]:
+    """What the page must show for each data-field, computed from the JSON alone."""
+    report, k = envelope["report"], envelope["small_cell_k"]
+    want = {f"records/{p}": shown(c, k) for p, c in report["record_counts"].items()}
+    for row in report["pairwise"]:
+        a, b = row["parties"]
+        want[f"pairwise/{a}/{b}/match"] = shown(row["match"], k)
+        want[f"pairwise/{a}/{b}/possible"] = shown(row["possible"], k)
+    for row in report["combinations"]:
+        want[f"combination/{'+'.join(row['parties'])}"] = shown(row["count"], k)
+    for party, row in report["duplicates"].items():
+        for key in ("groups", "records", "match", "possible"):
+            want[f"duplicates/{party}/{key}"] = shown(row[key], k)
+    for step in report["sensitivity"]:
+        for row in step["pairwise"]:
+            a, b = row["parties"]
+            want[f"sensitivity/{step['threshold']:.2f}/{a}/{b}"] = shown(row["count"], k)
+    want["histogram/below_floor"] = shown(report["histogram"]["below_floor"], k)
+    auto = report["auto_threshold"]
+    want["auto_threshold"] = "none" if auto is None else f"{auto:.2f}"
+    if auto is not None:
+        for index, count in enumerate(report["auto_threshold_counts"]):
+            want[f"auto_threshold_counts/{index}"] = shown(count, k)
+    for row in report["strata"] or []:
+        for key in ("records", "matched"):
+            want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)
+    want["comparisons"] = f"{report['comparisons']:,}"
+    want["candidate_pairs"] = f"{report['candidate_pairs']:,}"
+    if audit is not None and audit["ok"]:
+        want["audit/entries"] = f"{audit['entries']:,}"
+    if audit is not None and not audit["ok"]:
+        want["audit/first_bad_seq"] = str(audit["first_bad_seq"])
+    return want
