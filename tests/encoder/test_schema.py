@@ -67,3 +67,16 @@ def test_encoded_bits_follow_balance_and_fold():
     assert parse_schema(text.replace("balance = false", "balance = true")).encoded_bits == 2048
     folded = text.replace("xor_fold = false", "xor_fold = true")
     assert parse_schema(folded).encoded_bits == 512
+
+
+def test_every_schema_setting_is_documented():
+    from pathlib import Path
+
+    from padan.encoder.schema import BlockingKey, FieldSpec, Hardening, LinkageSchema
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text()
+    for model in (LinkageSchema, FieldSpec, Hardening, BlockingKey):
+        for name in model.model_fields:
+            forms = (f"`{name}`", f"`[{name}]`", f"`[[{name}]]`")  # key, table, array of tables
+            assert any(form in text for form in forms), (
+                f"docs/schema.md does not document {model.__name__}.{name}")
