@@ -24,7 +24,7 @@ from padan.evaluation.metrics import (
     thresholds_between,
 )
 from padan.evaluation.truth import global_numbers, pairs_of_labels
-from padan.linker.blocking import LshSettings, plan_passes
+from padan.linker.blocking import LshSettings, plan_passes, resolve_blocking
 from padan.linker.engine import link
 from padan.linker.parameters import LinkParameters
 from padan.linker.quality import blocking_quality
@@ -144,7 +144,9 @@ def candidate_edges(parties: Sequence[LabelledParty], params: LinkParameters, *,
     sizes = [len(p) for p in parties]
     offsets, _ = global_numbers(sizes)
     header = parties[0].encodings.header
-    passes = plan_passes(params.blocking, header.blocking_keys, params.lsh_bands)
+    blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity,
+                                [p.encodings for p in parties])
+    passes = plan_passes(blocking, header.blocking_keys, params.lsh_bands)
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     a, b, s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
     for i, j in combinations(range(len(parties)), 2):

@@ -19,6 +19,7 @@ of work with its own, bounded, buckets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,21 @@ class Buckets:
     right_ranges: np.ndarray
     oversized: int            # buckets skipped because a side exceeded max_block_size
     skipped_records: int      # records of both sides in skipped buckets
+
+
+def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
+                     lists: Sequence[EncodingFile]) -> tuple[str, ...]:
+    """The passes to run: "lsh_auto" becomes "lsh" when some list has too few valid NIKs (a
+    share of records with an identity token below `min_identity`), and is dropped otherwise."""
+    if "lsh_auto" not in blocking:
+        return blocking
+    rest = tuple(p for p in blocking if p != "lsh_auto")
+    for encodings in lists:
+        identity = encodings.records["identity"]
+        with_identity = np.count_nonzero(identity) / max(len(identity), 1)
+        if with_identity < min_identity:
+            return rest if "lsh" in rest else (*rest, "lsh")
+    return rest
 
 
 def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int

@@ -23,7 +23,7 @@ from itertools import combinations
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.blocking import LshSettings, plan_passes
+from padan.linker.blocking import LshSettings, plan_passes, resolve_blocking
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
@@ -140,7 +140,9 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
 
 def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
            blocking_keys: list[str]) -> list[Unit]:
-    passes = plan_passes(params.blocking, blocking_keys, params.lsh_bands)
+    blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity,
+                                [p.encodings for p in parties])
+    passes = plan_passes(blocking, blocking_keys, params.lsh_bands)
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     pairs = list(combinations(range(len(parties)), 2))
     if params.dedup or len(parties) == 1:

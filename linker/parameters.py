@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from padan.linker.errors import ParameterError
 from padan.linker.similarity import KERNEL_NAMES
 
-PASSES = ("identity", "keys", "lsh", "none")
+PASSES = ("identity", "keys", "lsh", "lsh_auto", "none")
 SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 
 
@@ -26,12 +26,15 @@ class LinkParameters:
     duplicate_threshold: float = 0.90
     duplicate_possible_threshold: float = 0.85
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
-    # key), "lsh" (bit-sampling LSH on the filters); ("none",) compares every pair. LSH is not in
-    # the default: the pairs only it finds are mostly look-alikes (same common name, no shared
-    # NIK or key), and leaving it out raised F1 at the default threshold from 0.962 to 0.978
-    # (moderate dirt) and 0.938 to 0.947 (heavy) with 12x fewer comparisons (docs/evaluation.md).
-    # Add it for lists with few valid NIKs and birthdates.
-    blocking: tuple[str, ...] = ("identity", "keys")
+    # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
+    # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
+    # are plentiful, the pairs only LSH finds are mostly look-alikes (same common name, no shared
+    # NIK or key): leaving it out raised F1 at the default threshold from 0.962 to 0.978
+    # (moderate dirt) and 0.938 to 0.947 (heavy) with 12x fewer comparisons; without NIKs
+    # (FEBRL4) it is needed: pair completeness 0.90 without it (docs/evaluation.md).
+    blocking: tuple[str, ...] = ("identity", "keys", "lsh_auto")
+    # lsh_auto adds LSH when a list has a smaller share of records with a valid NIK than this.
+    lsh_auto_min_identity: float = 0.8
     # Also find duplicates inside each list.
     dedup: bool = True
     # A bucket with more records than this on either side is skipped in its pass (the other
@@ -80,7 +83,9 @@ class LinkParameters:
         if self.kernel not in KERNEL_NAMES:
             raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
                                  parameter="kernel")
-        if "lsh" in blocking and self.lsh_bands == 0:
+        if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
+            raise ParameterError("must be a share from 0 to 1", parameter="lsh_auto_min_identity")
+        if ("lsh" in blocking or "lsh_auto" in blocking) and self.lsh_bands == 0:
             raise ParameterError("must be at least 1 when blocking uses 'lsh'",
                                  parameter="lsh_bands")
 

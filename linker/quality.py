@@ -12,7 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.blocking import LshSettings, PassSpec, make_buckets, pass_keys, plan_passes
+from padan.linker.blocking import (
+    LshSettings,
+    PassSpec,
+    make_buckets,
+    pass_keys,
+    plan_passes,
+    resolve_blocking,
+)
 from padan.linker.parameters import LinkParameters
 
 
@@ -30,7 +37,8 @@ def blocking_quality(left: EncodingFile, right: EncodingFile, true_left: np.ndar
     """One row per pass of `params.blocking`, then a last row "union" for all passes together."""
     params = params or LinkParameters()
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
-    passes = plan_passes(params.blocking, left.header.blocking_keys, params.lsh_bands)
+    blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity, [left, right])
+    passes = plan_passes(blocking, left.header.blocking_keys, params.lsh_bands)
     total = len(left) * len(right)
     covered_any = np.zeros(len(true_left), bool)
     rows, comparisons_all = [], 0

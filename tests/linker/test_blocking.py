@@ -96,3 +96,36 @@ def test_blocking_quality_reports_each_pass_and_the_union(pair):
     none = blocking_quality(left, right, made.true_left, made.true_right,
                             LinkParameters(blocking=("none",)))
     assert none[0].pair_completeness == 1.0 and none[0].reduction_ratio == 0.0
+
+
+def test_lsh_auto_adds_lsh_only_where_valid_niks_are_scarce():
+    from types import SimpleNamespace
+
+    from padan.linker.blocking import resolve_blocking
+
+    def encodings(with_identity: int, total: int = 10):
+        identity = np.zeros(total, dtype=np.uint64)
+        identity[:with_identity] = np.arange(1, with_identity + 1, dtype=np.uint64)
+        return SimpleNamespace(records={"identity": identity})
+
+    blocking = ("identity", "keys", "lsh_auto")
+    many, few = encodings(9), encodings(5)
+    assert resolve_blocking(blocking, 0.8, [many, many]) == ("identity", "keys")
+    assert resolve_blocking(blocking, 0.8, [many, few]) == ("identity", "keys", "lsh")
+    assert resolve_blocking(blocking, 0.0, [few, few]) == ("identity", "keys")
+    assert resolve_blocking(("identity", "lsh"), 0.8, [few]) == ("identity", "lsh")
+    assert resolve_blocking(("lsh", "lsh_auto"), 0.8, [few]) == ("lsh",)
+    assert resolve_blocking(blocking, 0.8, [encodings(0, total=0)]) == ("identity", "keys", "lsh")
+
+
+def test_lsh_auto_needs_bands_and_a_share():
+    import pytest
+
+    from padan.linker.errors import ParameterError
+    from padan.linker.parameters import LinkParameters
+
+    with pytest.raises(ParameterError, match="lsh_bands"):
+        LinkParameters(lsh_bands=0)
+    with pytest.raises(ParameterError, match="lsh_auto_min_identity"):
+        LinkParameters(lsh_auto_min_identity=1.5)
+    assert LinkParameters(blocking=("identity", "keys"), lsh_bands=0).lsh_bands == 0
