@@ -70,3 +70,14 @@ def test_histogram_counts_every_record_once(scores):
 def test_unimodal_histogram_has_no_threshold():
     best = np.full(100, 0.95, np.float32)
     assert valley(best_match_histogram(best, 0.4))[0] is None
+
+
+def test_every_run_parameter_is_documented():
+    import dataclasses
+    from pathlib import Path
+
+    from padan.linker.parameters import LinkParameters
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    for field in dataclasses.fields(LinkParameters):
+        assert f"`{field.name}`" in text, f"docs/api.md does not document {field.name}"
