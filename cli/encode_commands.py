@@ -101,7 +101,8 @@ def encode(
         "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
-                                                "(default: all cores).", min=1)] = None,
+                                                "(default: all cores for a list over 32 MB, "
+                                                "else one).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Encode a list into keyed Bloom-filter encodings for upload.

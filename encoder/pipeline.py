@@ -111,6 +111,20 @@ def count_records(path: Path) -> int | None:
     return max(lines - 1, 0)
 
 
+# Below this input size a worker pool costs more than it saves: starting the workers and
+# warming their caches took longer than encoding 100,000 records in-process (docs/benchmarks.md).
+POOL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def default_workers(path: Path) -> int:
+    """All cores for a large list, one process for a small one."""
+    try:
+        small = path.stat().st_size < POOL_MIN_BYTES
+    except OSError:
+        small = True  # the reader reports the problem
+    return 1 if small else (os.cpu_count() or 1)
+
+
 def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: Path, *,
                 overrides: dict[str, str] | None = None, strict: bool = False,
                 workers: int | None = None, batch_rows: int = 65_536,
@@ -119,7 +133,7 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
     started = time.perf_counter()
     mapping = map_columns(read_columns(input_path), schema.fields, overrides,
                           path=str(input_path))
-    workers = workers or os.cpu_count() or 1
+    workers = workers or default_workers(input_path)
     quality = QualityReport()
     dtype = record_dtype(-(-schema.encoded_bits // 64), len(schema.blocking))
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -118,3 +118,15 @@ def test_random_pseudo_ids_are_unique_nonzero_and_hex_round_trips():
     text = pseudo_id_hex(ids[:3])
     assert [int(t, 16) for t in text] == ids[:3].tolist()
     assert all(len(t) == 16 for t in text)
+
+
+def test_default_workers_use_every_core_only_for_large_lists(tmp_path, monkeypatch):
+    import os
+
+    from padan.encoder import pipeline
+
+    small = write_csv(tmp_path / "small.csv", PEOPLE)
+    assert pipeline.default_workers(small) == 1
+    assert pipeline.default_workers(tmp_path / "absent.csv") == 1
+    monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 10)
+    assert pipeline.default_workers(small) == (os.cpu_count() or 1)
