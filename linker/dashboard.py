@@ -30,6 +30,7 @@ from padan.linker.charts import (
 )
 from padan.linker.errors import LinkerError
 from padan.linker.parameters import LinkParameters
+from padan.linker.provinces import stratum_label
 
 __all__ = ["content_security_policy", "render_dashboard"]
 
@@ -364,13 +365,13 @@ def _strata(body: dict, parties: list[str], k) -> str:
                 value = "" if row is None else count_text(row.get(key), k)
                 field = None if row is None else f"strata/{stratum}/{p}/{key}"
                 cells.append(f"<td{field_attr(field)}>{escape(value)}</td>")
-        name = "unknown" if stratum == 0 else str(stratum)
-        table.append(f"<tr><td>{name}</td>{''.join(cells)}</tr>")
+        table.append(f"<tr><td>{escape(stratum_label(stratum))}</td>{''.join(cells)}</tr>")
     table.append("</table>")
     return _section(
         "By stratum",
-        "Records per coarse stratum carried in the encodings (the province code of the NIK "
-        "region; 0 = unknown), and how many of them were found on another agency's list.",
+        "Records per coarse stratum carried in the encodings (the province of the NIK's "
+        "region; unknown = no valid NIK), and how many of them were found on another agency's "
+        "list.",
         "".join(table), "strata")
 
 

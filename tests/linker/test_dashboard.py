@@ -244,3 +244,13 @@ def test_count_text():
     assert count_text(0, 5) == "0"
     assert count_text(4, 5) == "<5" and count_text(5, 5) == "5"
     assert count_text(3, 1) == "3"
+
+
+def test_strata_show_province_names():
+    from padan.linker.provinces import PROVINCE_NAMES, stratum_label
+
+    assert stratum_label(31) == "31 DKI Jakarta" and stratum_label(96) == "96 Papua Barat Daya"
+    assert stratum_label(0) == "unknown" and stratum_label(99) == "99"
+    assert len(PROVINCE_NAMES) == 38
+    html = render_dashboard(sample_report(), None)
+    assert "11 Aceh" in html and "32 Jawa Barat" in html and ">unknown<" in html
