@@ -29,7 +29,7 @@ from padan.linker.engine import link
 from padan.linker.parameters import LinkParameters
 from padan.linker.quality import blocking_quality
 from padan.linker.results import MATCH, GroupTable
-from padan.linker.solver import Edges, solve
+from padan.linker.solver import Edges, solve, with_identity_evidence
 from padan.linker.work import Unit, run_unit
 
 CURVE_THRESHOLDS = thresholds_between(0.50, 0.98, 0.02)
@@ -113,9 +113,17 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
     groups = group_quality(match_groups, entity, party)
     duplicates = pair_quality(pairs_of_labels(dup_groups, party, cross=False), true_within)
 
-    edges = candidate_edges(parties, params, floor=min(thresholds))
+    # pairs below the thresholds still count when they share a valid NIK (identity rule)
+    edges = candidate_edges(parties, params, floor=min(*thresholds, params.identity_threshold))
+    identity = np.concatenate([np.asarray(p.encodings.records["identity"], np.uint64)
+                               for p in parties])
+
+    def at_threshold(t: float) -> Edges:  # as the engine scores them at match threshold t
+        return with_identity_evidence(edges, identity, match_threshold=t,
+                                      identity_threshold=params.identity_threshold).at_least(t)
+
     curve = curve_from([(t, pair_quality(pairs_of_labels(
-        solve(edges.at_least(t), party, constrained=True)[0].label, party, cross=True),
+        solve(at_threshold(t), party, constrained=True)[0].label, party, cross=True),
         true_cross)) for t in thresholds])
     blocking = _blocking_rows(parties, params) if with_blocking else ()
     return Assessment(tuple(p.name for p in parties), {p.name: len(p) for p in parties}, params,

@@ -30,7 +30,7 @@ from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
 from padan.linker.report import OverlapReport, best_match_histogram, valley
 from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
 from padan.linker.similarity import CandidatePairs, kernel
-from padan.linker.solver import MAX_PARTIES, Edges, cluster, solve
+from padan.linker.solver import MAX_PARTIES, Edges, cluster, solve, with_identity_evidence
 from padan.linker.work import Unit, UnitResult, forget_keys, run_unit
 
 __all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch", "PartyMatches",
@@ -113,7 +113,11 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
-    cross = collected.edges(offsets, cross=True).ordered()
+    identity = np.concatenate([np.asarray(p.encodings.records["identity"], np.uint64)
+                               for p in parties])
+    cross = with_identity_evidence(collected.edges(offsets, cross=True), identity,
+                                   match_threshold=params.match_threshold,
+                                   identity_threshold=params.identity_threshold).ordered()
     components = cluster(cross, party_of, match_threshold=params.match_threshold,
                          possible_threshold=params.possible_threshold, constrained=True,
                          complete=False, ordered=True)

@@ -25,6 +25,11 @@ class LinkParameters:
     # score is weaker evidence: docs/benchmarks.md (Linker, "Duplicates") has the measurement.
     duplicate_threshold: float = 0.90
     duplicate_possible_threshold: float = 0.85
+    # Two records of different lists with the same valid NIK (equal keyed identity tokens) and
+    # Dice at least this count as a match even below match_threshold: on heavily corrupted
+    # synthetic lists 43 % of the true pairs missed at 0.80 share the NIK, and no different
+    # people did (docs/evaluation.md). 1.0 turns the rule off.
+    identity_threshold: float = 0.60
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
     # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
@@ -56,7 +61,7 @@ class LinkParameters:
 
     def __post_init__(self) -> None:
         for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
-                     "duplicate_possible_threshold", "histogram_floor"):
+                     "duplicate_possible_threshold", "histogram_floor", "identity_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 < value <= 1.0:
@@ -91,9 +96,10 @@ class LinkParameters:
 
     @property
     def keep_threshold(self) -> float:
-        """Pairs kept from the kernel: low enough for the possible band and sensitivity."""
+        """Pairs kept from the kernel: low enough for the possible band, the sensitivity table
+        and the same-NIK rule."""
         return min(self.possible_threshold, self.duplicate_possible_threshold,
-                   SENSITIVITY_THRESHOLDS[0])
+                   SENSITIVITY_THRESHOLDS[0], self.identity_threshold)
 
     def to_dict(self) -> dict:
         data = asdict(self)

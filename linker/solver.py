@@ -60,6 +60,18 @@ class Edges:
         return Edges(self.a[order], self.b[order], self.score[order])
 
 
+def with_identity_evidence(edges: Edges, identity: np.ndarray, *, match_threshold: float,
+                           identity_threshold: float) -> Edges:
+    """Score a pair of records with the same valid NIK (equal non-zero identity tokens, indexed
+    by global record number) and Dice >= identity_threshold at least at match_threshold."""
+    if not len(edges) or identity_threshold >= 1.0:
+        return edges
+    left = identity[edges.a]
+    same = (left == identity[edges.b]) & (left != 0) & (edges.score >= identity_threshold)
+    score = np.where(same, np.maximum(edges.score, np.float32(match_threshold)), edges.score)
+    return Edges(edges.a, edges.b, score.astype(np.float32))
+
+
 @dataclass(frozen=True, slots=True)
 class Components:
     """Group label per record (-1 = in no group) and the weakest edge score of each group."""

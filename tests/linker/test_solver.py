@@ -186,3 +186,26 @@ def test_cluster_keeps_agencies_once_per_group_and_ignores_edge_order(rows):
     for a, b, s in rows:   # an unmatched pair >= match means one side had a better match
         if s >= 0.8 and first.label[a] != first.label[b]:
             assert a in matched or b in matched or party[a] == party[b]
+
+
+def test_identity_evidence_lifts_only_same_nik_pairs_above_its_floor():
+    import numpy as np
+
+    from padan.linker.solver import Edges, with_identity_evidence
+
+    identity = np.array([7, 0, 9, 7, 0, 5], dtype=np.uint64)  # records 0..5, global numbers
+    edges = Edges(np.array([0, 1, 2, 0]), np.array([3, 4, 5, 3]),
+                  np.array([0.65, 0.65, 0.65, 0.55], dtype=np.float32))
+    lifted = with_identity_evidence(edges, identity, match_threshold=0.8,
+                                    identity_threshold=0.6)
+    # 0~3 share NIK 7 and Dice 0.65: a match; 1~4 have no NIK; 2~5 differ; 0~3 at 0.55 too weak
+    assert lifted.score.tolist() == pytest.approx([0.8, 0.65, 0.65, 0.55])
+    off = with_identity_evidence(edges, identity, match_threshold=0.8, identity_threshold=1.0)
+    assert off.score.tolist() == pytest.approx(edges.score.tolist())
+
+
+def test_pairs_down_to_the_identity_threshold_are_kept():
+    from padan.linker.parameters import LinkParameters
+
+    assert LinkParameters(identity_threshold=0.5).keep_threshold == 0.5
+    assert LinkParameters().keep_threshold <= LinkParameters().identity_threshold
