@@ -6,13 +6,20 @@ numpy over the whole batch where they do not (NIK digits, OR-ing the field filte
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from padan.encoder import hardening
+from padan.encoder.batch_tables import (
+    CACHE_LIMIT,
+    DistinctColumn,
+    DistinctValues,
+    KeyedTokens,
+    NikFacts,
+    RowTable,
+)
 from padan.encoder.bloom import TokenFilterCache, words_for
 from padan.encoder.encoding_file import (
     FLAG_BIRTHDATE_MISSING,
@@ -43,7 +50,6 @@ from padan.encoder.tokens import (
 )
 
 _USABLE = (Status.VALID, Status.REPAIRED)
-_CACHE_LIMIT = 500_000  # distinct raw values remembered per field within a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,99 +57,6 @@ class EncodedBatch:
     records: np.ndarray  # encoding_file record dtype; pseudo_id still 0
     rows: np.ndarray  # int64 source row number of each record
     quality: QualityReport
-
-
-def keyed_token64(key: bytes, text: str) -> int:
-    """A keyed 64-bit token (BLAKE2b PRF); 0 is reserved for 'none'."""
-    return KeyedTokens(key)(text)
-
-
-class KeyedTokens:
-    """keyed_token64 under one key, reusing the keyed BLAKE2b state (same output, less work)."""
-
-    def __init__(self, key: bytes):
-        self._base = hashlib.blake2b(key=key, digest_size=8)
-
-    def __call__(self, text: str) -> int:
-        state = self._base.copy()
-        state.update(text.encode())
-        return int.from_bytes(state.digest(), "little") or 1
-
-
-class _RowTable:
-    """Filters of distinct keys (e.g. name words) as rows of one growing array, within a run."""
-
-    def __init__(self, words: int):
-        self.rows: dict[object, int] = {}
-        self.filters = np.zeros((1024, words), dtype=np.uint64)
-
-    def row(self, key: object, make) -> int:
-        found = self.rows.get(key)
-        if found is None:
-            found = len(self.rows)
-            if found == len(self.filters):
-                self.filters = np.concatenate([self.filters, np.zeros_like(self.filters)])
-            self.filters[found] = make()
-            self.rows[key] = found
-        return found
-
-
-@dataclass(slots=True)
-class _DistinctColumn:
-    results: list  # normalised result per distinct raw value
-    index: np.ndarray  # per record: position in results
-    usable: np.ndarray  # per distinct value: valid or repaired
-
-
-@dataclass(slots=True)
-class _Niks:
-    """Per record facts of the NIK column."""
-
-    valid: np.ndarray
-    embedded: np.ndarray  # the embedded birthdate and sex are known
-    has_digits: np.ndarray  # digits usable in the filter
-    identity: np.ndarray
-    province: np.ndarray
-    day: np.ndarray
-    month: np.ndarray
-    yy: np.ndarray
-    female: np.ndarray
-    partial: np.ndarray  # object: fuzzy digits of records off the fast path, else None
-    digits: np.ndarray  # (n, 16) uint8 of fast-path records
-
-    @classmethod
-    def empty(cls, n: int) -> _Niks:
-        def zeros(dtype):
-            return np.zeros(n, dtype=dtype)
-
-        return cls(valid=zeros(bool), embedded=zeros(bool), has_digits=zeros(bool),
-                   identity=zeros(np.uint64), province=zeros(np.uint16), day=zeros(np.int16),
-                   month=zeros(np.int16), yy=zeros(np.int16), female=zeros(bool),
-                   partial=np.full(n, None, dtype=object), digits=np.zeros((n, 16), np.uint8))
-
-    @property
-    def province_index(self) -> np.ndarray:
-        return self.province.astype(np.intp)
-
-
-class _Distinct:
-    """Index of distinct values within a run, with their normalised result."""
-
-    def __init__(self, normalise):
-        self.normalise = normalise
-        self.results: dict[object, object] = {}
-
-    def get(self, raw: object):
-        try:
-            return self.results[raw]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable: normalise directly
-            return self.normalise(raw)
-        if len(self.results) >= _CACHE_LIMIT:
-            self.results.clear()
-        result = self.results[raw] = self.normalise(raw)
-        return result
 
 
 class RecordEncoder:
@@ -163,16 +76,16 @@ class RecordEncoder:
                                 for b in schema.blocking]
         self._hardening_keys = {step: derive_key(secret, project, f"hardening:{step}")
                                 for step in ("balance", "blip")}
-        self._distinct = {"name": _Distinct(normalise_name), "birthdate":
-                          _Distinct(normalise_birthdate), "sex": _Distinct(normalise_sex)}
+        self._distinct = {"name": DistinctValues(normalise_name), "birthdate":
+                          DistinctValues(normalise_birthdate), "sex": DistinctValues(normalise_sex)}
         self._value_filters: dict[tuple, np.ndarray] = {}
         self._block_tokens: list[dict[str, int]] = [{} for _ in schema.blocking]
         self._words = words_for(bits)
         self._nik_table = self._digit_table() if "nik" in self._caches else None
         self._zero = np.zeros(self._words, dtype=np.uint64)
         self._name_codes: dict[str, str] = {}
-        self._word_filters = _RowTable(self._words)
-        self._date_tables = _RowTable(self._words)
+        self._word_filters = RowTable(self._words)
+        self._date_tables = RowTable(self._words)
 
     # -- per field ------------------------------------------------------------------------
 
@@ -186,7 +99,7 @@ class RecordEncoder:
         key = (kind, *tokens_key)
         found = self._value_filters.get(key)
         if found is None:
-            if len(self._value_filters) >= _CACHE_LIMIT:
+            if len(self._value_filters) >= CACHE_LIMIT:
                 self._value_filters.clear()
             found = self._caches[kind].tokens(make_tokens())
             self._value_filters[key] = found
@@ -366,13 +279,13 @@ class RecordEncoder:
         first = name.split(" ", 1)[0]
         code = self._name_codes.get(first)
         if code is None:
-            if len(self._name_codes) >= _CACHE_LIMIT:
+            if len(self._name_codes) >= CACHE_LIMIT:
                 self._name_codes.clear()
             code = self._name_codes[first] = name_code(first)
         return code
 
     def _column(self, kind: str, values, n: int, quality: QualityReport,
-                rows: np.ndarray) -> _DistinctColumn:
+                rows: np.ndarray) -> DistinctColumn:
         """Distinct values of one field in the batch, normalised once each (cached per run)."""
         spec = self._fields.get(kind)
         if spec is None or values is None:
@@ -391,11 +304,11 @@ class RecordEncoder:
                     result = results[positions[i]]
                     quality.add_bad_row(int(rows[i]), spec.name,
                                         f"{result.status}: {result.note or result.status}")
-        return _DistinctColumn(results=results, index=positions, usable=usable)
+        return DistinctColumn(results=results, index=positions, usable=usable)
 
-    def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> _Niks:
+    def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> NikFacts:
         spec = self._fields.get("nik")
-        niks = _Niks.empty(n)
+        niks = NikFacts.empty(n)
         if spec is None or values is None:
             return niks
         scan = scan_nik_column(values)
@@ -430,7 +343,7 @@ class RecordEncoder:
                 niks.partial[i] = result.fuzzy_digits
         return niks
 
-    def _salted_filters(self, column: _DistinctColumn, part_text: dict, salt_with: str | None,
+    def _salted_filters(self, column: DistinctColumn, part_text: dict, salt_with: str | None,
                         make_many) -> np.ndarray:
         """Filters per record for one field, computed once per distinct (value, salt) pair.
 
@@ -471,7 +384,7 @@ class RecordEncoder:
             columns.append([texts[i] for i in position.tolist()])
         columns.reverse()
         cache, token_of = self._block_tokens[b], self._block_tokeners[b]
-        if len(cache) >= _CACHE_LIMIT:
+        if len(cache) >= CACHE_LIMIT:
             cache.clear()
 
         def token(values: tuple) -> int:
@@ -487,7 +400,7 @@ class RecordEncoder:
                              count=len(unique))
         return tokens[inverse.reshape(-1)]
 
-    def _nik_filters(self, niks: _Niks) -> np.ndarray:
+    def _nik_filters(self, niks: NikFacts) -> np.ndarray:
         """OR of the positional-digit token filters, vectorised over all clean NIKs."""
         n = len(niks.valid)
         out = np.zeros((n, self._words), dtype=np.uint64)
@@ -515,10 +428,3 @@ class RecordEncoder:
             filters = hardening.blip(filters, bits, self._hardening_keys["blip"],
                                      steps.blip_epsilon)
         return filters
-
-
-def _salt(parts: dict[str, str | None], salt_with: str | None) -> str:
-    """Attribute-specific salt prefix ('' when the field is not salted)."""
-    if salt_with is None:
-        return ""
-    return f"{parts.get(salt_with) or ''}\x1f"
