@@ -44,7 +44,6 @@ from padan.encoder.tokens import (
     NIK_FUZZY_POSITIONS,
     date_tokens,
     exact_tokens,
-    name_qgrams,
     nik_digit_tokens,
     word_qgrams,
 )
@@ -129,15 +128,12 @@ class RecordEncoder:
                 flat.append(row)
         return np.bitwise_or.reduceat(words.filters[flat], offsets, axis=0)
 
-    def _tokens_for(self, spec: FieldSpec, value, placeholder: bool = False) -> list[str]:
-        kind = spec.tokeniser.kind
-        if kind == "date":
+    @staticmethod
+    def _birthdate_tokens(spec: FieldSpec, value, placeholder: bool) -> list[str]:
+        """Tokens of a birthdate on the per-value path (salted, or the exact tokeniser)."""
+        if spec.tokeniser.kind == "date":
             return date_tokens(value, placeholder=placeholder)
-        if kind == "nik_digits":
-            return nik_digit_tokens(value)
-        if kind == "qgram":
-            return sorted(name_qgrams(value, spec.tokeniser.q))
-        return exact_tokens(None if value is None else str(value))
+        return exact_tokens(str(value))
 
     # -- the batch ------------------------------------------------------------------------
 
@@ -209,7 +205,7 @@ class RecordEncoder:
             def date_filter(result, salt):
                 key = (result.value, bool(result.placeholder), salt)
                 return self._filter_of("birthdate", key, lambda: [
-                    salt + t for t in self._tokens_for(spec, result.value, key[1])])
+                    salt + t for t in self._birthdate_tokens(spec, result.value, key[1])])
 
             filters |= self._salted_filters(
                 dates, part_text, salts.get("birthdate"),

@@ -24,7 +24,7 @@ from padan.evaluation.metrics import (
     thresholds_between,
 )
 from padan.evaluation.truth import global_numbers, pairs_of_labels
-from padan.linker.blocking import LshSettings, plan_passes, resolve_blocking
+from padan.linker.blocking import LshSettings, identity_tokens, plan_passes, resolve_blocking
 from padan.linker.engine import link
 from padan.linker.parameters import LinkParameters
 from padan.linker.quality import blocking_quality
@@ -115,8 +115,7 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
 
     # pairs below the thresholds still count when they share a valid NIK (identity rule)
     edges = candidate_edges(parties, params, floor=min(*thresholds, params.identity_threshold))
-    identity = np.concatenate([np.asarray(p.encodings.records["identity"], np.uint64)
-                               for p in parties])
+    identity = identity_tokens([p.encodings for p in parties])
 
     def at_threshold(t: float) -> Edges:  # as the engine scores them at match threshold t
         return with_identity_evidence(edges, identity, match_threshold=t,

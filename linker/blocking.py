@@ -66,6 +66,12 @@ class Buckets:
     skipped_records: int      # records of both sides in skipped buckets
 
 
+def identity_tokens(lists: Sequence[EncodingFile]) -> np.ndarray:
+    """The keyed NIK tokens of every record, the lists one after another (global numbering)."""
+    return np.concatenate([np.asarray(e.records["identity"], np.uint64) for e in lists]
+                          or [np.zeros(0, np.uint64)])
+
+
 def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
                      lists: Sequence[EncodingFile]) -> tuple[str, ...]:
     """The passes to run: "lsh_auto" becomes "lsh" when some list has too few valid NIKs (a

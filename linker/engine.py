@@ -23,7 +23,7 @@ from itertools import combinations
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.blocking import LshSettings, plan_passes, resolve_blocking
+from padan.linker.blocking import LshSettings, identity_tokens, plan_passes, resolve_blocking
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
@@ -113,8 +113,7 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
-    identity = np.concatenate([np.asarray(p.encodings.records["identity"], np.uint64)
-                               for p in parties])
+    identity = identity_tokens([p.encodings for p in parties])
     cross = with_identity_evidence(collected.edges(offsets, cross=True), identity,
                                    match_threshold=params.match_threshold,
                                    identity_threshold=params.identity_threshold).ordered()

@@ -130,3 +130,14 @@ def test_salting_by_birth_year_separates_cohorts():
     rows = [["", "Sutrisno", "01-02-1960", "L"], ["", "Sutrisno", "01-02-1961", "L"]]
     salted, plain = encode(rows, schema=schema), encode(rows)
     assert dice(*salted.records["filter"]) < dice(*plain.records["filter"])
+
+
+def test_exact_birthdate_tokeniser_takes_the_per_value_path():
+    schema = schema_with(d=('tokeniser = { kind = "date" }', 'tokeniser = { kind = "exact" }'))
+    rows = [["", "Budi", "05-01-1980", "L"], ["", "Budi", "1980-01-05", "L"],
+            ["", "Budi", "06-01-1980", "L"]]
+    f = encode(rows, schema=schema).records["filter"]
+    assert dice(f[0], f[1]) == 1.0  # the same day written two ways
+    by_parts = encode(rows).records["filter"]  # the default date tokeniser
+    # a one-day difference loses the whole exact token, but only the day token of the parts
+    assert dice(f[0], f[2]) < dice(by_parts[0], by_parts[2])
