@@ -13,7 +13,7 @@ from padan.linker.service.api_models import (
     TokenPublic,
 )
 from padan.linker.service.errors import Forbidden
-from padan.linker.service.parties import reissue_token, revoke_party
+from padan.linker.service.parties import ROLES, reissue_token, revoke_party
 from padan.linker.service.projects import (
     NewProject,
     close_project,
@@ -23,7 +23,6 @@ from padan.linker.service.projects import (
 )
 
 router = APIRouter(prefix="/projects", tags=["projects"])
-ANY_ROLE = ("coordinator", "agency", "auditor")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ProjectCreated)
@@ -49,7 +48,7 @@ def list_all(caller: CurrentCaller, session: SessionDep, state: StateDep) -> lis
 @router.get("/{project_id}", response_model=ProjectPublic)
 def show(project_id: str, caller: CurrentCaller, session: SessionDep,
          state: StateDep) -> ProjectPublic:
-    project = project_for(session, caller, project_id, *ANY_ROLE)
+    project = project_for(session, caller, project_id, *ROLES)
     return project_view(session, project, state.settings.small_cell_k)
 
 

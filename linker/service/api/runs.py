@@ -21,11 +21,11 @@ from padan.linker.service.api_models import (
 from padan.linker.service.audit import append_entry, verify_chain
 from padan.linker.service.errors import Forbidden, NotFound
 from padan.linker.service.execution import read_report
+from padan.linker.service.parties import ROLES
 from padan.linker.service.projects import project_for, require_open
 from padan.linker.service.runs import create_run, finished_run, list_runs, run_of
 
 router = APIRouter(prefix="/projects/{project_id}/runs", tags=["runs"])
-ANY_ROLE = ("coordinator", "agency", "auditor")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RunPublic)
@@ -38,14 +38,14 @@ def start(project_id: str, caller: CurrentCaller, session: SessionDep) -> RunPub
 
 @router.get("", response_model=list[RunPublic])
 def list_all(project_id: str, caller: CurrentCaller, session: SessionDep) -> list[RunPublic]:
-    project = project_for(session, caller, project_id, *ANY_ROLE)
+    project = project_for(session, caller, project_id, *ROLES)
     return [run_view(run) for run in list_runs(session, project)]
 
 
 @router.get("/{run_id}", response_model=RunPublic)
 def show(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep) -> RunPublic:
     """State, progress and timings of a run (`latest` = the newest finished run)."""
-    project = project_for(session, caller, project_id, *ANY_ROLE)
+    project = project_for(session, caller, project_id, *ROLES)
     return run_view(run_of(session, project, run_id))
 
 

@@ -12,7 +12,7 @@ from padan.linker.service.api.views import upload_view
 from padan.linker.service.api_models import UploadCreate, UploadPublic, UploadSessionPublic
 from padan.linker.service.database import transaction
 from padan.linker.service.errors import TooLarge, UploadRejected
-from padan.linker.service.parties import Caller
+from padan.linker.service.parties import ROLES, Caller
 from padan.linker.service.projects import project_for, require_open
 from padan.linker.service.tables import UploadSession
 from padan.linker.service.uploads import (
@@ -48,7 +48,7 @@ def create(project_id: str, body: UploadCreate, caller: CurrentCaller, session: 
 @router.get("", response_model=list[UploadPublic])
 def list_current(project_id: str, caller: CurrentCaller, session: SessionDep) -> list[UploadPublic]:
     """Each party's current upload (an agency sees only its own)."""
-    project_for(session, caller, project_id, "coordinator", "agency", "auditor")
+    project_for(session, caller, project_id, *ROLES)
     return [upload_view(upload, name) for upload, name in current_uploads(session, project_id)
             if caller.role != "agency" or name == caller.name]
 
