@@ -33,7 +33,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from padan.encoder.errors import EncodingFileError
 
 MAGIC = b"PADANENC"
-FORMAT_VERSION = 1
+# 2: filters may be segments salted per record (schema version 2). Files of version 1 carry the
+# unsalted default encoding that pattern mining re-identifies, and are refused.
+FORMAT_VERSION = 2
 _PRELUDE = struct.Struct("<8sHHIQQ")
 _ALIGN = 64
 _TRAILER = 32
@@ -44,6 +46,22 @@ FLAG_NIK_VALID = 1 << 0
 FLAG_BIRTHDATE_PLACEHOLDER = 1 << 1
 FLAG_NIK_BIRTHDATE_DISAGREE = 1 << 2
 FLAG_BIRTHDATE_MISSING = 1 << 3
+
+
+class SegmentInfo(BaseModel):
+    """Bits [start, start + bits) of each filter; compared only between records whose salt
+    column holds the same non-zero token ("identity" or a blocking key), or freely if None."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    start: int
+    bits: int
+    salt: str | None = None
+
+    @property
+    def words(self) -> tuple[int, int]:
+        return self.start // 64, (self.start + self.bits) // 64
 
 
 class EncodingHeader(BaseModel):
@@ -59,6 +77,7 @@ class EncodingHeader(BaseModel):
     stratum: str | None = None
     created_at: str
     encoder: str = "padan"
+    segments: list[SegmentInfo] = []
 
     @property
     def filter_words(self) -> int:
@@ -129,12 +148,13 @@ def write_encoding_file(path: Path, header: EncodingHeader,
 
 
 def new_header(*, project_id: str, schema_fingerprint: str, key_check: str, filter_bits: int,
-               record_count: int, blocking_keys: list[str], stratum: str | None) -> EncodingHeader:
+               record_count: int, blocking_keys: list[str], stratum: str | None,
+               segments: Iterable[SegmentInfo | dict] = ()) -> EncodingHeader:
     return EncodingHeader(
         project_id=project_id, schema_fingerprint=schema_fingerprint, key_check=key_check,
         filter_bits=filter_bits, record_count=record_count, blocking_keys=blocking_keys,
         stratum=stratum, created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-    )
+        segments=list(segments))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +185,13 @@ def read_header(path: Path) -> tuple[EncodingHeader, int]:
                 raise EncodingFileError("not a padan encoding file (bad magic bytes)", path=name)
             _, version, _, header_len, records_offset, count = _PRELUDE.unpack(prelude)
             if version != FORMAT_VERSION:
+                older = version < FORMAT_VERSION
                 raise EncodingFileError(
                     f"encoding format version {version} is not supported (this padan reads "
-                    f"version {FORMAT_VERSION}); re-encode with a matching padan", path=name)
+                    f"version {FORMAT_VERSION}); " + (
+                        "files of older versions carry an encoding that leaks names: re-encode "
+                        "the list with 'padan encode' and a schema from 'padan schema init'"
+                        if older else "upgrade padan to read it"), path=name)
             if records_offset < _PRELUDE.size + header_len or records_offset % _ALIGN:
                 raise EncodingFileError("corrupted prelude (records offset)", path=name)
             raw = handle.read(header_len)

@@ -167,7 +167,8 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
             project_id=schema.project_id, schema_fingerprint=schema.fingerprint,
             key_check=key_check_value(secret, schema.project_id),
             filter_bits=schema.encoded_bits, record_count=total,
-            blocking_keys=[b.name for b in schema.blocking], stratum=schema.stratum)
+            blocking_keys=[b.name for b in schema.blocking], stratum=schema.stratum,
+            segments=schema.segment_layout())
         staged = np.memmap(scratch, dtype=dtype, mode="r", shape=(total,))
         rows = np.concatenate(rows_parts)
         id_map, quality_path = side_paths(output)

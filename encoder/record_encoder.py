@@ -39,11 +39,13 @@ from padan.encoder.normalise import (
     normalise_sex,
 )
 from padan.encoder.quality import QualityReport
-from padan.encoder.schema import FieldSpec, LinkageSchema
+from padan.encoder.schema import IDENTITY_SALT, FieldSpec, LinkageSchema
+from padan.encoder.segments import FieldTokens, SaltedPositions, segment_filters
 from padan.encoder.tokens import (
     NIK_FUZZY_POSITIONS,
     date_tokens,
     exact_tokens,
+    name_qgrams,
     nik_digit_tokens,
     word_qgrams,
 )
@@ -68,8 +70,15 @@ class RecordEncoder:
         self._caches = {
             f.kind: TokenFilterCache(derive_key(secret, project, f"field:{f.name}"),
                                      f.bits_per_token, bits)
-            for f in schema.fields if f.bits_per_token
+            for f in schema.fields if f.bits_per_token and not schema.segments
         }
+        # per segment: (segment, [(field spec, keyed positions)])
+        self._segments = [
+            (segment, [(schema.field_named(name), SaltedPositions(
+                derive_key(secret, project, f"segment:{segment.name}:{name}"),
+                schema.field_named(name).bits_per_token, segment.bits))
+                for name in segment.fields])
+            for segment in schema.segments]
         self._identity_token = KeyedTokens(derive_key(secret, project, "identity"))
         self._block_tokeners = [KeyedTokens(derive_key(secret, project, f"block:{b.name}"))
                                 for b in schema.blocking]
@@ -183,6 +192,7 @@ class RecordEncoder:
             # on the whole birthdate leave such records out instead of making giant blocks
             "birthdate": ([v.isoformat() if v and not ph else None for v, ph in
                            zip(date_vals, placeholder_d.tolist(), strict=True)], dates.index),
+            "birthdate_any": ([v.isoformat() if v else None for v in date_vals], dates.index),
             "birth_year": ([str(v.year) if v else None for v in date_vals], dates.index),
             "sex": ([r.value if ok else None for r, ok in zip(sexes.results, sexes.usable,
                                                                strict=True)], sexes.index),
@@ -190,7 +200,13 @@ class RecordEncoder:
             "province": ([None, *(f"{p:02d}" for p in range(1, 100))], nik.province_index),
         }
 
+        blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
+        for b, spec in enumerate(self.schema.blocking):
+            blocks[:, b] = self._block_column(b, [part_text[p] for p in spec.parts], n)
+
         filters = np.zeros((n, self._words), dtype=np.uint64)
+        if self._segments:
+            filters = self._segment_filters(names, dates, sexes, nik, blocks, placeholder_d)
         if "name" in self._caches:
             filters |= self._salted_filters(
                 names, part_text, salts.get("name"),
@@ -220,10 +236,6 @@ class RecordEncoder:
         if self._nik_table is not None:
             filters |= self._nik_filters(nik)
 
-        blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
-        for b, spec in enumerate(self.schema.blocking):
-            blocks[:, b] = self._block_column(b, [part_text[p] for p in spec.parts], n)
-
         keep = name_ok | date_ok | nik.has_digits
         quality.rows_skipped += int((~keep).sum())
         keep_idx = np.flatnonzero(keep)
@@ -236,6 +248,53 @@ class RecordEncoder:
         records["blocks"] = blocks[keep_idx]
         quality.rows_encoded = len(keep_idx)
         return EncodedBatch(records=records, rows=rows[keep_idx], quality=quality)
+
+    def _segment_filters(self, names: DistinctColumn, dates: DistinctColumn,
+                         sexes: DistinctColumn, nik: NikFacts, blocks: np.ndarray,
+                         placeholder_d: np.ndarray) -> np.ndarray:
+        """The salted segments side by side: (n, words of all segments)."""
+        n = len(nik.identity)
+        key_column = {b.name: i for i, b in enumerate(self.schema.blocking)}
+        tokens_of = {
+            "name": (self._name_token_lists(names), names.index),
+            "birthdate": ([[t.encode() for t in date_tokens(r.value, placeholder=bool(ph))]
+                           if ok else [] for r, ok, ph in zip(dates.results, dates.usable,
+                                                              placeholder_d.tolist(),
+                                                              strict=True)], dates.index),
+            "sex": ([[r.value.encode()] if ok else [] for r, ok in
+                     zip(sexes.results, sexes.usable, strict=True)], sexes.index),
+            "nik": (self._nik_token_lists(nik), np.arange(n)),
+        }
+        parts = []
+        for segment, field_positions in self._segments:
+            salts = (nik.identity if segment.salt == IDENTITY_SALT
+                     else blocks[:, key_column[segment.salt]])
+            fields = [FieldTokens(positions, *tokens_of[spec.kind])
+                      for spec, positions in field_positions]
+            parts.append(segment_filters(np.asarray(salts, np.uint64), fields, segment.bits))
+        return np.concatenate(parts, axis=1) if parts else np.zeros((n, 0), np.uint64)
+
+    def _name_token_lists(self, names: DistinctColumn) -> list[list[bytes]]:
+        spec = self._fields["name"]
+        if spec.tokeniser.kind != "qgram":
+            return [[r.value.encode()] if ok else [] for r, ok in
+                    zip(names.results, names.usable, strict=True)]
+        q = spec.tokeniser.q
+        return [sorted(t.encode() for t in name_qgrams(r.value, q)) if ok else []
+                for r, ok in zip(names.results, names.usable, strict=True)]
+
+    @staticmethod
+    def _nik_token_lists(nik: NikFacts) -> list[list[bytes]]:
+        out: list[list[bytes]] = []
+        for i in range(len(nik.identity)):
+            if nik.partial[i] is not None:
+                digits = nik.partial[i]
+            elif nik.embedded[i] and nik.has_digits[i]:
+                digits = "".join(map(str, nik.digits[i].tolist()))
+            else:
+                digits = None
+            out.append([t.encode() for t in nik_digit_tokens(digits)])
+        return out
 
     def _date_filters(self, values: list, placeholder: np.ndarray) -> np.ndarray:
         """Date filters per distinct date from per-token tables: the OR of the day, month, year

@@ -17,9 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from padan.encoder.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FieldKind = Literal["nik", "name", "birthdate", "sex"]
-BlockingPart = Literal["birthdate", "birth_year", "sex", "name_code", "province"]
+# "birthdate" leaves placeholder dates (1 Jul, 31 Dec, 1 Jan) out of a key; "birthdate_any" keeps
+# them, for keys that salt a segment (a person recorded on 1 July is so recorded on every list).
+BlockingPart = Literal["birthdate", "birthdate_any", "birth_year", "sex", "name_code", "province"]
+# The salt of a segment: the identity field's keyed token, or the token of a blocking key.
+IDENTITY_SALT = "identity"
 MIN_FILTER_BITS, MAX_FILTER_BITS = 64, 8192
 _TOKENISERS_BY_KIND = {
     "nik": ("nik_digits",), "name": ("qgram", "exact"), "birthdate": ("date", "exact"),
@@ -90,6 +94,21 @@ class BlockingKey(_Model):
     parts: Annotated[list[BlockingPart], Field(min_length=1)]
 
 
+class Segment(_Model):
+    """One part of each record's filter: some fields' tokens, all salted with one per-record value.
+
+    With `salt`, every token is hashed together with the record's identity token or the token of
+    the named blocking key, so the same name sets unrelated bits for people of different
+    birthdates (or NIKs): a pattern-mining attacker finds no bit pattern shared across the list,
+    and the linker compares a segment only between records with the same salt (docs/schema.md).
+    """
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    fields: Annotated[list[str], Field(min_length=1)]
+    salt: str | None = None
+    bits: Annotated[int, Field(ge=MIN_FILTER_BITS, le=MAX_FILTER_BITS, multiple_of=64)] = 1024
+
+
 class LinkageSchema(_Model):
     schema_version: int = SCHEMA_VERSION
     project_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -99,11 +118,19 @@ class LinkageSchema(_Model):
     blocking: list[BlockingKey] = Field(default_factory=list)
     stratum: Literal["province"] | None = None
     hardening: Hardening = Hardening()
+    # Without segments the filter is one record-level filter of filter_bits holding every field.
+    segments: list[Segment] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> LinkageSchema:
+        if self.schema_version == 1:
+            raise ValueError(
+                "schema_version 1 is no longer read (this padan reads version 2): its default "
+                "encoding leaks names to a pattern-mining attack (docs/threat-model.md); write a "
+                "new schema with 'padan schema init' and re-encode every list")
         if self.schema_version != SCHEMA_VERSION:
-            raise ValueError(f"schema_version {self.schema_version} is not supported (use 1)")
+            raise ValueError(f"schema_version {self.schema_version} is not supported (this padan "
+                             f"reads version {SCHEMA_VERSION})")
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError("field names must be unique")
@@ -128,7 +155,41 @@ class LinkageSchema(_Model):
                                  "positionally); salt the name or birthdate instead")
         if not any(f.bits_per_token for f in self.fields):
             raise ValueError("at least one field must set bits in the filter (bits_per_token > 0)")
+        self._check_segments()
         return self
+
+    def _check_segments(self) -> None:
+        if not self.segments:
+            return
+        if len({s.name for s in self.segments}) != len(self.segments):
+            raise ValueError("segment names must be unique")
+        steps = self.hardening
+        if steps.balance or steps.xor_fold or steps.rule90 or steps.blip_epsilon:
+            raise ValueError("hardening steps work on one record-level filter; a schema with "
+                             "segments takes none (salting is its defence)")
+        keys = {b.name for b in self.blocking}
+        for segment in self.segments:
+            for name in segment.fields:
+                spec = self.field_named(name)
+                if spec is None:
+                    raise ValueError(f"segment '{segment.name}' names no field '{name}'")
+                if not spec.bits_per_token:
+                    raise ValueError(f"field '{name}' of segment '{segment.name}' sets no bits "
+                                     "(bits_per_token = 0)")
+                if spec.salt_with is not None:
+                    raise ValueError(f"field '{name}': salt_with is for schemas without "
+                                     "segments; salt the segment instead")
+            if segment.salt == IDENTITY_SALT and self.identity_field is None:
+                raise ValueError(f"segment '{segment.name}' is salted with the identity token "
+                                 "but the schema has no identity_field")
+            if segment.salt not in (None, IDENTITY_SALT) and segment.salt not in keys:
+                raise ValueError(f"segment '{segment.name}': salt must be 'identity' or the name "
+                                 f"of a blocking key, not '{segment.salt}'")
+
+    @property
+    def salt_keys(self) -> set[str]:
+        """Blocking keys that salt a segment (compared in their segment's pass only)."""
+        return {s.salt for s in self.segments if s.salt not in (None, IDENTITY_SALT)}
 
     def field_named(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -139,8 +200,19 @@ class LinkageSchema(_Model):
     @property
     def encoded_bits(self) -> int:
         """Length of the filter in the encoding file, after balancing and folding."""
+        if self.segments:
+            return sum(s.bits for s in self.segments)
         bits = self.filter_bits * (2 if self.hardening.balance else 1)
         return bits // 2 if self.hardening.xor_fold else bits
+
+    def segment_layout(self) -> list[dict]:
+        """Where each segment lies in the encoded filter (the encoding header's `segments`)."""
+        layout, start = [], 0
+        for segment in self.segments:
+            layout.append({"name": segment.name, "start": start, "bits": segment.bits,
+                           "salt": segment.salt})
+            start += segment.bits
+        return layout
 
     def canonical_json(self) -> str:
         body = self.model_dump(exclude={"fields"})

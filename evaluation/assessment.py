@@ -24,8 +24,14 @@ from padan.evaluation.metrics import (
     thresholds_between,
 )
 from padan.evaluation.truth import global_numbers, pairs_of_labels
-from padan.linker.blocking import LshSettings, identity_tokens, plan_passes, resolve_blocking
-from padan.linker.engine import link
+from padan.linker.blocking import (
+    LshSettings,
+    corroboration_tokens,
+    identity_tokens,
+    plan_passes,
+    resolve_blocking,
+)
+from padan.linker.engine import absorb_duplicates, link
 from padan.linker.parameters import LinkParameters
 from padan.linker.quality import blocking_quality
 from padan.linker.results import MATCH, GroupTable
@@ -114,16 +120,24 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
     duplicates = pair_quality(pairs_of_labels(dup_groups, party, cross=False), true_within)
 
     # pairs below the thresholds still count when they share a valid NIK (identity rule)
-    edges = candidate_edges(parties, params, floor=min(*thresholds, params.identity_threshold))
+    edges = candidate_edges(parties, params, floor=min(*thresholds, params.identity_threshold,
+                                                        params.corroborated_threshold))
     identity = identity_tokens([p.encodings for p in parties])
+    corroboration = corroboration_tokens([p.encodings for p in parties])
 
     def at_threshold(t: float) -> Edges:  # as the engine scores them at match threshold t
-        return with_identity_evidence(edges, identity, match_threshold=t,
-                                      identity_threshold=params.identity_threshold).at_least(t)
+        return with_identity_evidence(
+            edges, identity, match_threshold=t, identity_threshold=params.identity_threshold,
+            corroboration=corroboration,
+            corroborated_threshold=params.corroborated_threshold).at_least(t)
 
-    curve = curve_from([(t, pair_quality(pairs_of_labels(
-        solve(at_threshold(t), party, constrained=True)[0].label, party, cross=True),
-        true_cross)) for t in thresholds])
+    def labels_at(t: float) -> np.ndarray:  # the engine's groups at match threshold t
+        label = solve(at_threshold(t), party, constrained=True)[0].label
+        return absorb_duplicates(label, dup_groups, np.ones(max(result.duplicates.groups, 1),
+                                                            bool))
+
+    curve = curve_from([(t, pair_quality(pairs_of_labels(labels_at(t), party, cross=True),
+                                         true_cross)) for t in thresholds])
     blocking = _blocking_rows(parties, params) if with_blocking else ()
     return Assessment(tuple(p.name for p in parties), {p.name: len(p) for p in parties}, params,
                       links, links_possible, groups, duplicates, blocking, curve,
@@ -153,7 +167,7 @@ def candidate_edges(parties: Sequence[LabelledParty], params: LinkParameters, *,
     header = parties[0].encodings.header
     blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity,
                                 [p.encodings for p in parties])
-    passes = plan_passes(blocking, header.blocking_keys, params.lsh_bands)
+    passes = plan_passes(blocking, header.blocking_keys, params.lsh_bands, header.segments)
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     a, b, s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
     for i, j in combinations(range(len(parties)), 2):
@@ -167,8 +181,9 @@ def candidate_edges(parties: Sequence[LabelledParty], params: LinkParameters, *,
             s.append(pairs.score.astype(np.float32))
     a_all, b_all, s_all = np.concatenate(a), np.concatenate(b), np.concatenate(s)
     records = max(int(offsets[-1]), 1)
-    _, first = np.unique(np.minimum(a_all, b_all) * records + np.maximum(a_all, b_all),
-                         return_index=True)   # a pair found by several passes counts once
+    code = np.minimum(a_all, b_all) * records + np.maximum(a_all, b_all)
+    order = np.lexsort((-s_all, code))   # a pair found by several passes counts once, at best
+    first = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
     return Edges(a_all[first], b_all[first], s_all[first])
 
 

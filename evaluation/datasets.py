@@ -112,15 +112,23 @@ def febrl_schema(schema: LinkageSchema) -> LinkageSchema:
     not a NIK and is left out), no sex, no stratum; blocking keys keep their name and birthdate
     parts and lose the rest (a key left empty is dropped)."""
     fields = [f for f in schema.fields if f.kind in FEBRL_FIELD_KINDS]
+    names = {f.name for f in fields}
     blocking = []
     for key in schema.blocking:
-        parts = [p for p in key.parts if p in ("birthdate", "birth_year", "name_code")]
+        parts = [p for p in key.parts if p in ("birthdate", "birthdate_any", "birth_year",
+                                                "name_code")]
         if parts:
             blocking.append(key.model_copy(update={"parts": parts}))
+    keys = {b.name for b in blocking}
+    # segments salted with the NIK go (FEBRL has none), and so do their fields' absent kinds
+    segments = [s.model_copy(update={"fields": [f for f in s.fields if f in names]})
+                for s in schema.segments if s.salt in keys or s.salt is None]
+    segments = [s for s in segments if s.fields]
     return LinkageSchema.model_validate({
         **schema.model_dump(), "fields": [f.model_dump() for f in fields],
         "identity_field": None, "stratum": None,
-        "blocking": [b.model_dump() for b in blocking]})
+        "blocking": [b.model_dump() for b in blocking],
+        "segments": [s.model_dump() for s in segments]})
 
 
 _FEBRL_ENTITY = re.compile(r"rec-(\d+)-")

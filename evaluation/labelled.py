@@ -62,7 +62,8 @@ def encode_labelled(name: str, columns: Mapping[str, Sequence[object]], entity: 
     header = new_header(project_id=schema.project_id, schema_fingerprint=schema.fingerprint,
                         key_check=key_check_value(secret, schema.project_id),
                         filter_bits=schema.encoded_bits, record_count=len(records),
-                        blocking_keys=[b.name for b in schema.blocking], stratum=schema.stratum)
+                        blocking_keys=[b.name for b in schema.blocking], stratum=schema.stratum,
+                        segments=schema.segment_layout())
     encodings = EncodingFile(path=Path(f"<memory:{name}>"), header=header, records=records)
     kept = batch.rows
     values = ({field: [vals[i] for i in kept.tolist()] for field, vals in columns.items()}

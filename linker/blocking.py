@@ -13,6 +13,11 @@ as 1 July shared by thousands) is skipped in that pass and counted; the LSH pass
 its records, so skew never turns into quadratic work. Records flagged with a placeholder or
 missing birthdate take no part in keys whose name mentions a birthdate.
 
+Encodings whose filter is made of salted segments (schema version 2, header.segments) are
+compared segment by segment: a segment salted with the identity token or a blocking key is
+scored only between records sharing that token (its salt), in one pass of its own; the pair's
+score is the best over its segments. An unsalted segment, if any, takes the passes above.
+
 Keys are split over `partitions` by a hash so that each (pass, partition) is an independent unit
 of work with its own, bounded, buckets.
 """
@@ -28,6 +33,7 @@ from padan.encoder.encoding_file import (
     FLAG_BIRTHDATE_MISSING,
     FLAG_BIRTHDATE_PLACEHOLDER,
     EncodingFile,
+    SegmentInfo,
 )
 
 BIRTHDATE_KEY_WORDS = ("birthdate", "birth_date", "tanggal_lahir", "dob")
@@ -41,6 +47,8 @@ class PassSpec:
     kind: str
     index: int = 0
     label: str = ""
+    words: tuple[int, int] | None = None   # filter words scored; None: the whole filter
+    salted: bool = False                   # keys are a segment's salt: placeholders stay in
 
     @property
     def name(self) -> str:
@@ -72,12 +80,39 @@ def identity_tokens(lists: Sequence[EncodingFile]) -> np.ndarray:
                           or [np.zeros(0, np.uint64)])
 
 
+def corroboration_tokens(lists: Sequence[EncodingFile]) -> np.ndarray | None:
+    """Per record (global numbering), a token equal for two records exactly when their NIK and
+    the salts of every segment agree (0 where one is missing); None for unsegmented encodings."""
+    if not lists or not lists[0].header.segments:
+        return None
+    header = lists[0].header
+    salts = [header.blocking_keys.index(s.salt) for s in header.segments
+             if s.salt not in (None, "identity")]
+    parts = []
+    for encodings in lists:
+        token = np.asarray(encodings.records["identity"], np.uint64).copy()
+        missing = token == 0
+        for column in salts:
+            key = np.asarray(encodings.records["blocks"][:, column], np.uint64)
+            missing |= key == 0
+            token = (token * _MIX) ^ key   # wrapping multiply: a mix, not a hash of record data
+        token[missing] = 0
+        parts.append(token)
+    return np.concatenate(parts)
+
+
 def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
                      lists: Sequence[EncodingFile]) -> tuple[str, ...]:
     """The passes to run: "lsh_auto" becomes "lsh" when some list has too few valid NIKs (a
-    share of records with an identity token below `min_identity`), and is dropped otherwise."""
+    share of records with an identity token below `min_identity`), and is dropped otherwise.
+    Encodings made only of salted segments take no LSH: a salted segment is comparable only
+    within its salt's buckets, which its own pass covers."""
     if "lsh_auto" not in blocking:
         return blocking
+    header = getattr(lists[0], "header", None) if lists else None
+    segments = header.segments if header is not None else []
+    if segments and all(s.salt is not None for s in segments):
+        return tuple(p for p in blocking if p != "lsh_auto")
     rest = tuple(p for p in blocking if p != "lsh_auto")
     for encodings in lists:
         identity = encodings.records["identity"]
@@ -87,18 +122,41 @@ def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
     return rest
 
 
-def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int
-                ) -> list[PassSpec]:
-    """The passes a run makes, in order; "keys" expands to one pass per encoder blocking key."""
+def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int,
+                segments: Sequence[SegmentInfo] = ()) -> list[PassSpec]:
+    """The passes a run makes, in order; "keys" expands to one pass per encoder blocking key.
+
+    With segments: one pass per salted segment (its salt's buckets, its words), then the passes
+    in `blocking` over the unsalted segment if there is one ("none" compares whole filters).
+    """
     if "none" in blocking:
         return [PassSpec("none")]
+    if not segments:
+        return _passes(blocking, blocking_keys, lsh_bands, None, set())
     passes: list[PassSpec] = []
-    if "identity" in blocking:
-        passes.append(PassSpec("identity"))
+    for segment in segments:
+        if segment.salt == "identity":
+            passes.append(PassSpec("identity", 0, f"segment:{segment.name}", segment.words, True))
+        elif segment.salt is not None:
+            passes.append(PassSpec("key", blocking_keys.index(segment.salt),
+                                   f"segment:{segment.name}", segment.words, True))
+    salts = {s.salt for s in segments}
+    for segment in segments:
+        if segment.salt is None:
+            passes += _passes(blocking, blocking_keys, lsh_bands, segment.words, salts)
+    return passes
+
+
+def _passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int,
+            words: tuple[int, int] | None, salts: set) -> list[PassSpec]:
+    passes: list[PassSpec] = []
+    if "identity" in blocking and "identity" not in salts:
+        passes.append(PassSpec("identity", words=words))
     if "keys" in blocking:
-        passes += [PassSpec("key", i, f"key:{name}") for i, name in enumerate(blocking_keys)]
+        passes += [PassSpec("key", i, f"key:{name}", words) for i, name in
+                   enumerate(blocking_keys) if name not in salts]
     if "lsh" in blocking:
-        passes += [PassSpec("lsh", b, f"lsh:{b}") for b in range(lsh_bands)]
+        passes += [PassSpec("lsh", b, f"lsh:{b}", words) for b in range(lsh_bands)]
     return passes
 
 
@@ -137,13 +195,17 @@ def pass_keys(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings,
     if spec.kind == "key":
         keys = np.array(records["blocks"][:, spec.index], np.uint64)
         name = encodings.header.blocking_keys[spec.index]
-        if any(word in name for word in BIRTHDATE_KEY_WORDS):
+        if not spec.salted and any(word in name for word in BIRTHDATE_KEY_WORDS):
             weak = (records["flags"] & (FLAG_BIRTHDATE_PLACEHOLDER | FLAG_BIRTHDATE_MISSING)) != 0
             keys[weak] = 0
         return keys
     if spec.kind == "lsh":
-        positions = lsh_positions(encodings.header.filter_bits, lsh, spec.index)
-        return lsh_signature(records["filter"], positions)
+        filters = records["filter"]
+        bits = encodings.header.filter_bits
+        if spec.words is not None:
+            filters, bits = filters[:, spec.words[0]:spec.words[1]], 64 * (spec.words[1]
+                                                                          - spec.words[0])
+        return lsh_signature(filters, lsh_positions(bits, lsh, spec.index))
     if spec.kind == "none":
         return np.ones(len(records), np.uint64)
     raise ValueError(f"unknown blocking pass {spec.kind!r}")

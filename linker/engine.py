@@ -23,7 +23,13 @@ from itertools import combinations
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.blocking import LshSettings, identity_tokens, plan_passes, resolve_blocking
+from padan.linker.blocking import (
+    LshSettings,
+    corroboration_tokens,
+    identity_tokens,
+    plan_passes,
+    resolve_blocking,
+)
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
@@ -114,17 +120,18 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
     identity = identity_tokens([p.encodings for p in parties])
-    cross = with_identity_evidence(collected.edges(offsets, cross=True), identity,
-                                   match_threshold=params.match_threshold,
-                                   identity_threshold=params.identity_threshold).ordered()
+    cross = with_identity_evidence(
+        collected.edges(offsets, cross=True), identity, match_threshold=params.match_threshold,
+        identity_threshold=params.identity_threshold,
+        corroboration=corroboration_tokens([p.encodings for p in parties]),
+        corroborated_threshold=params.corroborated_threshold).ordered()
     components = cluster(cross, party_of, match_threshold=params.match_threshold,
                          possible_threshold=params.possible_threshold, constrained=True,
                          complete=False, ordered=True)
-    groups = group_table(components.label, components.weakest, party_of, pseudo,
-                         params.match_threshold)
     _, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
                            cut_thresholds=SENSITIVITY_THRESHOLDS)
     duplicates = GroupTable.empty()
+    cross_label = components.label
     if params.dedup:
         within = collected.edges(offsets, cross=False)
         dup = cluster(within, party_of, match_threshold=params.duplicate_threshold,
@@ -132,20 +139,48 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
                       constrained=False, complete=True)
         duplicates = group_table(dup.label, dup.weakest, party_of, pseudo,
                                  params.duplicate_threshold)
+        cross_label = absorb_duplicates(cross_label, dup.label,
+                                        dup.weakest >= params.duplicate_threshold)
+    groups = group_table(cross_label, components.weakest, party_of, pseudo,
+                         params.match_threshold)
     solved = time.perf_counter()
 
     timings = {"scoring": scored - started, "solving": solved - scored}
     report = _report(parties, params, groups, duplicates, sensitivity, collected, party_of,
-                     components.label >= 0, timings)
+                     cross_label >= 0, timings)
     timings["total"] = time.perf_counter() - started
     return LinkResult(tuple(p.name for p in parties), params, groups, duplicates, report)
+
+
+def absorb_duplicates(cross_label: np.ndarray, dup_label: np.ndarray, dup_match: np.ndarray
+                      ) -> np.ndarray:
+    """A record outside every cross-list group joins the group of its duplicates (a match-band
+    duplicate group whose grouped members all sit in one cross-list group): the same person
+    listed twice is on the other list twice over, and the agency is told so for both rows."""
+    label = cross_label.copy()
+    in_dup = np.flatnonzero(dup_label >= 0)
+    in_dup = in_dup[dup_match[dup_label[in_dup]]]
+    if not len(in_dup):
+        return label
+    group, joined = dup_label[in_dup], cross_label[in_dup]
+    groups = int(group.max()) + 1
+    low = np.full(groups, np.iinfo(np.int64).max)
+    high = np.full(groups, -1, np.int64)
+    grouped = joined >= 0
+    np.minimum.at(low, group[grouped], joined[grouped])
+    np.maximum.at(high, group[grouped], joined[grouped])
+    one = (high >= 0) & (low == high)
+    take = one[group] & ~grouped
+    label[in_dup[take]] = high[group[take]]
+    return label
 
 
 def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
            blocking_keys: list[str]) -> list[Unit]:
     blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity,
                                 [p.encodings for p in parties])
-    passes = plan_passes(blocking, blocking_keys, params.lsh_bands)
+    passes = plan_passes(blocking, blocking_keys, params.lsh_bands,
+                         parties[0].encodings.header.segments)
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     pairs = list(combinations(range(len(parties)), 2))
     if params.dedup or len(parties) == 1:
@@ -222,12 +257,15 @@ class _Collected:
 
 
 def _distinct(parts: list[CandidatePairs]) -> CandidatePairs:
+    """Each pair once, with its best score over the passes that found it (passes over salted
+    segments score different bits of the same pair)."""
     left = np.concatenate([p.left for p in parts])
     right = np.concatenate([p.right for p in parts])
     score = np.concatenate([p.score for p in parts])
     code = left.astype(np.uint64) << np.uint64(32) | right.astype(np.uint64)
-    _, first = np.unique(code, return_index=True)
-    return CandidatePairs(left[first], right[first], score[first])
+    order = np.lexsort((-score, code))
+    keep = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
+    return CandidatePairs(left[keep], right[keep], score[keep])
 
 
 def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensitivity,

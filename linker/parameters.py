@@ -30,6 +30,12 @@ class LinkParameters:
     # synthetic lists 43 % of the true pairs missed at 0.80 share the NIK, and no different
     # people did (docs/evaluation.md). 1.0 turns the rule off.
     identity_threshold: float = 0.60
+    # Encodings with salted segments (schema version 2): two records of different lists with the
+    # same valid NIK *and* the same salt of every other segment (birthdate and sex in the default
+    # schema) count as a match when their name Dice reaches this. Different people almost never
+    # share a NIK, a birthdate and a sex; the name then only has to agree, not to be spelled
+    # alike ("AGUS P." and "AGUS PRIYANTO"). docs/evaluation.md has the measurement.
+    corroborated_threshold: float = 0.45
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
     # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
@@ -61,7 +67,8 @@ class LinkParameters:
 
     def __post_init__(self) -> None:
         for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
-                     "duplicate_possible_threshold", "histogram_floor", "identity_threshold"):
+                     "duplicate_possible_threshold", "histogram_floor", "identity_threshold",
+                     "corroborated_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 < value <= 1.0:
@@ -97,9 +104,10 @@ class LinkParameters:
     @property
     def keep_threshold(self) -> float:
         """Pairs kept from the kernel: low enough for the possible band, the sensitivity table
-        and the same-NIK rule."""
+        and the same-NIK rules."""
         return min(self.possible_threshold, self.duplicate_possible_threshold,
-                   SENSITIVITY_THRESHOLDS[0], self.identity_threshold)
+                   SENSITIVITY_THRESHOLDS[0], self.identity_threshold,
+                   self.corroborated_threshold)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -38,7 +38,8 @@ def blocking_quality(left: EncodingFile, right: EncodingFile, true_left: np.ndar
     params = params or LinkParameters()
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity, [left, right])
-    passes = plan_passes(blocking, left.header.blocking_keys, params.lsh_bands)
+    passes = plan_passes(blocking, left.header.blocking_keys, params.lsh_bands,
+                         left.header.segments)
     total = len(left) * len(right)
     covered_any = np.zeros(len(true_left), bool)
     rows, comparisons_all = [], 0

@@ -92,7 +92,8 @@ class PartyMatches(Sequence[PartyMatch]):
 class LinkResult:
     parties: tuple[str, ...]
     params: LinkParameters
-    groups: GroupTable       # cross-party groups: an agency at most once per group
+    groups: GroupTable       # cross-party groups: an agency once, or several times where its
+    #                          records are duplicates of each other (engine.absorb_duplicates)
     duplicates: GroupTable   # within-list duplicate groups (one party each)
     report: OverlapReport
 
@@ -116,7 +117,8 @@ class LinkResult:
         member = (np.repeat(first[group], size[group])
                   + np.arange(len(own)) - np.repeat(np.cumsum(size[group]) - size[group],
                                                     size[group]))
-        other = member != own
+        # another agency's member; a duplicate of mine in the same group is not "another agency"
+        other = (member != own) & (table.party[member] != me)
         own, member = own[other], member[other]
         return PartyMatches(self.parties, table.pseudo_id[own].astype(np.uint64),
                             table.group_id[own].astype(np.int64),

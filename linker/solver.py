@@ -61,14 +61,25 @@ class Edges:
 
 
 def with_identity_evidence(edges: Edges, identity: np.ndarray, *, match_threshold: float,
-                           identity_threshold: float) -> Edges:
+                           identity_threshold: float, corroboration: np.ndarray | None = None,
+                           corroborated_threshold: float = 1.0) -> Edges:
     """Score a pair of records with the same valid NIK (equal non-zero identity tokens, indexed
-    by global record number) and Dice >= identity_threshold at least at match_threshold."""
-    if not len(edges) or identity_threshold >= 1.0:
+    by global record number) and Dice >= identity_threshold at least at match_threshold; and
+    likewise a pair with equal non-zero `corroboration` tokens (the NIK and every segment salt
+    agree) and Dice >= corroborated_threshold."""
+    if not len(edges):
         return edges
-    left = identity[edges.a]
-    same = (left == identity[edges.b]) & (left != 0) & (edges.score >= identity_threshold)
-    score = np.where(same, np.maximum(edges.score, np.float32(match_threshold)), edges.score)
+    lift = np.zeros(len(edges), bool)
+    if identity_threshold < 1.0:
+        left = identity[edges.a]
+        lift |= (left == identity[edges.b]) & (left != 0) & (edges.score >= identity_threshold)
+    if corroboration is not None and corroborated_threshold < 1.0:
+        left = corroboration[edges.a]
+        lift |= ((left == corroboration[edges.b]) & (left != 0)
+                 & (edges.score >= corroborated_threshold))
+    if not lift.any():
+        return edges
+    score = np.where(lift, np.maximum(edges.score, np.float32(match_threshold)), edges.score)
     return Edges(edges.a, edges.b, score.astype(np.float32))
 
 

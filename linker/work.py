@@ -97,6 +97,15 @@ def forget_keys() -> None:
     _KEYS.clear()
 
 
+def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] | None
+             ) -> np.ndarray:
+    """The filters (or the segment `words` of them) of `rows`, contiguous for the kernel."""
+    gathered = encodings.filters[rows]
+    if words is not None:
+        gathered = gathered[:, words[0]:words[1]]
+    return np.ascontiguousarray(gathered)
+
+
 def run_unit(unit: Unit) -> UnitResult:
     started = time.perf_counter()
     if unit.threads:
@@ -106,9 +115,9 @@ def run_unit(unit: Unit) -> UnitResult:
     left = resolve(unit.sources[0], unit.names[0])
     right = left if unit.same else resolve(unit.sources[1], unit.names[1])
     buckets = _buckets(unit, left, right)
-    left_filters = np.ascontiguousarray(left.filters[buckets.left_rows])
+    left_filters = _filters(left, buckets.left_rows, unit.spec.words)
     right_filters = (left_filters if unit.same
-                     else np.ascontiguousarray(right.filters[buckets.right_rows]))
+                     else _filters(right, buckets.right_rows, unit.spec.words))
     scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
                            buckets.right_ranges, unit.threshold, floor=unit.floor,
                            same=unit.same)

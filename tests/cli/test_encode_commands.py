@@ -88,7 +88,7 @@ def test_missing_input_file(project):
 def test_schema_check_prints_fingerprint_and_rejects_bad_files(project):
     result = runner.invoke(app, ["schema", "check", str(project / "schema.toml")])
     assert result.exit_code == 0 and "fingerprint " in result.output
-    (project / "bad.toml").write_text('schema_version = 1\nproject_id = "x"\nfields = []\n')
+    (project / "bad.toml").write_text('schema_version = 2\nproject_id = "x"\nfields = []\n')
     result = runner.invoke(app, ["schema", "check", str(project / "bad.toml")])
     assert result.exit_code == 2 and "setting 'fields'" in result.output
     shown = runner.invoke(app, ["schema", "show", str(project / "schema.toml")])

@@ -1,7 +1,7 @@
 import csv
 import hashlib
 
-from padan.encoder.default_schema import default_schema_text
+from padan.encoder.default_schema import record_level_schema_text
 from padan.encoder.schema import parse_schema
 
 SECRET = bytes(range(32))
@@ -25,7 +25,8 @@ def write_csv(path, rows, header=HEADER):
 
 
 def schema_with(**replacements):
-    text = default_schema_text("test")
+    """The record-level schema (one unsalted filter of every field) with text replaced."""
+    text = record_level_schema_text("test")
     for old, new in replacements.values():
         text = text.replace(old, new)
     return parse_schema(text)

@@ -95,7 +95,12 @@ def test_unknown_version_and_corrupted_header(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(EncodingFileError, match="version 9 is not supported"):
         read_header(path)
-    data[8] = 1
+    data[8] = 1   # the first format: refused, saying what to do
+    path.write_bytes(bytes(data))
+    with pytest.raises(EncodingFileError, match=r"version 1 is not supported \(this padan "
+                       r"reads version 2\).*re-encode"):
+        read_header(path)
+    data[8] = 2
     data[33] = ord("!")  # inside the JSON header
     path.write_bytes(bytes(data))
     with pytest.raises(EncodingFileError, match="corrupted header"):

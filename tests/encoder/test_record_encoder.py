@@ -3,7 +3,7 @@ import pytest
 from encoder_samples import PEOPLE, SECRET, filter_digest, schema_with
 
 from padan.encoder.bloom import popcount
-from padan.encoder.default_schema import default_schema
+from padan.encoder.default_schema import record_level_schema
 from padan.encoder.encoding_file import (
     FLAG_BIRTHDATE_MISSING,
     FLAG_BIRTHDATE_PLACEHOLDER,
@@ -14,7 +14,9 @@ from padan.encoder.record_encoder import RecordEncoder
 
 
 def encode(rows, schema=None, secret=SECRET):
-    schema = schema or default_schema("test")
+    """Encode with `schema`, by default the record-level one (one unsalted filter of every
+    field, whose machinery these tests pin; the default's segments: test_segments.py)."""
+    schema = schema or record_level_schema("test")
     columns = {"nik": [r[0] for r in rows], "nama": [r[1] for r in rows],
                "tanggal_lahir": [r[2] for r in rows], "jenis_kelamin": [r[3] for r in rows]}
     return RecordEncoder(schema, secret).encode(columns, np.arange(2, len(rows) + 2))
@@ -40,7 +42,7 @@ def test_deterministic_and_keyed():
     first, again = encode(PEOPLE), encode(PEOPLE)
     assert np.array_equal(first.records, again.records)
     other_secret = encode(PEOPLE, secret=bytes(32))
-    other_project = encode(PEOPLE, schema=default_schema("another"))
+    other_project = encode(PEOPLE, schema=record_level_schema("another"))
     for other in (other_secret, other_project):
         for i in range(len(PEOPLE)):
             # unrelated bits: about as similar as two random filters of this density

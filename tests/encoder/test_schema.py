@@ -1,6 +1,10 @@
 import pytest
 
-from padan.encoder.default_schema import default_schema, default_schema_text
+from padan.encoder.default_schema import (
+    default_schema,
+    default_schema_text,
+    record_level_schema_text,
+)
 from padan.encoder.errors import SchemaError
 from padan.encoder.schema import load_schema, parse_schema
 
@@ -9,7 +13,9 @@ def test_default_schema_is_valid_and_stable():
     schema = default_schema("bansos")
     assert schema.project_id == "bansos"
     assert {f.kind for f in schema.fields} == {"nik", "name", "birthdate", "sex"}
-    assert [b.name for b in schema.blocking] == ["dob_sex", "year_name"]
+    assert [b.name for b in schema.blocking] == ["lahir_kelamin"]
+    assert [(s.name, s.salt) for s in schema.segments] == [("nama_lahir", "lahir_kelamin"),
+                                                           ("nama_nik", "identity")]
     assert schema.fingerprint == default_schema("bansos").fingerprint
     assert len(schema.fingerprint) == 64
 
@@ -18,8 +24,9 @@ def test_fingerprint_ignores_aliases_but_not_encoding_settings():
     text = default_schema_text("p")
     base = parse_schema(text).fingerprint
     assert parse_schema(text.replace('"jk",', '"jk", "KELAMIN_X",')).fingerprint == base
-    for change in (("filter_bits = 1024", "filter_bits = 2048"),
+    for change in (("bits = 1024", "bits = 2048"),
                    ("bits_per_token = 10", "bits_per_token = 11"),
+                   ('salt = "identity"', 'salt = "lahir_kelamin"'),
                    ('project_id = "p"', 'project_id = "q"')):
         assert parse_schema(text.replace(*change)).fingerprint != base
 
@@ -28,7 +35,8 @@ def test_fingerprint_ignores_aliases_but_not_encoding_settings():
     ("change", "setting", "message"),
     [
         (("filter_bits = 1024", "filter_bits = 10"), "filter_bits", "greater than or equal"),
-        (("schema_version = 1", "schema_version = 2"), None, "not supported"),
+        (("schema_version = 2", "schema_version = 3"), None, "not supported"),
+        (("schema_version = 2", "schema_version = 1"), None, "no longer read"),
         (('kind = "sex"', 'kind = "name"'), None, "may appear once"),
         (('identity_field = "nik"', 'identity_field = "nama"'), None, "kind 'nik'"),
         (('{ kind = "date" }', '{ kind = "qgram" }'), None, "takes a tokeniser of kind date"),
@@ -37,7 +45,7 @@ def test_fingerprint_ignores_aliases_but_not_encoding_settings():
     ],
 )
 def test_invalid_schemas_name_the_setting(change, setting, message):
-    text = default_schema_text("p").replace(*change)
+    text = record_level_schema_text("p").replace(*change)
     if message is None:  # TOML duplicate key
         with pytest.raises(SchemaError, match="not valid TOML"):
             parse_schema(text)
@@ -63,7 +71,7 @@ def test_load_schema_missing_and_not_toml(tmp_path):
 
 
 def test_encoded_bits_follow_balance_and_fold():
-    text = default_schema_text("p")
+    text = record_level_schema_text("p")
     assert parse_schema(text.replace("balance = false", "balance = true")).encoded_bits == 2048
     folded = text.replace("xor_fold = false", "xor_fold = true")
     assert parse_schema(folded).encoded_bits == 512
@@ -72,10 +80,10 @@ def test_encoded_bits_follow_balance_and_fold():
 def test_every_schema_setting_is_documented():
     from pathlib import Path
 
-    from padan.encoder.schema import BlockingKey, FieldSpec, Hardening, LinkageSchema
+    from padan.encoder.schema import BlockingKey, FieldSpec, Hardening, LinkageSchema, Segment
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text()
-    for model in (LinkageSchema, FieldSpec, Hardening, BlockingKey):
+    for model in (LinkageSchema, FieldSpec, Hardening, BlockingKey, Segment):
         for name in model.model_fields:
             forms = (f"`{name}`", f"`[{name}]`", f"`[[{name}]]`")  # key, table, array of tables
             assert any(form in text for form in forms), (

@@ -20,7 +20,7 @@ from padan.evaluation.simulation import public_sample, run_attacks
 
 SECRET = b"attack-test-secret-of-32-bytes!!"
 NAMES_ONLY = """\
-schema_version = 1
+schema_version = 2
 project_id = "control"
 filter_bits = 1024
 identity_field = "nik"

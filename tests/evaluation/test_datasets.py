@@ -55,7 +55,10 @@ def test_febrl_schema_keeps_name_and_birthdate_only(schema):
     assert {f.kind for f in reduced.fields} == {"name", "birthdate"}
     assert reduced.identity_field is None and reduced.stratum is None
     for key in reduced.blocking:
-        assert set(key.parts) <= {"birthdate", "birth_year", "name_code"}
+        assert set(key.parts) <= {"birthdate", "birthdate_any", "birth_year", "name_code"}
+    # the NIK-salted segment goes; the birthdate-salted one stays, salted by birthdate alone
+    assert [s.salt for s in reduced.segments] == ["lahir_kelamin"]
+    assert reduced.blocking[0].parts == ["birthdate_any"]
 
 
 def test_febrl_columns_join_names_and_rewrite_dates(schema):

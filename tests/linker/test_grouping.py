@@ -164,4 +164,5 @@ def test_duplicate_thresholds_are_validated(setting, value):
 def test_duplicate_possible_must_not_exceed_duplicate_match():
     with pytest.raises(Exception, match="must not exceed duplicate_threshold"):
         LinkParameters(duplicate_threshold=0.85, duplicate_possible_threshold=0.9)
-    assert LinkParameters(duplicate_possible_threshold=0.5).keep_threshold == 0.5
+    assert LinkParameters(duplicate_possible_threshold=0.5,
+                          corroborated_threshold=0.6).keep_threshold == 0.5

@@ -207,5 +207,45 @@ def test_identity_evidence_lifts_only_same_nik_pairs_above_its_floor():
 def test_pairs_down_to_the_identity_threshold_are_kept():
     from padan.linker.parameters import LinkParameters
 
-    assert LinkParameters(identity_threshold=0.5).keep_threshold == 0.5
-    assert LinkParameters().keep_threshold <= LinkParameters().identity_threshold
+    assert LinkParameters(identity_threshold=0.5,
+                          corroborated_threshold=0.6).keep_threshold == 0.5
+    assert LinkParameters(corroborated_threshold=0.3).keep_threshold == 0.3
+    defaults = LinkParameters()
+    assert defaults.keep_threshold <= min(defaults.identity_threshold,
+                                          defaults.corroborated_threshold)
+
+
+def test_corroborated_pairs_match_down_to_their_own_floor():
+    import numpy as np
+
+    from padan.linker.solver import Edges, with_identity_evidence
+
+    identity = np.array([7, 8, 9, 7, 8, 9], dtype=np.uint64)
+    # NIK and birthdate-sex salts agree for 0~3 and 1~4; 2~5 share the NIK only
+    corroboration = np.array([11, 12, 13, 11, 12, 14], dtype=np.uint64)
+    edges = Edges(np.array([0, 1, 2]), np.array([3, 4, 5]),
+                  np.array([0.50, 0.40, 0.50], dtype=np.float32))
+    lifted = with_identity_evidence(edges, identity, match_threshold=0.8,
+                                    identity_threshold=0.6, corroboration=corroboration,
+                                    corroborated_threshold=0.45)
+    assert lifted.score.tolist() == pytest.approx([0.8, 0.40, 0.50])
+    unset = with_identity_evidence(edges, identity, match_threshold=0.8,
+                                   identity_threshold=0.6, corroboration=np.zeros(6, np.uint64),
+                                   corroborated_threshold=0.45)
+    assert unset.score.tolist() == pytest.approx(edges.score.tolist())
+
+
+def test_duplicates_join_the_group_of_their_twin():
+    import numpy as np
+
+    from padan.linker.engine import absorb_duplicates
+
+    # records 0..6; cross groups: {0, 3} and {1, 4}; duplicate groups: {0, 2}, {1, 5}, {4, 6}
+    # ({1, 5}: 5 joins group 1; {4, 6}: 6 joins too; {0, 2} is a possible-band duplicate only)
+    cross = np.array([0, 1, -1, 0, 1, -1, -1])
+    dup = np.array([0, 1, 0, -1, 2, 1, 2])
+    label = absorb_duplicates(cross, dup, np.array([False, True, True]))
+    assert label.tolist() == [0, 1, -1, 0, 1, 1, 1]
+    # duplicates whose twins sit in two different groups stay where they are
+    split = absorb_duplicates(np.array([0, 1, -1]), np.array([0, 0, 0]), np.array([True]))
+    assert split.tolist() == [0, 1, -1]

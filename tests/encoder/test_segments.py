@@ -1,0 +1,104 @@
+"""The default schema's salted segments: the name salted with birthdate and sex, and with the
+NIK. Bits are pinned; salting must make the same name unrelated across salts and equal within."""
+
+import numpy as np
+import pytest
+from encoder_samples import PEOPLE, SECRET, filter_digest
+
+from padan.encoder.bloom import popcount
+from padan.encoder.default_schema import default_schema, default_schema_text
+from padan.encoder.errors import SchemaError
+from padan.encoder.record_encoder import RecordEncoder
+from padan.encoder.schema import parse_schema
+
+SCHEMA = default_schema("test")
+WORDS = 1024 // 64   # each of the two segments
+
+
+def encode(rows, schema=SCHEMA):
+    columns = {"nik": [r[0] for r in rows], "nama": [r[1] for r in rows],
+               "tanggal_lahir": [r[2] for r in rows], "jenis_kelamin": [r[3] for r in rows]}
+    return RecordEncoder(schema, SECRET).encode(columns, np.arange(2, len(rows) + 2)).records
+
+
+def by_birth(records):
+    return records["filter"][:, :WORDS]
+
+
+def by_nik(records):
+    return records["filter"][:, WORDS:]
+
+
+def dice(a, b):
+    total = popcount(a) + popcount(b)
+    return float(2 * popcount(a & b) / total) if total else 0.0
+
+
+def test_known_answer_segments():
+    records = encode(PEOPLE)
+    assert records["filter"].shape[1] == 2 * WORDS
+    assert filter_digest(records) == KNOWN_SEGMENTS_SHA256
+
+
+KNOWN_SEGMENTS_SHA256 = "b3c487ff30e418792ccb4e7eef1e5750b17fc212073b82dc205cf8e05b604f6c"
+
+
+def test_the_same_name_is_unrelated_across_birthdates_and_equal_within():
+    rows = [["", "Sutrisno", "01-02-1960", "L"], ["", "Sutrisno", "02-02-1960", "L"],
+            ["", "SOETRISNO", "1960-02-01", "laki-laki"], ["", "Sutrisno", "01-02-1960", "P"]]
+    segment = by_birth(encode(rows))
+    assert dice(segment[0], segment[2]) == 1.0       # old spelling and formats normalise away
+    # another day or the other sex: as far apart as two random names of this size
+    assert dice(segment[0], segment[1]) < 0.3
+    assert dice(segment[0], segment[3]) < 0.3
+
+
+def test_the_nik_segment_compares_names_across_birthdates():
+    nik = "3171014501800001"
+    rows = [[nik, "Siti Nurhaliza", "05-01-1980", "P"],
+            [nik, "Siti Nurhalisa", "01-07-1980", "P"],        # typo, placeholder date
+            ["3171014501800002", "Siti Nurhaliza", "05-01-1980", "P"],
+            ["BELUM ADA", "Siti Nurhaliza", "05-01-1980", "P"]]
+    records = encode(rows)
+    segment = by_nik(records)
+    assert dice(segment[0], segment[1]) > 0.8
+    assert dice(segment[0], segment[2]) < 0.3           # another NIK: another salt
+    assert popcount(segment[3]) == 0                    # no valid NIK: nothing to compare
+    assert dice(by_birth(records)[0], by_birth(records)[1]) < 0.3   # the dates differ
+
+
+def test_placeholder_dates_salt_too():
+    rows = [["", "Budi", "01-07-1975", "L"], ["", "Budi", "1 Juli 1975", "L"],
+            ["", "Budi", "", "L"]]
+    records = encode(rows)
+    key = records["blocks"][:, 0]
+    assert key[0] == key[1] != 0 and key[2] == 0
+    assert dice(by_birth(records)[0], by_birth(records)[1]) == 1.0
+    assert popcount(by_birth(records)[2]) == 0
+
+
+def test_segment_layout_is_in_the_schema():
+    assert SCHEMA.encoded_bits == 2048
+    assert SCHEMA.segment_layout() == [
+        {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir_kelamin"},
+        {"name": "nama_nik", "start": 1024, "bits": 1024, "salt": "identity"}]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('fields = ["nama"]\nsalt = "identity"', 'fields = ["alamat"]\nsalt = "identity"'),
+         "names no field 'alamat'"),
+        (('salt = "identity"', 'salt = "tahun"'), "salt must be 'identity' or the name of a"),
+        (('name = "nama_nik"', 'name = "nama_lahir"'), "segment names must be unique"),
+        (('bits = 1024\n', 'bits = 1000\n'), "multiple of 64"),
+        (('stratum = "province"', 'stratum = "province"\n[hardening]\nrule90 = true'),
+         "take[s]? none"),
+        (('kind = "name"\n', 'kind = "name"\nsalt_with = "birth_year"\n'), "salt the segment"),
+    ],
+)
+def test_invalid_segments_are_refused_with_a_reason(change, message):
+    text = default_schema_text("p")
+    assert change[0] in text
+    with pytest.raises(SchemaError, match=message):
+        parse_schema(text.replace(*change, 1))
