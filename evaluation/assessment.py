@@ -64,6 +64,7 @@ class Assessment:
     blocking: tuple[BlockingRow, ...]
     curve: ThresholdCurve      # pair F1 across lists by match threshold
     auto_threshold: float | None
+    pairwise: tuple[tuple[tuple[str, str], Quality], ...] = ()   # links, per pair of lists
 
     @property
     def best_threshold(self) -> float:
@@ -96,6 +97,8 @@ class Assessment:
             "best_threshold": self.best_threshold, "auto_threshold": self.auto_threshold,
             "auto_distance": self.auto_distance,
             "auto_f1": None if self.auto_f1 is None else round(self.auto_f1, 6),
+            "pairwise": [{"parties": list(names), **quality.to_dict()}
+                         for names, quality in self.pairwise],
         }
 
 
@@ -139,9 +142,20 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
     curve = curve_from([(t, pair_quality(pairs_of_labels(labels_at(t), party, cross=True),
                                          true_cross)) for t in thresholds])
     blocking = _blocking_rows(parties, params) if with_blocking else ()
+    pairwise = tuple(((parties[i].name, parties[j].name),
+                      _pair_of_lists(match_groups, entity, party, i, j))
+                     for i, j in combinations(range(len(parties)), 2))
     return Assessment(tuple(p.name for p in parties), {p.name: len(p) for p in parties}, params,
                       links, links_possible, groups, duplicates, blocking, curve,
-                      result.report.auto_threshold)
+                      result.report.auto_threshold, pairwise)
+
+
+def _pair_of_lists(groups: np.ndarray, entity: np.ndarray, party: np.ndarray, i: int,
+                   j: int) -> Quality:
+    """Links between lists i and j alone: the run's groups against the truth."""
+    rows = np.flatnonzero((party == i) | (party == j))
+    return pair_quality(pairs_of_labels(groups[rows], party[rows], cross=True),
+                        pairs_of_labels(entity[rows], party[rows], cross=True))
 
 
 def _labels(table: GroupTable, offsets: np.ndarray, records: int, *,
