@@ -67,6 +67,16 @@ fields = ["nama"]
 salt = "lahir_kelamin"
 bits = 1024
 
+# The NIK's region and serial digits, salted with birthdate and sex: never compared alone, it
+# refuses a pair found by the segment above when both carry a NIK and the digits disagree (two
+# people of one birthdate and sex with alike names, from different districts).
+[[segments]]
+name = "nik_lahir"
+fields = ["nik"]
+salt = "lahir_kelamin"
+bits = 512
+purpose = "veto"
+
 # The name's bigrams again, salted with the NIK: compared between records with the same valid
 # NIK, so a wrong birthdate does not hide a person with a clean NIK, and a shared NIK alone
 # makes no match without the name.

@@ -58,6 +58,7 @@ class SegmentInfo(BaseModel):
     start: int
     bits: int
     salt: str | None = None
+    purpose: str = "compare"   # or "veto": see padan.encoder.schema.Segment
 
     @property
     def words(self) -> tuple[int, int]:

@@ -265,11 +265,17 @@ class RecordEncoder:
                      zip(sexes.results, sexes.usable, strict=True)], sexes.index),
             "nik": (self._nik_token_lists(nik), np.arange(n)),
         }
+        # a veto needs whole NIKs: a truncated or Excel-damaged one lacks digits, and missing
+        # digits must not read as disagreeing ones
+        whole_nik = (tokens_of["nik"][0], np.where(nik.valid, np.arange(n), n))
+        tokens_of_whole = [*whole_nik[0], []]
         parts = []
         for segment, field_positions in self._segments:
             salts = (nik.identity if segment.salt == IDENTITY_SALT
                      else blocks[:, key_column[segment.salt]])
-            fields = [FieldTokens(positions, *tokens_of[spec.kind])
+            fields = [FieldTokens(positions, tokens_of_whole, whole_nik[1])
+                      if spec.kind == "nik" and segment.purpose == "veto"
+                      else FieldTokens(positions, *tokens_of[spec.kind])
                       for spec, positions in field_positions]
             parts.append(segment_filters(np.asarray(salts, np.uint64), fields, segment.bits))
         return np.concatenate(parts, axis=1) if parts else np.zeros((n, 0), np.uint64)

@@ -107,6 +107,10 @@ class Segment(_Model):
     fields: Annotated[list[str], Field(min_length=1)]
     salt: str | None = None
     bits: Annotated[int, Field(ge=MIN_FILTER_BITS, le=MAX_FILTER_BITS, multiple_of=64)] = 1024
+    # "compare": scored in its own pass. "veto": never scored alone; a pair found in a pass of
+    # another segment with the same salt is refused when both records have this segment and its
+    # Dice is below the linker's veto_threshold (two different NIKs of the same birthdate).
+    purpose: Literal["compare", "veto"] = "compare"
 
 
 class LinkageSchema(_Model):
@@ -185,6 +189,11 @@ class LinkageSchema(_Model):
             if segment.salt not in (None, IDENTITY_SALT) and segment.salt not in keys:
                 raise ValueError(f"segment '{segment.name}': salt must be 'identity' or the name "
                                  f"of a blocking key, not '{segment.salt}'")
+            if segment.purpose == "veto" and not any(
+                    other.purpose == "compare" and other.salt == segment.salt
+                    for other in self.segments):
+                raise ValueError(f"veto segment '{segment.name}' needs a compare segment with "
+                                 "the same salt")
 
     @property
     def salt_keys(self) -> set[str]:
@@ -210,7 +219,7 @@ class LinkageSchema(_Model):
         layout, start = [], 0
         for segment in self.segments:
             layout.append({"name": segment.name, "start": start, "bits": segment.bits,
-                           "salt": segment.salt})
+                           "salt": segment.salt, "purpose": segment.purpose})
             start += segment.bits
         return layout
 

@@ -188,7 +188,8 @@ def candidate_edges(parties: Sequence[LabelledParty], params: LinkParameters, *,
         for spec in passes:
             unit = Unit(i, j, (parties[i].encodings, parties[j].encodings),
                         (parties[i].name, parties[j].name), spec, 0, 1,
-                        params.max_block_size, lsh, floor, floor)
+                        params.max_block_size, lsh, floor, floor,
+                        veto_threshold=params.veto_threshold)
             pairs = run_unit(unit).pairs
             a.append(pairs.left.astype(np.int64) + offsets[i])
             b.append(pairs.right.astype(np.int64) + offsets[j])

@@ -49,6 +49,7 @@ class PassSpec:
     label: str = ""
     words: tuple[int, int] | None = None   # filter words scored; None: the whole filter
     salted: bool = False                   # keys are a segment's salt: placeholders stay in
+    veto: tuple[int, int] | None = None    # words of a veto segment with the same salt
 
     @property
     def name(self) -> str:
@@ -134,14 +135,18 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
     if not segments:
         return _passes(blocking, blocking_keys, lsh_bands, None, set())
     passes: list[PassSpec] = []
-    for segment in segments:
+    compared = [s for s in segments if s.purpose != "veto"]
+    for segment in compared:
+        veto = next((v.words for v in segments if v.purpose == "veto" and v.salt is not None
+                     and v.salt == segment.salt), None)
         if segment.salt == "identity":
-            passes.append(PassSpec("identity", 0, f"segment:{segment.name}", segment.words, True))
+            passes.append(PassSpec("identity", 0, f"segment:{segment.name}", segment.words, True,
+                                   veto))
         elif segment.salt is not None:
             passes.append(PassSpec("key", blocking_keys.index(segment.salt),
-                                   f"segment:{segment.name}", segment.words, True))
+                                   f"segment:{segment.name}", segment.words, True, veto))
     salts = {s.salt for s in segments}
-    for segment in segments:
+    for segment in compared:
         if segment.salt is None:
             passes += _passes(blocking, blocking_keys, lsh_bands, segment.words, salts)
     return passes

@@ -36,6 +36,12 @@ class LinkParameters:
     # share a NIK, a birthdate and a sex; the name then only has to agree, not to be spelled
     # alike ("AGUS P." and "AGUS PRIYANTO"). docs/evaluation.md has the measurement.
     corroborated_threshold: float = 0.45
+    # Encodings with a veto segment (the default: the NIK's region and serial digits salted with
+    # birthdate and sex): a pair found by the name of the same birthdate and sex is refused when
+    # both records carry NIK digits and their Dice is below this. A typo changes one or two of
+    # the ten digits (Dice >= 0.8); two people of one birthdate from different districts differ
+    # in several. 0 turns the veto off. docs/evaluation.md has the measurement.
+    veto_threshold: float = 0.75
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
     # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
@@ -95,6 +101,9 @@ class LinkParameters:
         if self.kernel not in KERNEL_NAMES:
             raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
                                  parameter="kernel")
+        if isinstance(self.veto_threshold, bool) or not isinstance(
+                self.veto_threshold, int | float) or not 0.0 <= self.veto_threshold <= 1.0:
+            raise ParameterError("must be a number from 0 to 1", parameter="veto_threshold")
         if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
             raise ParameterError("must be a share from 0 to 1", parameter="lsh_auto_min_identity")
         if ("lsh" in blocking or "lsh_auto" in blocking) and self.lsh_bands == 0:

@@ -41,6 +41,7 @@ class Unit:
     floor: float                     # best scores tracked
     threads: int | None = None
     kernel: str = "auto"             # similarity.KERNEL_NAMES
+    veto_threshold: float = 0.0      # pairs whose veto segments' Dice is below this are dropped
 
     @property
     def same(self) -> bool:
@@ -106,6 +107,20 @@ def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] |
     return np.ascontiguousarray(gathered)
 
 
+def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFile,
+                    words: tuple[int, int], threshold: float) -> CandidatePairs:
+    """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice)."""
+    a = np.ascontiguousarray(left.filters[pairs.left][:, words[0]:words[1]])
+    b = np.ascontiguousarray(right.filters[pairs.right][:, words[0]:words[1]])
+    size_a = np.bitwise_count(a).sum(axis=1, dtype=np.int64)
+    size_b = np.bitwise_count(b).sum(axis=1, dtype=np.int64)
+    common = np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
+    both = (size_a > 0) & (size_b > 0)
+    dice = 2 * common / np.maximum(size_a + size_b, 1)
+    keep = ~both | (dice >= threshold)
+    return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
+
+
 def run_unit(unit: Unit) -> UnitResult:
     started = time.perf_counter()
     if unit.threads:
@@ -126,6 +141,8 @@ def run_unit(unit: Unit) -> UnitResult:
     if unit.same:
         i, j = np.minimum(i, j), np.maximum(i, j)
     pairs = CandidatePairs(i, j, scored.pairs.score)
+    if unit.spec.veto is not None and len(pairs):
+        pairs = _without_vetoed(pairs, left, right, unit.spec.veto, unit.veto_threshold)
     return UnitResult(unit.left, unit.right, unit.spec.name, pairs,
                       _seen(buckets.left_rows, scored.best_left),
                       _seen(buckets.right_rows, scored.best_right), scored.comparisons,

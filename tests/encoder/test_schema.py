@@ -14,8 +14,9 @@ def test_default_schema_is_valid_and_stable():
     assert schema.project_id == "bansos"
     assert {f.kind for f in schema.fields} == {"nik", "name", "birthdate", "sex"}
     assert [b.name for b in schema.blocking] == ["lahir_kelamin"]
-    assert [(s.name, s.salt) for s in schema.segments] == [("nama_lahir", "lahir_kelamin"),
-                                                           ("nama_nik", "identity")]
+    assert [(s.name, s.salt, s.purpose) for s in schema.segments] == [
+        ("nama_lahir", "lahir_kelamin", "compare"), ("nik_lahir", "lahir_kelamin", "veto"),
+        ("nama_nik", "identity", "compare")]
     assert schema.fingerprint == default_schema("bansos").fingerprint
     assert len(schema.fingerprint) == 64
 

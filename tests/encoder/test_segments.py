@@ -12,7 +12,8 @@ from padan.encoder.record_encoder import RecordEncoder
 from padan.encoder.schema import parse_schema
 
 SCHEMA = default_schema("test")
-WORDS = 1024 // 64   # each of the two segments
+WORDS = 1024 // 64   # each name segment
+VETO = 512 // 64     # the NIK digits between them
 
 
 def encode(rows, schema=SCHEMA):
@@ -25,8 +26,12 @@ def by_birth(records):
     return records["filter"][:, :WORDS]
 
 
+def nik_digits(records):
+    return records["filter"][:, WORDS:WORDS + VETO]
+
+
 def by_nik(records):
-    return records["filter"][:, WORDS:]
+    return records["filter"][:, WORDS + VETO:]
 
 
 def dice(a, b):
@@ -36,11 +41,11 @@ def dice(a, b):
 
 def test_known_answer_segments():
     records = encode(PEOPLE)
-    assert records["filter"].shape[1] == 2 * WORDS
+    assert records["filter"].shape[1] == 2 * WORDS + VETO
     assert filter_digest(records) == KNOWN_SEGMENTS_SHA256
 
 
-KNOWN_SEGMENTS_SHA256 = "b3c487ff30e418792ccb4e7eef1e5750b17fc212073b82dc205cf8e05b604f6c"
+KNOWN_SEGMENTS_SHA256 = "b32127f46455a3759e3499ef7f261f7c4cf36cf9b976246d7c663f6652312c9e"
 
 
 def test_the_same_name_is_unrelated_across_birthdates_and_equal_within():
@@ -78,10 +83,26 @@ def test_placeholder_dates_salt_too():
 
 
 def test_segment_layout_is_in_the_schema():
-    assert SCHEMA.encoded_bits == 2048
+    assert SCHEMA.encoded_bits == 2560
     assert SCHEMA.segment_layout() == [
-        {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir_kelamin"},
-        {"name": "nama_nik", "start": 1024, "bits": 1024, "salt": "identity"}]
+        {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir_kelamin",
+         "purpose": "compare"},
+        {"name": "nik_lahir", "start": 1024, "bits": 512, "salt": "lahir_kelamin",
+         "purpose": "veto"},
+        {"name": "nama_nik", "start": 1536, "bits": 1024, "salt": "identity",
+         "purpose": "compare"}]
+
+
+def test_the_veto_segment_holds_whole_niks_only():
+    rows = [["3171014501800001", "Siti", "05-01-1980", "P"],
+            ["3171014501800002", "Siti", "05-01-1980", "P"],     # a one-digit typo
+            ["3275034501800001", "Siti", "05-01-1980", "P"],     # another district
+            ["3.17101E+15", "Siti", "05-01-1980", "P"],          # Excel lost the digits
+            ["317101450180000", "Siti", "05-01-1980", "P"]]      # truncated
+    digits = nik_digits(encode(rows))
+    assert dice(digits[0], digits[1]) >= 0.85
+    assert dice(digits[0], digits[2]) < 0.75
+    assert popcount(digits[3]) == 0 and popcount(digits[4]) == 0
 
 
 @pytest.mark.parametrize(
@@ -92,6 +113,8 @@ def test_segment_layout_is_in_the_schema():
         (('salt = "identity"', 'salt = "tahun"'), "salt must be 'identity' or the name of a"),
         (('name = "nama_nik"', 'name = "nama_lahir"'), "segment names must be unique"),
         (('bits = 1024\n', 'bits = 1000\n'), "multiple of 64"),
+        (('salt = "identity"\nbits = 1024\n', 'salt = "identity"\nbits = 1024\npurpose = "veto"\n'),
+         "needs a compare segment with the same salt"),
         (('stratum = "province"', 'stratum = "province"\n[hardening]\nrule90 = true'),
          "take[s]? none"),
         (('kind = "name"\n', 'kind = "name"\nsalt_with = "birth_year"\n'), "salt the segment"),

@@ -212,3 +212,30 @@ def test_low_threshold_keeps_memory_bounded(tmp_path):
                   LinkParameters(match_threshold=0.2, possible_threshold=0.1))
     assert result.groups.groups <= 400
     assert result.report.candidate_pairs <= result.report.comparisons
+
+
+def test_the_nik_veto_refuses_namesakes_of_one_birthdate_and_keeps_typos():
+    """Default schema, real encoder: the same name and birthdate with NIKs of other districts is
+    refused, a one-digit NIK typo is not, and a missing NIK cannot veto."""
+    import numpy as np
+
+    from padan.encoder.default_schema import default_schema
+    from padan.evaluation.labelled import encode_labelled
+    from padan.linker.engine import link
+    from padan.linker.parameters import LinkParameters
+
+    schema, secret = default_schema("veto"), bytes(range(32))
+    def party(name, niks):
+        count = len(niks)
+        columns = {"nik": niks, "nama": ["Yati Haryati"] * count,
+                   "tanggal_lahir": ["01-02-1987"] * count, "jenis_kelamin": ["P"] * count}
+        return encode_labelled(name, columns, np.arange(count), schema, secret).party()
+
+    left = party("A", ["3207064102870001"])
+    for niks, linked in ((["3275184102870001"], False),     # another district
+                         (["3207064102870002"], True),      # a typo in the serial
+                         (["BELUM ADA"], True)):            # no NIK: nothing to veto
+        result = link([left, party("B", niks)], LinkParameters(dedup=False))
+        assert (result.groups.groups == 1) == linked, niks
+        off = link([left, party("B", niks)], LinkParameters(dedup=False, veto_threshold=0.0))
+        assert off.groups.groups == 1
