@@ -130,6 +130,12 @@ def encode(
                               progress=lambda done: bar.advance(task, done))
     if not quiet:
         err_console.print(quality_table(summary.quality))
+    if summary.quality.nik_excel_lost_digit:
+        err_console.print(
+            f"note: {summary.quality.nik_excel_lost_digit:,} NIKs lost their 16th digit in Excel "
+            "(number cells ending in 0: Excel keeps 15 digits). They count as invalid: only "
+            "their first 15 digits are compared, never the whole NIK. Format the NIK column as "
+            "Text in the source and export the list again.")
     err_console.print(
         f"encoded {summary.records} of {summary.quality.rows_read} records in "
         f"{summary.seconds:.1f} s -> {summary.output}\n"

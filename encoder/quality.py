@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 MAX_LISTED_ROWS = 1000
+# The NIK note of a number cell whose 16th digit Excel turned into 0 (normalise/nik.py).
+EXCEL_LOST_DIGIT = "excel-lost-digit"
 
 
 @dataclass(slots=True)
@@ -38,6 +40,11 @@ class QualityReport:
         if note:
             self.notes[field_name][note] += times
 
+    @property
+    def nik_excel_lost_digit(self) -> int:
+        """NIKs read from number cells that lost their 16th digit in Excel: no identity token."""
+        return sum(notes.get(EXCEL_LOST_DIGIT, 0) for notes in self.notes.values())
+
     def add_bad_row(self, row: int, field_name: str, reason: str) -> None:
         self.bad_rows_total += 1
         if len(self.bad_rows) < MAX_LISTED_ROWS:
@@ -68,6 +75,7 @@ class QualityReport:
                        "notes": dict(sorted(self.notes.get(name, Counter()).items()))}
                 for name in sorted(self.statuses)
             },
+            "nik_excel_lost_digit": self.nik_excel_lost_digit,
             "nik_birthdate_disagree": self.nik_birthdate_disagree,
             "nik_sex_disagree": self.nik_sex_disagree,
             "placeholder_birthdates": self.placeholder_birthdates,

@@ -1,13 +1,16 @@
 import csv
+import json
 import os
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from padan.cli.main import app
 from padan.encoder.encoding_file import open_encoding_file
+from padan.encoder.pipeline import pseudo_id_hex
 
 runner = CliRunner()
 ROWS = [
@@ -111,3 +114,29 @@ def test_console_script_runs_as_a_subprocess(project):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(open_encoding_file(project / "sub.padan")) == 3
+
+
+def test_encode_xlsx_with_niks_in_number_cells_flags_the_excel_damaged_ones(project):
+    """Excel keeps 15 digits: number cells ending in 0 lost the 16th. Written with openpyxl as
+    number cells, as an agency's spreadsheet holds them."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(ROWS[0])
+    sheet.append([3171014501800010, "Siti Aminah", "05-01-1980", "P"])   # was ...0011
+    sheet.append([3171014501800010, "Sri Wahyuni", "05-01-1980", "P"])   # was ...0012
+    sheet.append([3173020505790002, "Moh. Djoko Tjahjono", "05/05/1979", "L"])  # exact
+    workbook.save(project / "list.xlsx")
+    result = runner.invoke(app, ["encode", str(project / "list.xlsx"), "--schema",
+                                 str(project / "schema.toml"), "--key-file",
+                                 str(project / "k.key"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 NIKs lost their 16th digit in Excel" in result.output
+    quality = json.loads((project / "list.quality.json").read_text())
+    assert quality["nik_excel_lost_digit"] == 2
+    assert quality["fields"]["nik"]["statuses"] == {"invalid": 2, "valid": 1}
+    encoded = open_encoding_file(project / "list.padan")
+    with open(project / "list.idmap.csv", newline="") as handle:
+        row_of = {r["pseudo_id"]: int(r["row"]) for r in csv.DictReader(handle)}
+    identity = {row_of[pid]: int(token) for pid, token in zip(
+        pseudo_id_hex(encoded.records["pseudo_id"]), encoded.records["identity"], strict=True)}
+    assert identity[2] == identity[3] == 0 and identity[4] != 0
