@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from padan.cli.main import app
 from padan.encoder.encoding_file import open_encoding_file
-from padan.encoder.pipeline import pseudo_id_hex
+from padan.encoder.pseudo_ids import pseudo_id_texts
 
 runner = CliRunner()
 ROWS = [
@@ -138,5 +138,5 @@ def test_encode_xlsx_with_niks_in_number_cells_flags_the_excel_damaged_ones(proj
     with open(project / "list.idmap.csv", newline="") as handle:
         row_of = {r["pseudo_id"]: int(r["row"]) for r in csv.DictReader(handle)}
     identity = {row_of[pid]: int(token) for pid, token in zip(
-        pseudo_id_hex(encoded.records["pseudo_id"]), encoded.records["identity"], strict=True)}
+        pseudo_id_texts(encoded.records["pseudo_id"]), encoded.records["identity"], strict=True)}
     assert identity[2] == identity[3] == 0 and identity[4] != 0
