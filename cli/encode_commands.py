@@ -12,7 +12,12 @@ from rich.table import Table
 
 from padan.cli.failures import err_console, fail, reports_errors
 from padan.encoder.default_schema import default_schema_text
-from padan.encoder.keys import generate_secret_file, load_secret
+from padan.encoder.keys import (
+    DEFAULT_KEY_FILE,
+    generate_secret_file,
+    load_secret,
+    uses_default_key_file,
+)
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import load_schema
 
@@ -21,7 +26,8 @@ schema_app = typer.Typer(help="Create, check and show the project's linkage sche
 
 KeyFileOption = Annotated[Path | None, typer.Option(
     "--key-file", "-k", help="File holding the project secret (mode 0600). Without it, the "
-    "secret is read from PADAN_SECRET.", envvar="PADAN_KEY_FILE")]
+    f"secret is read from PADAN_SECRET, else from ./{DEFAULT_KEY_FILE} (where padan keygen "
+    "writes it).", envvar="PADAN_KEY_FILE")]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +38,9 @@ def register(app: typer.Typer) -> None:
 
 @reports_errors
 def keygen(
-    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")] = Path(
-        "padan.key"),
+    path: Annotated[Path, typer.Argument(help="Where to write the new key file (padan encode "
+                                          "looks for ./padan.key when given no key).")] =
+    DEFAULT_KEY_FILE,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing key file.")] = False,
 ) -> None:
     """Create a 256-bit project secret in a file readable by its owner only (mode 0600).
@@ -116,7 +123,9 @@ def encode(
     from padan.encoder.pipeline import count_records, encode_file
 
     schema = load_schema(schema_path)
-    secret = load_secret(key_file)
+    secret = load_secret(key_file, default=DEFAULT_KEY_FILE)
+    if uses_default_key_file(key_file):
+        err_console.print(f"secret: read from {DEFAULT_KEY_FILE} (no --key-file, no PADAN_SECRET)")
     overrides = parse_map_options(mapping or [])
     output = output or input_path.with_suffix(".padan")
     if output.resolve() == input_path.resolve():

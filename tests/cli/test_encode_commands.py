@@ -140,3 +140,19 @@ def test_encode_xlsx_with_niks_in_number_cells_flags_the_excel_damaged_ones(proj
     identity = {row_of[pid]: int(token) for pid, token in zip(
         pseudo_id_texts(encoded.records["pseudo_id"]), encoded.records["identity"], strict=True)}
     assert identity[2] == identity[3] == 0 and identity[4] != 0
+
+
+def test_encode_finds_the_key_keygen_writes_by_default(project, monkeypatch):
+    """`padan keygen` writes padan.key; `padan encode` looks there when given no key."""
+    monkeypatch.delenv("PADAN_SECRET", raising=False)
+    monkeypatch.delenv("PADAN_KEY_FILE", raising=False)
+    monkeypatch.chdir(project)
+    args = ["encode", "list.csv", "--quiet", "--workers", "1"]
+    missing = runner.invoke(app, args)
+    assert missing.exit_code == 2
+    assert "--key-file" in missing.output and "PADAN_SECRET" in missing.output
+    assert "padan.key" in missing.output and str(project) in missing.output  # where it looked
+    assert runner.invoke(app, ["keygen"]).exit_code == 0 and (project / "padan.key").is_file()
+    result = runner.invoke(app, args)   # schema.toml and padan.key: both defaults
+    assert result.exit_code == 0, result.output
+    assert "padan.key" in result.output
