@@ -128,6 +128,20 @@ def overlap_table(envelope: dict, title: str | None = None) -> Table:
     return table
 
 
+def thresholds_line(params, report: dict) -> str:
+    """The thresholds the run linked at, and the histogram valley as what it is: a suggestion."""
+    used = (f"thresholds used: match {params.match_threshold:.2f}, possible "
+            f"{params.possible_threshold:.2f}; duplicates {params.duplicate_threshold:.2f}, "
+            f"possible {params.duplicate_possible_threshold:.2f}; same NIK "
+            f"{params.identity_threshold:.2f} (--parameters)")
+    valley = report.get("histogram_valley")
+    if valley is None:
+        return f"{used}\nhistogram valley: none (the similarity histogram has no valley)"
+    return (f"{used}\nhistogram valley {valley:.2f}: a suggestion for the match threshold, not "
+            "used (where the similarity histogram is lowest; it can be far from the best "
+            "threshold, docs/evaluation.md)")
+
+
 def combinations_table(envelope: dict) -> Table:
     report, k = envelope["report"], envelope.get("small_cell_k")
     table = Table("on exactly these lists", Column("people", justify="right"),
@@ -180,6 +194,7 @@ def link_command(
                             progress=lambda finished, total: bar.update(task, completed=finished,
                                                                         total=total))
     out.print(overlap_table(done.report))
+    out.print(thresholds_line(params, done.report["report"]))
     for name, path in done.results.items():
         out.print(f"{name}: {done.matches[name]:,} matches, {done.duplicates[name]:,} records "
                   f"in its own duplicate groups -> {path}")

@@ -156,6 +156,10 @@ def test_link_takes_parameters(world, tmp_path):
                                  str(tmp_path / "p.json")])
     assert result.exit_code == 0, result.output
     assert "match 0.95" in (tmp_path / "o" / "report.html").read_text()
+    text = " ".join(result.output.split())
+    assert "thresholds used: match 0.95, possible 0.90" in text   # what the run linked at
+    assert "histogram valley" in text and "automatic" not in text
+    assert "not used" in text or "no valley" in text
 
 
 @pytest.mark.parametrize("args, needle", [
