@@ -106,7 +106,8 @@ def encode(
     key_file: KeyFileOption = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row or "
+                                         "row with an invalid (required) field.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
                                                 "(default: all cores for a list over 32 MB, "
                                                 "else one).", min=1)] = None,
@@ -161,7 +162,8 @@ def quality_table(quality: QualityReport) -> Table:
         table.add_row(name, *(str(counts.get(s, 0)) for s in
                               ("valid", "repaired", "invalid", "missing")), reasons)
     table.caption = (f"rows read {quality.rows_read}, encoded {quality.rows_encoded}, skipped "
-                     f"{quality.rows_skipped}; bad rows {quality.bad_rows_total}; NIK/birthdate "
-                     f"disagree {quality.nik_birthdate_disagree}; placeholder dates "
-                     f"{quality.placeholder_birthdates}")
+                     f"{quality.rows_skipped} (malformed {quality.rows_malformed}); rows with an "
+                     f"invalid field {quality.rows_with_invalid_field} (listed in the quality "
+                     f"report); NIK/birthdate disagree {quality.nik_birthdate_disagree}; "
+                     f"placeholder dates {quality.placeholder_birthdates}")
     return table

@@ -145,13 +145,12 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
             batches = iter_batches(input_path, mapping, batch_rows=batch_rows)
             for batch, encoded in _encoded_batches(batches, schema, secret, workers):
                 for row, reason in batch.bad_rows:
-                    quality.add_bad_row(row, "*", reason)
-                    quality.rows_read += 1
-                    quality.rows_skipped += 1
+                    quality.add_malformed_row(row, reason)
                 quality.merge(encoded.quality)
                 if strict and quality.bad_rows_total:
                     first = min(quality.bad_rows, key=lambda b: b.row)
-                    raise InputError(f"{first.reason} (--strict stops at the first bad row)",
+                    raise InputError(f"{first.reason} (--strict stops at the first malformed "
+                                     "row or row with an invalid field)",
                                      field=first.field, row=first.row)
                 spill.write(encoded.records.tobytes())
                 rows_parts.append(encoded.rows)

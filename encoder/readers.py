@@ -56,11 +56,11 @@ class RawBatch:
     columns holds only the mapped columns, keyed by schema field name; values are raw python
     objects (str, int, float, datetime, date, None; an empty cell is None). A whole number from
     an XLSX number cell is a SheetInt (an int that says it went through a spreadsheet's 15
-    digits). rows[i] is the row
-    number of record i (int64, increasing); first_row is rows[0]. Rows are consecutive except
-    where the reader skipped a blank or bad row, so use `rows`, not first_row + i. bad_rows lists
-    the rows skipped as bad while reading this batch, with the reason (never the value); a batch
-    may carry only bad rows (size 0; first_row is then the row after the last record read).
+    digits). rows[i] is the row number of record i (int64, increasing); first_row is rows[0].
+    Rows are consecutive except where the reader skipped a blank or malformed row, so use
+    `rows`, not first_row + i. bad_rows lists the rows skipped as malformed while reading this
+    batch, with the reason (never the value); a batch may carry only malformed rows (size 0;
+    first_row is then the row after the last record read).
     """
 
     first_row: int

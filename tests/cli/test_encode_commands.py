@@ -156,3 +156,12 @@ def test_encode_finds_the_key_keygen_writes_by_default(project, monkeypatch):
     result = runner.invoke(app, args)   # schema.toml and padan.key: both defaults
     assert result.exit_code == 0, result.output
     assert "padan.key" in result.output
+
+
+def test_the_summary_names_rows_with_an_invalid_field_apart_from_skipped_rows(project):
+    """docs/input-files.md calls skipped CSV rows 'malformed'; an invalid field is not that."""
+    result = runner.invoke(app, [*encode_args(project)[:-3], "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "rows with an invalid field 1" in text and "bad rows" not in text
+    assert "skipped 0 (malformed 0)" in text

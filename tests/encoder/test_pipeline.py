@@ -135,3 +135,18 @@ def test_default_workers_use_every_core_only_for_large_lists(tmp_path, monkeypat
     assert pipeline.default_workers(tmp_path / "absent.csv") == 1
     monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 10)
     assert pipeline.default_workers(small) == (os.cpu_count() or 1)
+
+
+def test_malformed_rows_and_rows_with_an_invalid_field_are_counted_apart(tmp_path, schema):
+    """A malformed row is skipped; a row with an invalid field is still encoded from its other
+    fields. Each row counts once, however many of its fields are invalid."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(PEOPLE[2]) + "\n1,2\n"
+                    + "3171014501800001,12345,31-02-1980,P\n" + ",".join(PEOPLE[1]) + "\n")
+    summary = encode_file(path, schema, SECRET, tmp_path / "m.padan", workers=1)
+    quality = summary.quality
+    assert summary.records == 3
+    assert (quality.rows_malformed, quality.rows_with_invalid_field) == (1, 1)
+    assert quality.bad_rows_total == 3   # the listing: the malformed row, then two fields
+    data = quality.to_dict()
+    assert (data["rows_malformed"], data["rows_with_invalid_field"]) == (1, 1)
