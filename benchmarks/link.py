@@ -66,7 +66,7 @@ def run_link(left: Path, right: Path, executor_name: str, workers: int, params: 
     return {"seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             / 1024, "comparisons": report.comparisons, "candidate_pairs": report.candidate_pairs,
             "groups": result.groups.groups, "timings": report.timings,
-            "auto_threshold": report.auto_threshold}
+            "histogram_valley": report.histogram_valley}
 
 
 def completeness(left: Path, right: Path, params: dict, sample: int, seed: int = 1) -> dict:
@@ -135,7 +135,7 @@ def main() -> None:
               f"| {quality['pair_completeness']:.4f} ({quality['full_pairs']} pairs) "
               f"| {quality.get('true_pair_completeness', float('nan')):.4f} |")
         print(f"<!-- timings {run['timings']} per-pass {quality['per_pass']} "
-              f"auto threshold {run['auto_threshold']} -->")
+              f"histogram valley {run['histogram_valley']} -->")
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@ configuration, side by side, plus blocking variants and the clkhash + anonlink r
     python benchmarks/quality.py --configs default,xor_fold --records 5000 --no-reference
 
 Per configuration: F1 of cross-list links on two synthetic 20k-record lists at two dirt levels
-(moderate, heavy) at the best threshold of the curve and at the automatic threshold, F1 on
-FEBRL4, blocking pair completeness, and each attack's share of records whose full name is
-re-identified (first names in the second table). Prints markdown tables.
+(moderate, heavy) at the best threshold of the curve and at the histogram valley (a suggested
+threshold), F1 on FEBRL4, blocking pair completeness, and each attack's share of records whose
+full name is re-identified (first names in the second table). Prints markdown tables.
 """
 
 from __future__ import annotations
@@ -101,13 +101,13 @@ def quality_row(schema: LinkageSchema, lists: dict, febrl: bool) -> dict:
     for dirt, generated in lists.items():
         result = assess(synthetic_parties(generated, schema, secret))
         union = next(r for r in result.blocking if r.name == "union")
-        row[dirt] = (result.curve.best.quality.f1, result.best_threshold, result.auto_f1,
-                     result.auto_threshold, union.pair_completeness, union.reduction_ratio)
+        row[dirt] = (result.curve.best.quality.f1, result.best_threshold, result.valley_f1,
+                     result.histogram_valley, union.pair_completeness, union.reduction_ratio)
     if febrl:
         try:
             result = assess(febrl4_parties(schema, secret), with_blocking=False)
             row["febrl4"] = (result.curve.best.quality.f1, result.best_threshold,
-                             result.auto_f1, result.auto_threshold)
+                             result.valley_f1, result.histogram_valley)
         except DatasetUnavailable as exc:
             print(f"FEBRL4 skipped: {exc}", file=sys.stderr)
     return row
@@ -181,8 +181,8 @@ def main() -> None:
     lists = {dirt: lists_for(dirt, args.records) for dirt in ("moderate", "heavy")}
     public = public_sample(args.public, seed=2026)
 
-    quality_lines = ["| configuration | bits | F1 moderate (best @t / auto @t) | F1 heavy "
-                     "(best @t / auto @t) | F1 FEBRL4 (best @t / auto) | pair completeness "
+    quality_lines = ["| configuration | bits | F1 moderate (best @t / valley @t) | F1 heavy "
+                     "(best @t / valley @t) | F1 FEBRL4 (best @t / valley) | pair completeness "
                      "moderate / heavy |", "|---|---|---|---|---|---|"]
     attack_lines = ["| configuration | freq. filters | freq. tokens (max) | pattern mining | "
                     "graph matching | max names | pattern mining first names "

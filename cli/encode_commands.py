@@ -12,7 +12,12 @@ from rich.table import Table
 
 from padan.cli.failures import err_console, fail, reports_errors
 from padan.encoder.default_schema import default_schema_text
-from padan.encoder.keys import generate_secret_file, load_secret
+from padan.encoder.keys import (
+    DEFAULT_KEY_FILE,
+    generate_secret_file,
+    load_secret,
+    uses_default_key_file,
+)
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import load_schema
 
@@ -21,7 +26,8 @@ schema_app = typer.Typer(help="Create, check and show the project's linkage sche
 
 KeyFileOption = Annotated[Path | None, typer.Option(
     "--key-file", "-k", help="File holding the project secret (mode 0600). Without it, the "
-    "secret is read from PADAN_SECRET.", envvar="PADAN_KEY_FILE")]
+    f"secret is read from PADAN_SECRET, else from ./{DEFAULT_KEY_FILE} (where padan keygen "
+    "writes it).", envvar="PADAN_KEY_FILE")]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +38,9 @@ def register(app: typer.Typer) -> None:
 
 @reports_errors
 def keygen(
-    path: Annotated[Path, typer.Argument(help="Where to write the new key file.")] = Path(
-        "padan.key"),
+    path: Annotated[Path, typer.Argument(help="Where to write the new key file (padan encode "
+                                          "looks for ./padan.key when given no key).")] =
+    DEFAULT_KEY_FILE,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing key file.")] = False,
 ) -> None:
     """Create a 256-bit project secret in a file readable by its owner only (mode 0600).
@@ -99,7 +106,8 @@ def encode(
     key_file: KeyFileOption = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad row.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row or "
+                                         "row with an invalid (required) field.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
                                                 "(default: all cores for a list over 32 MB, "
                                                 "else one).", min=1)] = None,
@@ -116,7 +124,9 @@ def encode(
     from padan.encoder.pipeline import count_records, encode_file
 
     schema = load_schema(schema_path)
-    secret = load_secret(key_file)
+    secret = load_secret(key_file, default=DEFAULT_KEY_FILE)
+    if uses_default_key_file(key_file):
+        err_console.print(f"secret: read from {DEFAULT_KEY_FILE} (no --key-file, no PADAN_SECRET)")
     overrides = parse_map_options(mapping or [])
     output = output or input_path.with_suffix(".padan")
     if output.resolve() == input_path.resolve():
@@ -130,6 +140,12 @@ def encode(
                               progress=lambda done: bar.advance(task, done))
     if not quiet:
         err_console.print(quality_table(summary.quality))
+    if summary.quality.nik_excel_lost_digit:
+        err_console.print(
+            f"note: {summary.quality.nik_excel_lost_digit:,} NIKs lost their 16th digit in Excel "
+            "(number cells ending in 0: Excel keeps 15 digits). They count as invalid: only "
+            "their first 15 digits are compared, never the whole NIK. Format the NIK column as "
+            "Text in the source and export the list again.")
     err_console.print(
         f"encoded {summary.records} of {summary.quality.rows_read} records in "
         f"{summary.seconds:.1f} s -> {summary.output}\n"
@@ -146,7 +162,8 @@ def quality_table(quality: QualityReport) -> Table:
         table.add_row(name, *(str(counts.get(s, 0)) for s in
                               ("valid", "repaired", "invalid", "missing")), reasons)
     table.caption = (f"rows read {quality.rows_read}, encoded {quality.rows_encoded}, skipped "
-                     f"{quality.rows_skipped}; bad rows {quality.bad_rows_total}; NIK/birthdate "
-                     f"disagree {quality.nik_birthdate_disagree}; placeholder dates "
-                     f"{quality.placeholder_birthdates}")
+                     f"{quality.rows_skipped} (malformed {quality.rows_malformed}); rows with an "
+                     f"invalid field {quality.rows_with_invalid_field} (listed in the quality "
+                     f"report); NIK/birthdate disagree {quality.nik_birthdate_disagree}; "
+                     f"placeholder dates {quality.placeholder_birthdates}")
     return table

@@ -30,8 +30,8 @@ class Dirt(enum.StrEnum):
 HELP = (
     "Measure linkage quality against the truth: precision, recall and F1 of cross-list links, "
     "whole groups and within-list duplicates; pair completeness and reduction ratio of "
-    "blocking; the F1-vs-threshold curve and how far the automatic threshold lands from the "
-    "best one.\n\n"
+    "blocking; the F1-vs-threshold curve and how far the histogram valley (a suggested "
+    "threshold, not used) lands from the best one.\n\n"
     "Data: a folder from 'padan synth' (lists + truth.csv), or fresh synthetic lists, or FEBRL4 "
     "(needs pip install 'padan[eval]'). Lists are encoded with a throwaway secret. "
     "docs/evaluation.md explains every number.\n\n"
@@ -108,12 +108,16 @@ def print_assessment(assessment, source: str) -> None:
                            ("links+possible", assessment.links_possible),
                            ("groups", assessment.groups),
                            ("duplicates", assessment.duplicates)):
-        table.add_row(label, f"{quality.precision:.4f}", f"{quality.recall:.4f}",
-                      f"{quality.f1:.4f}", f"{quality.true_positives:,}",
+        rates = ([f"{quality.precision:.4f}", f"{quality.recall:.4f}", f"{quality.f1:.4f}"]
+                 if quality.measurable else ["-", "-", "-"])
+        table.add_row(label, *rates, f"{quality.true_positives:,}",
                       f"{quality.false_positives:,}", f"{quality.false_negatives:,}")
     console.print(table)
     console.print("links: pairs across lists in match-band groups; links+possible: groups of "
                   "either band; groups: whole groups right; duplicates: pairs within a list")
+    for label, quality in (("links", assessment.links), ("duplicates", assessment.duplicates)):
+        if not quality.measurable:
+            console.print(f"{label}: none to measure (none in the truth and none found)")
     blocking = Table(title="blocking (all passes together)")
     for column in ("lists", "pair completeness", "reduction ratio", "comparisons"):
         blocking.add_column(column, justify="left" if column == "lists" else "right")
@@ -122,10 +126,14 @@ def print_assessment(assessment, source: str) -> None:
             blocking.add_row(" x ".join(row.parties), f"{row.pair_completeness:.4f}",
                              f"{row.reduction_ratio:.6f}", f"{row.comparisons:,}")
     console.print(blocking)
+    params = assessment.params
+    console.print(f"thresholds used: match {params.match_threshold:.2f}, possible "
+                  f"{params.possible_threshold:.2f} (--match-threshold, --possible-threshold)")
     best = assessment.curve.best
     console.print(f"best match threshold {best.threshold:.2f}: F1 {best.quality.f1:.4f}")
-    if assessment.auto_threshold is None:
-        console.print("automatic threshold: none (no valley in the score histogram)")
+    if assessment.histogram_valley is None:
+        console.print("histogram valley: none (the score histogram has no valley)")
     else:
-        console.print(f"automatic threshold {assessment.auto_threshold:.2f}: F1 "
-                      f"{assessment.auto_f1:.4f}, {assessment.auto_distance:.2f} from the best")
+        console.print(f"histogram valley {assessment.histogram_valley:.2f} (a suggestion, not "
+                      f"used): F1 {assessment.valley_f1:.4f} there, "
+                      f"{assessment.valley_distance:.2f} from the best")

@@ -1,8 +1,9 @@
 """`padan link FILE...`: the linker engine on encoding files, locally, without the service.
 
 For a small coordinator and for evaluation. Writes into --out:
-  NAME.results.csv  each agency's own matches, the same bytes the service hands that agency
-                    (pseudo_id,group_id,other_party,band): give each agency only its own file
+  NAME.results.csv  each agency's own results, the same bytes the service hands that agency
+                    (pseudo_id,kind,group_id,other_party,band: its links to other lists and
+                    its own duplicate groups): give each agency only its own file
   report.json       the counts (small cells suppressed), as `padan report --format json`
   report.html       the auditors' dashboard of that report
 """
@@ -37,7 +38,8 @@ class LinkOutput:
     report_json: Path
     report_html: Path
     report: dict               # the report envelope written to report.json
-    matches: dict[str, int]    # party -> rows in its results
+    matches: dict[str, int]    # party -> link rows in its results
+    duplicates: dict[str, int]  # party -> records in its own duplicate groups
     seconds: float
 
 
@@ -91,24 +93,24 @@ def link_parties(parties, params, output: Path, *, small_cell_k: int = DEFAULT_S
     from padan.linker.dashboard import render_dashboard
     from padan.linker.engine import link
     from padan.linker.executors import in_process, process_pool
-    from padan.linker.service.execution import matches_csv
+    from padan.linker.party_results import party_results_csv
 
     executor = process_pool(workers) if workers > 1 else in_process()
     result = link(parties, params, executor=executor, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
-    written, matches = {}, {}
+    written, matches, duplicates = {}, {}, {}
     for party in parties:
-        rows = result.for_party(party.name)
+        rows, own = result.for_party(party.name), result.duplicates_for(party.name)
         written[party.name] = output / f"{party.name}.results.csv"
-        written[party.name].write_bytes(matches_csv(rows))
-        matches[party.name] = len(rows)
+        written[party.name].write_bytes(party_results_csv(rows, own))
+        matches[party.name], duplicates[party.name] = len(rows), len(own)
     envelope = {"project_id": parties[0].encodings.header.project_id, "run_id": None,
                 "small_cell_k": small_cell_k, "parameters": params.to_dict(),
                 "report": result.report.suppressed(small_cell_k).to_dict()}
     report_json, report_html = output / "report.json", output / "report.html"
     report_json.write_text(json.dumps(envelope, indent=2) + "\n", encoding="utf-8")
     report_html.write_text(render_dashboard(envelope, None), encoding="utf-8")
-    return LinkOutput(written, report_json, report_html, envelope, matches,
+    return LinkOutput(written, report_json, report_html, envelope, matches, duplicates,
                       result.report.timings.get("total", 0.0))
 
 
@@ -124,6 +126,20 @@ def overlap_table(envelope: dict, title: str | None = None) -> Table:
     for row in report["pairwise"]:
         table.add_row(" & ".join(row["parties"]), shown(row["match"]), shown(row["possible"]))
     return table
+
+
+def thresholds_line(params, report: dict) -> str:
+    """The thresholds the run linked at, and the histogram valley as what it is: a suggestion."""
+    used = (f"thresholds used: match {params.match_threshold:.2f}, possible "
+            f"{params.possible_threshold:.2f}; duplicates {params.duplicate_threshold:.2f}, "
+            f"possible {params.duplicate_possible_threshold:.2f}; same NIK "
+            f"{params.identity_threshold:.2f} (--parameters)")
+    valley = report.get("histogram_valley")
+    if valley is None:
+        return f"{used}\nhistogram valley: none (the similarity histogram has no valley)"
+    return (f"{used}\nhistogram valley {valley:.2f}: a suggestion for the match threshold, not "
+            "used (where the similarity histogram is lowest; it can be far from the best "
+            "threshold, docs/evaluation.md)")
 
 
 def combinations_table(envelope: dict) -> Table:
@@ -178,6 +194,8 @@ def link_command(
                             progress=lambda finished, total: bar.update(task, completed=finished,
                                                                         total=total))
     out.print(overlap_table(done.report))
+    out.print(thresholds_line(params, done.report["report"]))
     for name, path in done.results.items():
-        out.print(f"{name}: {done.matches[name]:,} matches -> {path}")
+        out.print(f"{name}: {done.matches[name]:,} matches, {done.duplicates[name]:,} records "
+                  f"in its own duplicate groups -> {path}")
     out.print(f"report: {done.report_json} and {done.report_html} ({done.seconds:.1f} s)")

@@ -1,14 +1,17 @@
 """`padan reveal`: an agency's downloaded results joined back to its own rows, on its own machine.
 
-Three files of the agency meet here and nowhere else:
-  RESULTS  its matches from `padan results` or `padan link` (pseudo_id,group_id,other_party,band;
-           pseudo-ids in decimal, as the service writes them)
-  ID MAP   NAME.idmap.csv from `padan encode` (row,pseudo_id; pseudo-ids as 16 hex digits)
+Three files of the agency meet here and nowhere else, joined on the pseudo-id:
+  RESULTS  its results from `padan results` or `padan link` (pseudo_id,kind,group_id,other_party,
+           band: links to other lists and its own duplicate groups; files of earlier versions,
+           pseudo_id,group_id,other_party,band with decimal pseudo-ids, are read too)
+  ID MAP   NAME.idmap.csv from `padan encode` (row,pseudo_id)
   LIST     the list it encoded (CSV, XLSX or Parquet), read by the encoder's own readers so that
            row numbers are the same ones the id map holds
-The revealed file keeps the list's columns and adds padan_row, padan_group, padan_band and
-padan_also_in (the other agencies, comma-separated). It holds personal data: mode 0600.
-Messages name files, lines and columns, never a value.
+Pseudo-ids are 'p' and 16 hex digits in both files (padan.encoder.pseudo_ids). The revealed file
+keeps the list's columns and adds padan_row, padan_group, padan_band, padan_also_in (the other
+agencies, comma-separated), padan_duplicate_rows (the other rows of this list that are the same
+person) and padan_duplicate_band. It holds personal data: mode 0600. Messages name files, lines
+and columns, never a value.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from padan.cli.failures import bad_input_errors, err_console, reports_errors
+from padan.encoder.pseudo_ids import parse_pseudo_id
+from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
+from padan.linker.results import BANDS
 
-RESULT_COLUMNS = ("pseudo_id", "group_id", "other_party", "band")
 ID_MAP_COLUMNS = ("row", "pseudo_id")
-BANDS = ("match", "possible")
-ADDED_COLUMNS = ("padan_row", "padan_group", "padan_band", "padan_also_in")
-_MAX_PSEUDO_ID = 1 << 64
+ADDED_COLUMNS = ("padan_row", "padan_group", "padan_band", "padan_also_in",
+                 "padan_duplicate_rows", "padan_duplicate_band")
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -60,18 +64,41 @@ class RecordMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordDuplicate:
+    """One of the agency's own records in a group of its records that are one person."""
+
+    group_id: int
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyResults:
+    """A results file, by pseudo-id: links to other lists, and the agency's duplicate groups."""
+
+    links: dict[int, RecordMatch]
+    duplicates: dict[int, RecordDuplicate]
+
+
+@dataclass(frozen=True, slots=True)
 class RevealSummary:
     output: Path
     records: int                            # records read from the list
     matched: int                            # of them, found on another list
     by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # other -> band -> n
     matches: dict[int, RecordMatch] = field(default_factory=dict, repr=False)  # row -> match
+    duplicates: dict[int, RecordDuplicate] = field(default_factory=dict, repr=False)  # row ->
+
+    @property
+    def duplicate_groups(self) -> int:
+        return len({d.group_id for d in self.duplicates.values()})
 
 
 # -- reading ----------------------------------------------------------------------------------
 
-def _csv_rows(path: Path, expected: tuple[str, ...], what: str) -> Iterator[tuple[int, list]]:
-    """(line number, cells) of a small CSV with exactly the `expected` header."""
+def _csv_rows(path: Path, expected: tuple[str, ...], what: str, *,
+              also: tuple[str, ...] | None = None) -> Iterator[tuple[int, list]]:
+    """(line number, cells) of a small CSV with exactly the `expected` header (or `also`, an
+    earlier version's: then the first item yielded is (1, that header))."""
     try:
         handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
@@ -82,10 +109,13 @@ def _csv_rows(path: Path, expected: tuple[str, ...], what: str) -> Iterator[tupl
         reader = csv.reader(handle)
         try:
             header = next(reader, None)
-            if header is None or tuple(c.strip() for c in header) != expected:
+            names = tuple(c.strip() for c in header or [])
+            if header is None or (names != expected and names != also):
                 found = ", ".join(header or []) or "nothing"
                 raise RevealError(f"not a {what}: expected the columns {','.join(expected)}, "
                                   f"found {found[:200]}", path=path, line=1)
+            if names == also:
+                yield 1, list(names)
             for cells in reader:
                 if cells:
                     yield reader.line_num, cells
@@ -96,61 +126,81 @@ def _csv_rows(path: Path, expected: tuple[str, ...], what: str) -> Iterator[tupl
             raise RevealError(f"not a {what}: {exc}", path=path, line=reader.line_num) from None
 
 
-def read_results(path: Path) -> dict[int, RecordMatch]:
-    """pseudo-id -> its group, band and the other agencies, from a results CSV."""
-    found: dict[int, tuple[int, str, list[str]]] = {}
-    for line, cells in _csv_rows(path, RESULT_COLUMNS, "padan results file"):
-        if len(cells) != len(RESULT_COLUMNS):
-            raise RevealError(f"expected {len(RESULT_COLUMNS)} columns, found {len(cells)}",
+def read_results(path: Path) -> AgencyResults:
+    """Links and duplicate groups by pseudo-id, from a results CSV (of any version)."""
+    links: dict[int, tuple[int, str, list[str]]] = {}
+    duplicates: dict[int, RecordDuplicate] = {}
+    columns, legacy = RESULT_COLUMNS, False
+    for line, cells in _csv_rows(path, RESULT_COLUMNS, "padan results file",
+                                 also=LEGACY_COLUMNS):
+        if line == 1:
+            columns, legacy = LEGACY_COLUMNS, True  # links only, decimal pseudo-ids
+            continue
+        if len(cells) != len(columns):
+            raise RevealError(f"expected {len(columns)} columns, found {len(cells)}",
                               path=path, line=line)
-        pseudo_text, group_text, other, band = (c.strip() for c in cells)
-        if not pseudo_text.isdigit() or int(pseudo_text) >= _MAX_PSEUDO_ID:
-            raise RevealError("column pseudo_id: not a pseudo-id (a decimal number below "
-                              "2^64, as padan results writes it)", path=path, line=line)
-        if not group_text.isdigit():
+        values = dict(zip(columns, (c.strip() for c in cells), strict=True))
+        kind = values.get("kind", "link")
+        try:
+            pseudo = parse_pseudo_id(values["pseudo_id"], legacy="decimal" if legacy else None)
+        except ValueError:
+            raise RevealError("column pseudo_id: not a pseudo-id ('p' and 16 hex digits, as "
+                              "padan link and padan results write it)", path=path,
+                              line=line) from None
+        if kind not in KINDS:
+            raise RevealError(f"column kind: must be {' or '.join(KINDS)}", path=path, line=line)
+        if not values["group_id"].isdigit():
             raise RevealError("column group_id: not a whole number", path=path, line=line)
+        band, other, group = values["band"], values["other_party"], int(values["group_id"])
         if band not in BANDS:
             raise RevealError(f"column band: must be {' or '.join(BANDS)}", path=path, line=line)
+        if kind == "duplicate":
+            if duplicates.setdefault(pseudo, RecordDuplicate(group, band)) != \
+                    RecordDuplicate(group, band):
+                raise RevealError("a pseudo-id appears in two duplicate groups; the file is not "
+                                  "one run's results", path=path, line=line)
+            continue
         if not other:
             raise RevealError("column other_party: empty", path=path, line=line)
-        pseudo, group = int(pseudo_text), int(group_text)
-        seen = found.setdefault(pseudo, (group, band, []))
+        seen = links.setdefault(pseudo, (group, band, []))
         if seen[0] != group or seen[1] != band:
             raise RevealError("a pseudo-id appears in two groups or bands; the file is not "
                               "one run's results", path=path, line=line)
         seen[2].append(other)
-    return {pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
-            for pseudo, (group, band, others) in found.items()}
+    return AgencyResults({pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
+                          for pseudo, (group, band, others) in links.items()}, duplicates)
 
 
 def read_id_map(path: Path) -> dict[int, int]:
     """pseudo-id -> row number, from NAME.idmap.csv."""
     rows: dict[int, int] = {}
     for line, cells in _csv_rows(path, ID_MAP_COLUMNS, "padan id map (NAME.idmap.csv)"):
-        if len(cells) != 2 or not cells[0].isdigit() or len(cells[1]) != 16:
-            raise RevealError("expected a row number and a 16-hex-digit pseudo-id",
-                              path=path, line=line)
         try:
-            pseudo = int(cells[1], 16)
+            if len(cells) != 2 or not cells[0].isdigit():
+                raise ValueError
+            pseudo = parse_pseudo_id(cells[1], legacy="hex")  # 16 hex digits before 'p'
         except ValueError:
-            raise RevealError("column pseudo_id: not 16 hex digits", path=path,
-                              line=line) from None
+            raise RevealError("expected a row number and a pseudo-id ('p' and 16 hex digits)",
+                              path=path, line=line) from None
         if rows.setdefault(pseudo, int(cells[0])) != int(cells[0]):
             raise RevealError("a pseudo-id appears twice", path=path, line=line)
     return rows
 
 
-def join_results(results: dict[int, RecordMatch], id_map: dict[int, int], *,
-                 results_path: Path, id_map_path: Path) -> dict[int, RecordMatch]:
-    """row -> match; refuses results whose pseudo-ids the id map does not hold."""
-    unknown = [pseudo for pseudo in results if pseudo not in id_map]
+def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path: Path,
+                 id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate]]:
+    """(row -> link, row -> duplicate group); refuses results whose pseudo-ids the id map does
+    not hold."""
+    given = results.links.keys() | results.duplicates.keys()
+    unknown = [pseudo for pseudo in given if pseudo not in id_map]
     if unknown:
         raise RevealError(
-            f"{len(unknown):,} of {len(results):,} pseudo-ids in the results are not in the id "
+            f"{len(unknown):,} of {len(given):,} pseudo-ids in the results are not in the id "
             f"map {id_map_path}: these results belong to another agency or to another encoding "
             "of the list; use the id map written by the `padan encode` whose file was uploaded",
             path=results_path)
-    return {id_map[pseudo]: match for pseudo, match in results.items()}
+    return ({id_map[pseudo]: match for pseudo, match in results.links.items()},
+            {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()})
 
 
 def default_id_map(list_path: Path) -> Path:
@@ -211,23 +261,29 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     if output.resolve() in (list_path.resolve(), results_path.resolve()):
         raise RevealError("the output must not overwrite an input", path=output)
     id_map_path = id_map_path or default_id_map(list_path)
-    matches = join_results(read_results(results_path), read_id_map(id_map_path),
-                           results_path=results_path, id_map_path=id_map_path)
+    matches, duplicates = join_results(read_results(results_path), read_id_map(id_map_path),
+                                       results_path=results_path, id_map_path=id_map_path)
+    same_person: dict[int, list[int]] = {}
+    for row, dup in sorted(duplicates.items()):
+        same_person.setdefault(dup.group_id, []).append(row)
     columns, records = _records(list_path)
     header = [*columns, *ADDED_COLUMNS]
-    pending, count = set(matches), 0
+    pending, count = matches.keys() | duplicates.keys(), 0
 
     def rows() -> Iterator[list[object]]:
         nonlocal count
         for row, values in records:
             count += 1
-            match = matches.get(row)
-            if match is not None:
-                pending.discard(row)
-                yield [*map(_cell, values), row, match.group_id, match.band,
-                       ", ".join(match.others)]
-            elif include_unmatched:
-                yield [*map(_cell, values), row, "", "", ""]
+            match, dup = matches.get(row), duplicates.get(row)
+            if match is None and dup is None and not include_unmatched:
+                continue
+            pending.discard(row)
+            link_cells = (["", "", ""] if match is None else
+                          [match.group_id, match.band, ", ".join(match.others)])
+            dup_cells = (["", ""] if dup is None else
+                         [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
+                          dup.band])
+            yield [*map(_cell, values), row, *link_cells, *dup_cells]
 
     if suffix == ".csv":
         with _private(output) as handle:
@@ -247,7 +303,8 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         for other in match.others:
             bands = by_agency.setdefault(other, dict.fromkeys(BANDS, 0))
             bands[match.band] += 1
-    return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches)
+    return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
+                         duplicates)
 
 
 def _write_xlsx(output: Path, header: list[str], rows: Iterator[list[object]]) -> None:
@@ -285,9 +342,12 @@ def reveal(
 ) -> None:
     """Join your results back to your own rows, locally; writes CSV or XLSX (mode 0600).
 
-    The file keeps your list's columns and adds padan_row (the spreadsheet row),
-    padan_group, padan_band (match or possible) and padan_also_in (the other agencies). Nothing
-    leaves this machine.
+    The join is on the pseudo_id column: each pseudo-id of RESULTS ('p' and 16 hex digits) is
+    looked up in the id map that `padan encode` wrote (NAME.idmap.csv: row,pseudo_id), which
+    gives its row of LIST. The file keeps your list's columns and adds padan_row (the
+    spreadsheet row), padan_group, padan_band (match or possible), padan_also_in (the other
+    agencies), padan_duplicate_rows (the other rows of your own list that are the same person)
+    and padan_duplicate_band. Nothing leaves this machine.
 
     Example: padan reveal dtks-matches.csv DTKS.xlsx --out dtks-revealed.xlsx
     """
@@ -304,4 +364,6 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
                                  "on another list")
     for other, bands in summary.by_agency.items():
         table.add_row(other, *(f"{bands[band]:,}" for band in BANDS))
+    table.caption = (f"{len(summary.duplicates):,} records are in {summary.duplicate_groups:,} "
+                     "groups of the same person within this list (padan_duplicate_rows)")
     console.print(table)

@@ -224,7 +224,11 @@ def upload(project_id: str, file: Annotated[Path, typer.Argument(help="The encod
 def results(project_id: str, run_id: RunId = "latest",
             output: Annotated[Path | None, typer.Option(help="Write CSV here.")] = None,
             server: Server = None) -> None:
-    """Download this agency's own matches (pseudo-id, group, other agency, band) as CSV.
+    """Download this agency's own results as CSV: its records found on other lists and its own
+    duplicate groups (pseudo_id, kind, group_id, other_party, band).
+
+    Pseudo-ids are written as in your id map ('p' and 16 hex digits); `padan reveal` joins
+    them back to your rows.
 
     Example: padan results bansos --output dtks-matches.csv
     """
@@ -232,8 +236,9 @@ def results(project_id: str, run_id: RunId = "latest",
         data = client.results_csv(project_id, run_id)
     if output:
         output.write_bytes(data)
-        matches = data.count(b"\n") - 1
-        err_console.print(f"wrote {matches} matches to {output}")
+        links, duplicates = data.count(b",link,"), data.count(b",duplicate,")
+        err_console.print(f"wrote {links} matches and {duplicates} records of your own "
+                          f"duplicate groups to {output}")
     else:
         sys.stdout.write(data.decode())
 

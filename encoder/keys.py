@@ -22,6 +22,7 @@ from padan.encoder.errors import KeyFileError
 
 SECRET_BYTES = 32
 SECRET_ENV = "PADAN_SECRET"
+DEFAULT_KEY_FILE = Path("padan.key")  # where `padan keygen` writes without a path
 _HKDF_SALT = b"padan/hkdf/v1"
 _KEY_CHECK_LABEL = b"padan key check value v1"
 
@@ -49,8 +50,10 @@ def _parse_secret(text: str, source: str) -> bytes:
     return secret
 
 
-def load_secret(path: Path | None = None, *, environ: dict[str, str] | None = None) -> bytes:
-    """Read the secret from a key file, else from PADAN_SECRET. Never from an argument."""
+def load_secret(path: Path | None = None, *, environ: dict[str, str] | None = None,
+                default: Path | None = None) -> bytes:
+    """Read the secret from a key file, else from PADAN_SECRET, else from the `default` key file
+    when one is given and exists. Never from an argument."""
     environ = os.environ if environ is None else environ
     if path is not None:
         try:
@@ -65,7 +68,18 @@ def load_secret(path: Path | None = None, *, environ: dict[str, str] | None = No
         return _parse_secret(path.read_text(encoding="ascii", errors="replace"), str(path))
     if SECRET_ENV in environ:
         return _parse_secret(environ[SECRET_ENV], SECRET_ENV)
-    raise KeyFileError(f"no secret: pass --key-file or set {SECRET_ENV}")
+    if default is not None and default.exists():
+        return load_secret(default, environ=environ)
+    looked = (f"; looked for {default.absolute()} (where 'padan keygen' writes), not found"
+              if default is not None else "")
+    raise KeyFileError(f"no secret: pass --key-file (or set PADAN_KEY_FILE) or set "
+                       f"{SECRET_ENV}{looked}")
+
+
+def uses_default_key_file(path: Path | None, *, environ: dict[str, str] | None = None) -> bool:
+    """Whether load_secret(path, default=...) falls back to the default key file."""
+    environ = os.environ if environ is None else environ
+    return path is None and SECRET_ENV not in environ
 
 
 def derive_key(secret: bytes, project_id: str, purpose: str, length: int = 32) -> bytes:

@@ -24,6 +24,7 @@ from padan.encoder.encoding_file import new_header, record_dtype, write_encoding
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.keys import key_check_value
 from padan.encoder.normalise import clear_caches
+from padan.encoder.pseudo_ids import pseudo_id_texts, random_pseudo_ids
 from padan.encoder.quality import QualityReport
 from padan.encoder.readers import RawBatch, iter_batches, read_columns
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
@@ -144,13 +145,12 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
             batches = iter_batches(input_path, mapping, batch_rows=batch_rows)
             for batch, encoded in _encoded_batches(batches, schema, secret, workers):
                 for row, reason in batch.bad_rows:
-                    quality.add_bad_row(row, "*", reason)
-                    quality.rows_read += 1
-                    quality.rows_skipped += 1
+                    quality.add_malformed_row(row, reason)
                 quality.merge(encoded.quality)
                 if strict and quality.bad_rows_total:
                     first = min(quality.bad_rows, key=lambda b: b.row)
-                    raise InputError(f"{first.reason} (--strict stops at the first bad row)",
+                    raise InputError(f"{first.reason} (--strict stops at the first malformed "
+                                     "row or row with an invalid field)",
                                      field=first.field, row=first.row)
                 spill.write(encoded.records.tobytes())
                 rows_parts.append(encoded.rows)
@@ -183,26 +183,6 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
                          seconds=time.perf_counter() - started)
 
 
-def random_pseudo_ids(count: int) -> np.ndarray:
-    """Unique, non-zero 64-bit pseudo-ids from the OS CSPRNG: they say nothing about rows."""
-    ids = np.frombuffer(os.urandom(8 * count), dtype=np.uint64).copy()
-    while True:
-        bad = ids == 0
-        _, first = np.unique(ids, return_index=True)
-        repeated = np.ones(count, dtype=bool)
-        repeated[first] = False
-        bad |= repeated
-        if not bad.any():
-            return ids
-        ids[bad] = np.frombuffer(os.urandom(8 * int(bad.sum())), dtype=np.uint64)
-
-
-def pseudo_id_hex(ids: np.ndarray) -> list[str]:
-    """Pseudo-ids as 16 lowercase hex digits, the form every report and result uses."""
-    text = ids.astype(">u8").tobytes().hex()
-    return [text[i:i + 16] for i in range(0, len(text), 16)]
-
-
 def _write_shuffled(output: Path, header, staged: np.ndarray, rows: np.ndarray,
                     id_map: Path) -> None:
     """Records in a random order with fresh random pseudo-ids; the id map sorted by row."""
@@ -224,9 +204,9 @@ def _write_shuffled(output: Path, header, staged: np.ndarray, rows: np.ndarray,
 def _write_id_map(path: Path, rows_at_position: np.ndarray, pseudo_ids: np.ndarray) -> None:
     """Local row <-> pseudo-id map sorted by row, readable by the agency's owner only."""
     by_row = np.argsort(rows_at_position, kind="stable")
-    hex_ids = pseudo_id_hex(pseudo_ids[by_row])
+    texts = pseudo_id_texts(pseudo_ids[by_row])
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii", newline="") as out:
         out.write("row,pseudo_id\n")
         out.writelines(f"{row},{pid}\n" for row, pid in
-                       zip(rows_at_position[by_row].tolist(), hex_ids, strict=True))
+                       zip(rows_at_position[by_row].tolist(), texts, strict=True))

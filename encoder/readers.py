@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from padan.encoder.columns import looks_like_a_record
 from padan.encoder.errors import InputFileError
+from padan.encoder.normalise.cells import SheetInt
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -53,11 +54,13 @@ class RawBatch:
     """Records of a file, in file order, with their spreadsheet row numbers.
 
     columns holds only the mapped columns, keyed by schema field name; values are raw python
-    objects (str, int, float, datetime, date, None; an empty cell is None). rows[i] is the row
-    number of record i (int64, increasing); first_row is rows[0]. Rows are consecutive except
-    where the reader skipped a blank or bad row, so use `rows`, not first_row + i. bad_rows lists
-    the rows skipped as bad while reading this batch, with the reason (never the value); a batch
-    may carry only bad rows (size 0; first_row is then the row after the last record read).
+    objects (str, int, float, datetime, date, None; an empty cell is None). A whole number from
+    an XLSX number cell is a SheetInt (an int that says it went through a spreadsheet's 15
+    digits). rows[i] is the row number of record i (int64, increasing); first_row is rows[0].
+    Rows are consecutive except where the reader skipped a blank or malformed row, so use
+    `rows`, not first_row + i. bad_rows lists the rows skipped as malformed while reading this
+    batch, with the reason (never the value); a batch may carry only malformed rows (size 0;
+    first_row is then the row after the last record read).
     """
 
     first_row: int
@@ -479,6 +482,8 @@ def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
             rows.append(number)
             for f, i in wanted.items():
                 value = values[i] if i < len(values) else None
+                if type(value) is int:  # a number cell: Excel kept 15 digits of it at most
+                    value = SheetInt(value)
                 columns[f].append(None if value == "" else value)
             if len(rows) == batch_rows:
                 yield _Chunk(np.array(rows, dtype=np.int64), columns, [])

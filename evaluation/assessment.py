@@ -63,7 +63,7 @@ class Assessment:
     duplicates: Quality        # pairs in "match" duplicate groups within lists
     blocking: tuple[BlockingRow, ...]
     curve: ThresholdCurve      # pair F1 across lists by match threshold
-    auto_threshold: float | None
+    histogram_valley: float | None  # the report's suggestion; the run used params' thresholds
     pairwise: tuple[tuple[tuple[str, str], Quality], ...] = ()   # links, per pair of lists
 
     @property
@@ -71,17 +71,18 @@ class Assessment:
         return self.curve.best.threshold
 
     @property
-    def auto_distance(self) -> float | None:
-        """How far the automatic threshold lands from the best one (threshold units)."""
-        if self.auto_threshold is None:
+    def valley_distance(self) -> float | None:
+        """How far the histogram valley lands from the best threshold (threshold units)."""
+        if self.histogram_valley is None:
             return None
-        return round(abs(self.auto_threshold - self.best_threshold), 4)
+        return round(abs(self.histogram_valley - self.best_threshold), 4)
 
     @property
-    def auto_f1(self) -> float | None:
-        if self.auto_threshold is None:
+    def valley_f1(self) -> float | None:
+        """Pair F1 across lists had the run linked at the histogram valley."""
+        if self.histogram_valley is None:
             return None
-        return self.curve.at(self.auto_threshold).quality.f1
+        return self.curve.at(self.histogram_valley).quality.f1
 
     def to_dict(self) -> dict:
         return {
@@ -94,9 +95,11 @@ class Assessment:
                           "reduction_ratio": round(r.reduction_ratio, 6),
                           "comparisons": r.comparisons} for r in self.blocking],
             "curve": self.curve.to_dict(),
-            "best_threshold": self.best_threshold, "auto_threshold": self.auto_threshold,
-            "auto_distance": self.auto_distance,
-            "auto_f1": None if self.auto_f1 is None else round(self.auto_f1, 6),
+            "match_threshold": self.params.match_threshold,
+            "possible_threshold": self.params.possible_threshold,
+            "best_threshold": self.best_threshold, "histogram_valley": self.histogram_valley,
+            "valley_distance": self.valley_distance,
+            "valley_f1": None if self.valley_f1 is None else round(self.valley_f1, 6),
             "pairwise": [{"parties": list(names), **quality.to_dict()}
                          for names, quality in self.pairwise],
         }
@@ -147,7 +150,7 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
                      for i, j in combinations(range(len(parties)), 2))
     return Assessment(tuple(p.name for p in parties), {p.name: len(p) for p in parties}, params,
                       links, links_possible, groups, duplicates, blocking, curve,
-                      result.report.auto_threshold, pairwise)
+                      result.report.histogram_valley, pairwise)
 
 
 def _pair_of_lists(groups: np.ndarray, entity: np.ndarray, party: np.ndarray, i: int,

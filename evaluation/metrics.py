@@ -2,8 +2,11 @@
 F1-vs-threshold curve.
 
 Conventions for the edge cases (tested): with nothing predicted precision is 1; with nothing
-true recall is 1; F1 is 0 when precision and recall are both 0. So an empty prediction on data
-without matches scores 1.0 everywhere, and an empty prediction on data with matches scores F1 0.
+true recall is 1; F1 is 0 when precision and recall are both 0. An empty prediction on data with
+matches scores F1 0. With nothing true and nothing predicted there is nothing to measure
+(`measurable` is False): the properties still give 1.0 for the curve's arithmetic, but reports
+(`to_dict`, `padan evaluate`) show null / "none to measure" with the counts, not a perfect
+score.
 """
 
 from __future__ import annotations
@@ -39,10 +42,17 @@ class Quality:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def measurable(self) -> bool:
+        """False when there was nothing to find and nothing was found."""
+        return bool(self.true_positives or self.false_positives or self.false_negatives)
+
     def to_dict(self) -> dict:
+        rates = ({"precision": round(self.precision, 6), "recall": round(self.recall, 6),
+                  "f1": round(self.f1, 6)} if self.measurable
+                 else dict.fromkeys(("precision", "recall", "f1")))
         return {"true_positives": self.true_positives, "false_positives": self.false_positives,
-                "false_negatives": self.false_negatives, "precision": round(self.precision, 6),
-                "recall": round(self.recall, 6), "f1": round(self.f1, 6)}
+                "false_negatives": self.false_negatives, **rates}
 
 
 def pair_quality(predicted: PairSet, truth: PairSet) -> Quality:

@@ -334,7 +334,7 @@ def histogram(counts: Sequence[int | None], bin_width: float, floor: float,
     for index, (value, name) in enumerate(markers):
         x = x_of(value)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
-                    f'class="marker{" marker-auto" if "valley" in name else ""}"/>')
+                    f'class="marker{" marker-valley" if "valley" in name else ""}"/>')
         body.append(_text(x - 3, top + 10 + 13 * index, name, anchor="end",
                           cls="marker-label"))
     return _svg(width, height, body, label)

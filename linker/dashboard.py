@@ -87,7 +87,7 @@ svg text { fill: var(--ink); }
 .dot-off { fill: #d5dbe4; }
 .connector { stroke: #1f3a5f; stroke-width: 3; }
 .marker { stroke: #c05621; stroke-width: 1.5; stroke-dasharray: 4 3; }
-.marker-auto { stroke: #6b46c1; }
+.marker-valley { stroke: #6b46c1; }
 .marker-label { fill: #9c4221; }
 """
 
@@ -188,14 +188,15 @@ def _cards(body: dict, parties: list[str], k, audit_status: dict | None) -> str:
     several = [c["count"] for c in body["combinations"] if len(c["parties"]) > 1]
     shared = sum(c for c in several if c is not None)
     hidden = any(c is None for c in several)
-    auto = body.get("auto_threshold")
+    valley = body.get("histogram_valley")
     cards = [
         _card("records", f"{sum(known):,}", f"in {len(parties)} lists"),
         _card("people on 2+ lists", ("≥ " if hidden else "") + f"{shared:,}",
               "groups holding records of more than one agency"),
-        _card("histogram valley", "none" if auto is None else f"{auto:.2f}",
-              "where the similarity histogram is lowest between its two modes",
-              field="auto_threshold"),
+        _card("histogram valley", "none" if valley is None else f"{valley:.2f}",
+              "where the similarity histogram is lowest between its two modes: a suggestion "
+              "for the match threshold, not used by this run",
+              field="histogram_valley"),
     ]
     if audit_status is None:
         cards.append(_card("audit chain", "not checked", "local run: no audit log",
@@ -325,20 +326,22 @@ def _histogram(body: dict, params: LinkParameters, given: bool, k) -> str:
     hist = body["histogram"]
     markers = [(params.possible_threshold, f"possible {params.possible_threshold:.2f}"),
                (params.match_threshold, f"match {params.match_threshold:.2f}")]
-    auto = body.get("auto_threshold")
-    if auto is not None:
-        markers.append((float(auto), f"valley {auto:.2f}"))
+    suggested = body.get("histogram_valley")
+    if suggested is not None:
+        markers.append((float(suggested), f"valley {suggested:.2f}"))
     chart = histogram(hist["counts"], float(hist["bin_width"]), float(hist["floor"]), markers,
                       k, label="similarity histogram")
-    either = body.get("auto_threshold_counts") or [None, None]
+    either = body.get("histogram_valley_counts") or [None, None]
     below = (f'<span data-field="histogram/below_floor">'
              f"{escape(count_text(hist.get('below_floor'), k))}</span>")
     valley = ""
-    if auto is not None:
-        valley = (f" The valley at {auto:.2f} splits the records into "
-                  f'<span data-field="auto_threshold_counts/0">{escape(count_text(either[0], k))}'
-                  f'</span> below and <span data-field="auto_threshold_counts/1">'
-                  f"{escape(count_text(either[1], k))}</span> at or above it.")
+    if suggested is not None:
+        valley = (f" The valley at {suggested:.2f} splits the records into "
+                  f'<span data-field="histogram_valley_counts/0">'
+                  f"{escape(count_text(either[0], k))}"
+                  f'</span> below and <span data-field="histogram_valley_counts/1">'
+                  f"{escape(count_text(either[1], k))}</span> at or above it. It is a "
+                  "suggestion only: the run linked at the thresholds above.")
     return _section(
         "Similarity histogram",
         "Each record's best Dice similarity to any record of another agency: true matches pile "

@@ -310,7 +310,7 @@ def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensiti
     return OverlapReport(
         parties=names, record_counts={p.name: len(p.encodings) for p in parties},
         pairwise=pairwise, combinations=combinations_, duplicates=dup, sensitivity=sens,
-        histogram=histogram, auto_threshold=auto, auto_threshold_counts=either_side,
+        histogram=histogram, histogram_valley=auto, histogram_valley_counts=either_side,
         strata=strata, comparisons=collected.comparisons,
         candidate_pairs=sum(len(p) for p in distinct.values()), timings=timings,
         passes=list(collected.passes.values()))

@@ -9,7 +9,10 @@ Definitions (docs/benchmarks.md and the glossary repeat them):
 - histogram: each record's best similarity to any record of another agency (within its own list
   for a one-party run), in bins of 0.01; records whose best stayed below `floor` (or that met no
   candidate at all) are counted in below_floor;
-- auto_threshold: the valley of that (usually bimodal) histogram, with the records either side.
+- histogram_valley: the deepest valley of that (usually bimodal) histogram, with the records
+  either side. A suggestion for the match threshold, not used by the run (it links at the
+  parameters' thresholds); it lands far from the best where the histogram has no clear valley
+  (docs/evaluation.md). Reports written before it was renamed call it auto_threshold; they load.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ BIN_WIDTH = 0.01
 BINS = 100
 _SMOOTH = 5          # bins in the moving average before the valley search
 _MIN_PEAK_GAP = 10   # bins between the two modes
+# report keys of earlier versions -> today's: the valley was once called "automatic"
+_RENAMED = {"auto_threshold": "histogram_valley",
+            "auto_threshold_counts": "histogram_valley_counts"}
 
 
 @dataclass(frozen=True)
@@ -34,8 +40,8 @@ class OverlapReport:
     duplicates: dict[str, dict[str, Any]]   # party -> {"groups", "records", "match", "possible"}
     sensitivity: list[dict[str, Any]]       # {"threshold": t, "pairwise": [{"parties", "count"}]}
     histogram: dict[str, Any]               # {"bin_width", "floor", "counts", "below_floor"}
-    auto_threshold: float | None
-    auto_threshold_counts: tuple[int | None, int | None]
+    histogram_valley: float | None
+    histogram_valley_counts: tuple[int | None, int | None]
     strata: list[dict[str, Any]] | None     # {"stratum", "party", "records", "matched"}
     comparisons: int
     candidate_pairs: int
@@ -46,14 +52,17 @@ class OverlapReport:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["parties"] = list(self.parties)
-        data["auto_threshold_counts"] = list(self.auto_threshold_counts)
+        data["histogram_valley_counts"] = list(self.histogram_valley_counts)
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> OverlapReport:
         values = dict(data)
+        for old, new in _RENAMED.items():   # reports stored by earlier versions
+            if old in values:
+                values[new] = values.pop(old)
         values["parties"] = tuple(values["parties"])
-        values["auto_threshold_counts"] = tuple(values["auto_threshold_counts"])
+        values["histogram_valley_counts"] = tuple(values["histogram_valley_counts"])
         return cls(**values)
 
     def suppressed(self, k: int) -> OverlapReport:
@@ -78,7 +87,7 @@ class OverlapReport:
                          for s in self.sensitivity],
             histogram={**self.histogram, "counts": [hide(c) for c in self.histogram["counts"]],
                        "below_floor": hide(self.histogram["below_floor"])},
-            auto_threshold_counts=tuple(hide(c) for c in self.auto_threshold_counts),
+            histogram_valley_counts=tuple(hide(c) for c in self.histogram_valley_counts),
             strata=None if self.strata is None else [hide_all(r, ("records", "matched"))
                                                      for r in self.strata],
             suppressed_below=k,

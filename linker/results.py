@@ -88,6 +88,47 @@ class PartyMatches(Sequence[PartyMatch]):
             yield PartyMatch(pseudo, group, other, BANDS[band])
 
 
+@dataclass(frozen=True, slots=True)
+class PartyDuplicate:
+    """One of an agency's own records in a group of its own records that are one person."""
+
+    pseudo_id: int
+    group_id: int   # the agency's own numbering of its duplicate groups: 0, 1, ...
+    band: str
+
+
+@dataclass(frozen=True, slots=True)
+class PartyDuplicates(Sequence[PartyDuplicate]):
+    """An agency's within-list duplicate groups, as columns: one row per own record in a group.
+
+    pseudo_id uint64 (the agency's own), group_id int64 (numbered 0, 1, ... within the agency,
+    so nothing is learnt of other agencies' duplicates), band uint8 (BANDS code of the group).
+    Sorted by group. Holds only the agency's own pseudo-ids and no score.
+    """
+
+    pseudo_id: np.ndarray
+    group_id: np.ndarray
+    band: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.pseudo_id)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return PartyDuplicate(int(self.pseudo_id[index]), int(self.group_id[index]),
+                              BANDS[self.band[index]])
+
+    def __iter__(self) -> Iterator[PartyDuplicate]:
+        for pseudo, group, band in zip(self.pseudo_id.tolist(), self.group_id.tolist(),
+                                       self.band.tolist(), strict=True):
+            yield PartyDuplicate(pseudo, group, BANDS[band])
+
+    @property
+    def groups(self) -> int:
+        return int(self.group_id.max()) + 1 if len(self.group_id) else 0
+
+
 @dataclass(frozen=True)
 class LinkResult:
     parties: tuple[str, ...]
@@ -97,16 +138,20 @@ class LinkResult:
     duplicates: GroupTable   # within-list duplicate groups (one party each)
     report: OverlapReport
 
+    def _party_index(self, name: str) -> int:
+        if name not in self.parties:
+            raise LinkerError(f"party '{name}' is not part of this run "
+                              f"(parties: {', '.join(self.parties)})")
+        return self.parties.index(name)
+
     def for_party(self, name: str) -> PartyMatches:
         """The rows agency `name` may receive: its own pseudo-ids, the other agency and band.
 
         One row per own record and other agency in its group, in group order then the other
-        agency's order. Never another party's pseudo-id and never a score.
+        agency's order. Never another party's pseudo-id and never a score. Its duplicate
+        groups come from `duplicates_for`; an agency receives both.
         """
-        if name not in self.parties:
-            raise LinkerError(f"party '{name}' is not part of this run "
-                              f"(parties: {', '.join(self.parties)})")
-        me = self.parties.index(name)
+        me = self._party_index(name)
         table = self.groups
         size = np.bincount(table.group_id, minlength=table.groups)
         first = np.cumsum(size) - size            # rows are sorted by group
@@ -124,6 +169,20 @@ class LinkResult:
                             table.group_id[own].astype(np.int64),
                             table.party[member].astype(np.int16),
                             table.band[own].astype(np.uint8))
+
+    def duplicates_for(self, name: str) -> PartyDuplicates:
+        """Agency `name`'s own duplicate groups: which of its records are one person.
+
+        Every duplicate group holds records of one agency only, so this is that agency's rows
+        of `duplicates`, with the groups renumbered 0, 1, ... in their order.
+        """
+        me = self._party_index(name)
+        table = self.duplicates
+        mine = np.flatnonzero(table.party == me)
+        _, dense = np.unique(table.group_id[mine], return_inverse=True)
+        return PartyDuplicates(table.pseudo_id[mine].astype(np.uint64),
+                               dense.reshape(-1).astype(np.int64),
+                               table.band[mine].astype(np.uint8))
 
 
 def group_table(label: np.ndarray, weakest: np.ndarray, party: np.ndarray,

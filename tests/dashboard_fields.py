@@ -30,11 +30,11 @@ def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]
             a, b = row["parties"]
             want[f"sensitivity/{step['threshold']:.2f}/{a}/{b}"] = shown(row["count"], k)
     want["histogram/below_floor"] = shown(report["histogram"]["below_floor"], k)
-    auto = report["auto_threshold"]
-    want["auto_threshold"] = "none" if auto is None else f"{auto:.2f}"
-    if auto is not None:
-        for index, count in enumerate(report["auto_threshold_counts"]):
-            want[f"auto_threshold_counts/{index}"] = shown(count, k)
+    valley = report["histogram_valley"]
+    want["histogram_valley"] = "none" if valley is None else f"{valley:.2f}"
+    if valley is not None:
+        for index, count in enumerate(report["histogram_valley_counts"]):
+            want[f"histogram_valley_counts/{index}"] = shown(count, k)
     for row in report["strata"] or []:
         for key in ("records", "matched"):
             want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)

@@ -1,8 +1,8 @@
 """Import rules that keep the data flow one-way, checked with ast.
 
 - encoder/ runs at the agency and never opens a socket or imports the linker.
-- linker/ sees only encodings: from the encoder it may import the encoding-file module (and its
-  errors), nothing else.
+- linker/ sees only encodings: from the encoder it may import the encoding-file module, its
+  errors and the pseudo-ids' text form, nothing else.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK = {"socket", "httpx", "http", "urllib", "requests", "fastapi", "uvicorn", "ssl"}
-LINKER_MAY_IMPORT_FROM_ENCODER = {"padan.encoder.encoding_file", "padan.encoder.errors"}
+LINKER_MAY_IMPORT_FROM_ENCODER = {"padan.encoder.encoding_file", "padan.encoder.errors",
+                                  "padan.encoder.pseudo_ids"}
 
 
 def imports_of(folder: str) -> dict[Path, set[str]]:

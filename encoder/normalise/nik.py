@@ -14,6 +14,7 @@ import math
 import numbers
 import re
 
+from padan.encoder.normalise.cells import SheetInt
 from padan.encoder.normalise.result import NikCheck, NikResult, Status
 from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
 
@@ -66,7 +67,7 @@ def normalise_nik(raw: object) -> NikResult:
     if isinstance(raw, bool) or is_missing(raw):
         return _missing() if not isinstance(raw, bool) else _invalid("wrong-type")
     if isinstance(raw, numbers.Integral):
-        return _from_integer(int(raw))
+        return _from_integer(int(raw), from_sheet=isinstance(raw, SheetInt))
     if isinstance(raw, float):
         return _from_float(raw)
     if isinstance(raw, numbers.Real):  # numpy float32 and the like: far fewer exact digits
@@ -154,7 +155,9 @@ def _from_text(raw: str) -> NikResult:
     if (match := _SCIENTIFIC.fullmatch(text)) is not None:
         return _from_scientific(*match.groups())
     if (match := _DECIMAL_SUFFIX.fullmatch(text)) is not None:
-        text, note = match.group(1), "decimal-suffix"  # a float column written as text
+        if _excel_zeroed(match.group(1)):  # a float column written as text: 15 digits at most
+            return _lost_digit(match.group(1))
+        text, note = match.group(1), "decimal-suffix"
     digits = _SEPARATORS.sub("", text)
     if digits != text:
         note = note or "separators"
@@ -174,18 +177,25 @@ def _from_scientific(lead: str, fraction: str | None, exponent: str) -> NikResul
     if length != NIK_LENGTH:
         return _invalid("too-short" if length < NIK_LENGTH else "too-long")
     if len(mantissa) == NIK_LENGTH:
+        if _excel_zeroed(mantissa):  # a number's display: its 16th digit may be Excel's 0
+            return _lost_digit(mantissa)
         return _from_digits(mantissa, Status.REPAIRED, "excel-scientific")
     if len(mantissa) == NIK_LENGTH - 1:  # Excel keeps 15 digits and zeroes the 16th
-        return _invalid("excel-lost-digit", mantissa)
+        return _lost_digit(mantissa)
     # A shorter display was rounded, so its last digit may be off by one: keep the rest.
     trusted = mantissa[:-1]
     return _invalid("excel-scientific", trusted if len(trusted) >= 2 else None)
 
 
-def _from_integer(number: int) -> NikResult:
+def _from_integer(number: int, *, from_sheet: bool = False) -> NikResult:
     if number < 0:
         return _invalid("not-digits")
-    return _from_digits(str(number), Status.VALID, "") if number else _invalid("dummy")
+    if not number:
+        return _invalid("dummy")
+    digits = str(number)
+    if from_sheet and _excel_zeroed(digits):
+        return _lost_digit(digits)
+    return _from_digits(digits, Status.VALID, "")
 
 
 def _from_float(number: float) -> NikResult:
@@ -195,9 +205,21 @@ def _from_float(number: float) -> NikResult:
     if whole >= _FLOAT_EXACT_BELOW:
         digits = str(whole)
         if len(digits) == NIK_LENGTH:
-            return _invalid("excel-lost-digit", digits[:-1])
+            return _lost_digit(digits)
         return _diagnose(digits)
-    return _from_integer(whole)
+    return _from_integer(whole, from_sheet=True)  # a float is a number cell by its type
+
+
+def _excel_zeroed(digits: str) -> bool:
+    """16 digits from a number cell, the last a 0: Excel keeps 15 significant digits and
+    writes 0 for the 16th, so ...0011 to ...0019 all come back as ...0010. The true NIK may end
+    in 0, but that cannot be proven, and two people sharing a made-up NIK is a false merge."""
+    return len(digits) == NIK_LENGTH and digits[-1] == "0"
+
+
+def _lost_digit(digits: str) -> NikResult:
+    """Damaged by Excel: no value (so no identity token), the first 15 digits for fuzzy use."""
+    return _invalid("excel-lost-digit", digits[:NIK_LENGTH - 1])
 
 
 # A frozen dataclass sets each field through object.__setattr__, which costs about as much as

@@ -99,9 +99,19 @@ class RunPublic(BaseModel):
 
 
 class MatchPublic(BaseModel):
-    pseudo_id: int
+    """One of the agency's records found on another agency's list."""
+
+    pseudo_id: str  # 'p' + 16 hex digits, as in the agency's id map
     group_id: int
     other_party: str
+    band: str
+
+
+class DuplicatePublic(BaseModel):
+    """One of the agency's records in a group of its own records that are one person."""
+
+    pseudo_id: str
+    group_id: int  # the agency's own numbering of its duplicate groups
     band: str
 
 
@@ -110,6 +120,7 @@ class ResultsPublic(BaseModel):
     run_id: int
     party: str
     matches: list[MatchPublic]
+    duplicates: list[DuplicatePublic] = []
 
 
 class ReportPublic(BaseModel):

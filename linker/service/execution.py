@@ -6,8 +6,6 @@ that dies half-way leaves only unreferenced blobs; the next worker writes the sa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +14,6 @@ from typing import Any
 
 from padan.encoder.encoding_file import open_encoding_file
 from padan.linker.service.store import ContentStore
-
-RESULT_COLUMNS = ("pseudo_id", "group_id", "other_party", "band")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +38,12 @@ def executor_for(dask_scheduler: str | None) -> Iterator[Any]:
         executor.client.close()
 
 
-def matches_csv(matches: list[Any]) -> bytes:
-    """One agency's matches as CSV, sorted so equal results are equal bytes."""
-    rows = sorted((int(m.pseudo_id), int(m.group_id), str(m.other_party), str(m.band))
-                  for m in matches)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RESULT_COLUMNS)
-    writer.writerows(rows)
-    return out.getvalue().encode()
-
-
 def compute_run(inputs: dict[str, str], parameters: dict, store: ContentStore, *,
                 dask_scheduler: str | None,
                 progress: Callable[[int, int], None]) -> RunOutput:
     """Link the stored encodings of `inputs` (party -> sha256) and store results and report."""
     from padan.linker.engine import LinkParameters, Party, link
+    from padan.linker.party_results import party_results_csv
 
     parties = [Party(name, open_encoding_file(store.path_of(sha256)))
                for name, sha256 in sorted(inputs.items())]
@@ -66,9 +52,10 @@ def compute_run(inputs: dict[str, str], parameters: dict, store: ContentStore, *
                       progress=progress)
     results, summary = {}, {}
     for name in sorted(inputs):
-        matches = result.for_party(name)
-        results[name] = store.put_bytes(matches_csv(matches))
+        matches, duplicates = result.for_party(name), result.duplicates_for(name)
+        results[name] = store.put_bytes(party_results_csv(matches, duplicates))
         summary[f"matches_{name}"] = len(matches)
+        summary[f"duplicates_{name}"] = len(duplicates)
     report = json.dumps(result.report.to_dict(), sort_keys=True, separators=(",", ":"))
     return RunOutput(results, store.put_bytes(report.encode()), summary)
 

@@ -63,7 +63,8 @@ def test_each_agency_folder_holds_what_that_agency_holds(demo):
         for private in (".idmap.csv", ".revealed.csv"):
             assert stat.S_IMODE((here / f"{name}{private}").stat().st_mode) == 0o600
         header = (here / f"{name}.revealed.csv").read_text().splitlines()[0]
-        assert header.endswith("padan_row,padan_group,padan_band,padan_also_in")
+        assert header.endswith("padan_row,padan_group,padan_band,padan_also_in,"
+                                   "padan_duplicate_rows,padan_duplicate_band")
     for token in (folder / "tokens").iterdir():
         assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert (folder / MARKER).is_file()

@@ -1,13 +1,16 @@
 import csv
+import json
 import os
 import subprocess
 import sys
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from padan.cli.main import app
 from padan.encoder.encoding_file import open_encoding_file
+from padan.encoder.pseudo_ids import pseudo_id_texts
 
 runner = CliRunner()
 ROWS = [
@@ -111,3 +114,54 @@ def test_console_script_runs_as_a_subprocess(project):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(open_encoding_file(project / "sub.padan")) == 3
+
+
+def test_encode_xlsx_with_niks_in_number_cells_flags_the_excel_damaged_ones(project):
+    """Excel keeps 15 digits: number cells ending in 0 lost the 16th. Written with openpyxl as
+    number cells, as an agency's spreadsheet holds them."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(ROWS[0])
+    sheet.append([3171014501800010, "Siti Aminah", "05-01-1980", "P"])   # was ...0011
+    sheet.append([3171014501800010, "Sri Wahyuni", "05-01-1980", "P"])   # was ...0012
+    sheet.append([3173020505790002, "Moh. Djoko Tjahjono", "05/05/1979", "L"])  # exact
+    workbook.save(project / "list.xlsx")
+    result = runner.invoke(app, ["encode", str(project / "list.xlsx"), "--schema",
+                                 str(project / "schema.toml"), "--key-file",
+                                 str(project / "k.key"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 NIKs lost their 16th digit in Excel" in result.output
+    quality = json.loads((project / "list.quality.json").read_text())
+    assert quality["nik_excel_lost_digit"] == 2
+    assert quality["fields"]["nik"]["statuses"] == {"invalid": 2, "valid": 1}
+    encoded = open_encoding_file(project / "list.padan")
+    with open(project / "list.idmap.csv", newline="") as handle:
+        row_of = {r["pseudo_id"]: int(r["row"]) for r in csv.DictReader(handle)}
+    identity = {row_of[pid]: int(token) for pid, token in zip(
+        pseudo_id_texts(encoded.records["pseudo_id"]), encoded.records["identity"], strict=True)}
+    assert identity[2] == identity[3] == 0 and identity[4] != 0
+
+
+def test_encode_finds_the_key_keygen_writes_by_default(project, monkeypatch):
+    """`padan keygen` writes padan.key; `padan encode` looks there when given no key."""
+    monkeypatch.delenv("PADAN_SECRET", raising=False)
+    monkeypatch.delenv("PADAN_KEY_FILE", raising=False)
+    monkeypatch.chdir(project)
+    args = ["encode", "list.csv", "--quiet", "--workers", "1"]
+    missing = runner.invoke(app, args)
+    assert missing.exit_code == 2
+    assert "--key-file" in missing.output and "PADAN_SECRET" in missing.output
+    assert "padan.key" in missing.output and str(project) in missing.output  # where it looked
+    assert runner.invoke(app, ["keygen"]).exit_code == 0 and (project / "padan.key").is_file()
+    result = runner.invoke(app, args)   # schema.toml and padan.key: both defaults
+    assert result.exit_code == 0, result.output
+    assert "padan.key" in result.output
+
+
+def test_the_summary_names_rows_with_an_invalid_field_apart_from_skipped_rows(project):
+    """docs/input-files.md calls skipped CSV rows 'malformed'; an invalid field is not that."""
+    result = runner.invoke(app, [*encode_args(project)[:-3], "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "rows with an invalid field 1" in text and "bad rows" not in text
+    assert "skipped 0 (malformed 0)" in text

@@ -15,6 +15,9 @@ def test_evaluate_on_fresh_synthetic_lists_writes_json(tmp_path):
                                  str(out)])
     assert result.exit_code == 0, result.output
     assert "links+possible" in result.output and "best match threshold" in result.output
+    text = " ".join(result.output.split())
+    assert "thresholds used: match 0.80, possible 0.70" in text
+    assert "histogram valley" in text and "suggestion" in text and "automatic" not in text
     data = json.loads(out.read_text())
     assert data["links"]["f1"] > 0.8
     assert len(data["curve"]) > 10
@@ -65,3 +68,17 @@ def test_attack_refuses_an_unknown_attack():
 def test_attack_refuses_a_bad_dirt_level():
     result = runner.invoke(app, ["attack", "--records", "50", "--dirt", "filthy"])
     assert result.exit_code == 2 and "dirt" in result.output
+
+
+def test_evaluate_says_none_to_measure_without_duplicates(tmp_path):
+    """50 records a list at the default 1 % repeat rate: no duplicate in the truth or found, so
+    precision, recall and F1 of duplicates are not 1.0 but unmeasured."""
+    out = tmp_path / "quality.json"
+    result = runner.invoke(app, ["evaluate", "--records", "50", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    (line,) = [row for row in result.output.splitlines() if "duplicates" in row and "│" in row]
+    assert "1.0000" not in line and "-" in line
+    assert "duplicates: none to measure" in result.output
+    duplicates = json.loads(out.read_text())["duplicates"]
+    assert duplicates == {"true_positives": 0, "false_positives": 0, "false_negatives": 0,
+                          "precision": None, "recall": None, "f1": None}

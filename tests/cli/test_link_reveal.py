@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from padan.encoder.default_schema import default_schema_text
 from padan.encoder.encoding_file import open_encoding_file
 from padan.encoder.keys import generate_secret_file, load_secret
 from padan.encoder.pipeline import encode_file
+from padan.encoder.pseudo_ids import parse_pseudo_id
 from padan.encoder.schema import load_schema
 from padan.synth import SynthConfig, generate, parse_agencies, write_lists
 
@@ -28,7 +30,7 @@ AGENCIES = ("DTKS", "KJP", "KIS")
 def world(tmp_path_factory) -> Path:
     """Lists of three agencies, encoded with one key; linked once into world/run."""
     folder = tmp_path_factory.mktemp("world")
-    lists = generate(SynthConfig(seed=3, population=1500,
+    lists = generate(SynthConfig(seed=3, population=1500, duplicate_rate=0.05,
                                  agencies=parse_agencies("DTKS:300,KJP:80,KIS:200")))
     write_lists(lists, folder)
     generate_secret_file(folder / "project.key")
@@ -74,9 +76,9 @@ def test_link_writes_each_agencys_own_results_and_the_report(world):
     for name in AGENCIES:
         own = {int(p) for p in open_encoding_file(world / f"{name}.padan")
                .records["pseudo_id"].tolist()}
-        rows = read_csv(run / f"{name}.results.csv")
+        rows = [r for r in read_csv(run / f"{name}.results.csv") if r["kind"] == "link"]
         assert rows, name
-        assert {int(r["pseudo_id"]) for r in rows} <= own       # only its own pseudo-ids
+        assert {parse_pseudo_id(r["pseudo_id"]) for r in rows} <= own  # only its own pseudo-ids
         assert {r["other_party"] for r in rows} <= set(AGENCIES) - {name}
         assert {r["band"] for r in rows} <= {"match", "possible"}
     envelope = json.loads((run / "report.json").read_text())
@@ -88,11 +90,49 @@ def test_link_writes_each_agencys_own_results_and_the_report(world):
     assert "Content-Security-Policy" in page and "not checked" in page
 
 
+def id_map_texts(world: Path, name: str) -> dict[str, int]:
+    """pseudo-id as the id map writes it -> row."""
+    return {r["pseudo_id"]: int(r["row"]) for r in read_csv(world / f"{name}.idmap.csv")}
+
+
+def test_results_and_id_map_write_pseudo_ids_alike_so_they_join_as_text(world):
+    """One form that Excel keeps as text: 'p' + 16 hex digits, in both files."""
+    for name in AGENCIES:
+        rows = read_csv(world / "run" / f"{name}.results.csv")
+        assert rows and all(re.fullmatch(r"p[0-9a-f]{16}", r["pseudo_id"]) for r in rows)
+        assert {r["pseudo_id"] for r in rows} <= set(id_map_texts(world, name))
+
+
+def test_each_agency_gets_its_own_duplicate_groups_and_nothing_of_the_others(world):
+    truth = {(r["agency"], int(r["row"])): r["person_id"]
+             for r in read_csv(world / "truth.csv")}
+    all_ids = {name: set(id_map_texts(world, name)) for name in AGENCIES}
+    seen_groups, same_person = 0, 0
+    for name in AGENCIES:
+        rows = read_csv(world / "run" / f"{name}.results.csv")
+        others = set().union(*(all_ids[o] for o in AGENCIES if o != name))
+        assert not {r["pseudo_id"] for r in rows} & others   # never another party's pseudo-id
+        duplicates = [r for r in rows if r["kind"] == "duplicate"]
+        assert {r["other_party"] for r in duplicates} <= {""}
+        assert {r["band"] for r in duplicates} <= {"match", "possible"}
+        row_of = id_map_texts(world, name)
+        groups: dict[str, list[int]] = {}
+        for r in duplicates:
+            groups.setdefault(r["group_id"], []).append(row_of[r["pseudo_id"]])
+        assert all(len(members) >= 2 for members in groups.values())
+        seen_groups += len(groups)
+        same_person += sum(len({truth[(name, row)] for row in members}) == 1
+                           for members in groups.values())
+    assert seen_groups >= 5 and same_person / seen_groups > 0.8
+
+
 def test_results_of_two_agencies_agree_on_their_groups(world):
     run = world / "run"
     groups: dict[str, dict[int, set[str]]] = {}
     for name in AGENCIES:
         for row in read_csv(run / f"{name}.results.csv"):
+            if row["kind"] != "link":
+                continue
             groups.setdefault(name, {}).setdefault(int(row["group_id"]), set()).add(
                 row["other_party"])
     for name, mine in groups.items():
@@ -116,6 +156,10 @@ def test_link_takes_parameters(world, tmp_path):
                                  str(tmp_path / "p.json")])
     assert result.exit_code == 0, result.output
     assert "match 0.95" in (tmp_path / "o" / "report.html").read_text()
+    text = " ".join(result.output.split())
+    assert "thresholds used: match 0.95, possible 0.90" in text   # what the run linked at
+    assert "histogram valley" in text and "automatic" not in text
+    assert "not used" in text or "no valley" in text
 
 
 @pytest.mark.parametrize("args, needle", [
@@ -174,15 +218,54 @@ def test_reveal_joins_results_to_the_agencys_own_rows(world, tmp_path):
     revealed = read_csv(output)
     results = read_results(world / "run" / "DTKS.results.csv")
     id_map = read_id_map(world / "DTKS.idmap.csv")
-    assert len(revealed) == len(results)
-    expected = {id_map[pseudo]: match for pseudo, match in results.items()}
+    expected = {id_map[pseudo]: match for pseudo, match in results.links.items()}
+    in_duplicates = {id_map[pseudo] for pseudo in results.duplicates}
+    assert len(revealed) == len(expected.keys() | in_duplicates)
     for row in revealed:
         number = int(row["padan_row"])
         assert {key: row[key] for key in original[number]} == original[number]
+        if number not in expected:
+            assert row["padan_group"] == row["padan_band"] == row["padan_also_in"] == ""
+            continue
         assert int(row["padan_group"]) == expected[number].group_id
         assert row["padan_band"] == expected[number].band
         assert row["padan_also_in"] == ", ".join(expected[number].others)
     assert "found on another list" in result.output
+
+
+def test_reveal_says_which_rows_of_the_same_list_are_the_same_person(world, tmp_path):
+    output = tmp_path / "dtks-revealed.csv"
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(world / "DTKS.csv"), "--out", str(output)])
+    assert result.exit_code == 0, result.output
+    truth = {int(r["row"]): r["person_id"] for r in read_csv(world / "truth.csv")
+             if r["agency"] == "DTKS"}
+    same_as = {int(r["padan_row"]): {int(x) for x in r["padan_duplicate_rows"].split(", ")}
+               for r in read_csv(output) if r["padan_duplicate_rows"]}
+    assert len(same_as) >= 10 and "groups of the same person within this list" in result.output
+    for row, others in same_as.items():
+        assert row not in others
+        assert all(row in same_as[other] for other in others)   # both rows name each other
+    right = sum(all(truth[o] == truth[row] for o in others) for row, others in same_as.items())
+    assert right / len(same_as) > 0.8
+
+
+def test_reveal_help_says_what_it_joins_on():
+    text = " ".join(runner.invoke(app, ["reveal", "--help"]).output.split())
+    assert "join is on the pseudo_id column" in text and "idmap.csv" in text
+
+
+def test_reveal_still_reads_results_of_the_earlier_form(world, tmp_path):
+    """pseudo_id,group_id,other_party,band with decimal pseudo-ids: read as links."""
+    rows = [r for r in read_csv(world / "run" / "KJP.results.csv") if r["kind"] == "link"]
+    old = tmp_path / "old.csv"
+    old.write_text("pseudo_id,group_id,other_party,band\n" + "".join(
+        f"{parse_pseudo_id(r['pseudo_id'])},{r['group_id']},{r['other_party']},{r['band']}\n"
+        for r in rows))
+    result = runner.invoke(app, ["reveal", str(old), str(world / "KJP.csv"), "--out",
+                                 str(tmp_path / "o.csv")])
+    assert result.exit_code == 0, result.output
+    assert read_results(old).links == read_results(world / "run" / "KJP.results.csv").links
 
 
 def test_revealed_matches_are_mostly_the_same_people(world, tmp_path):
@@ -196,7 +279,8 @@ def test_revealed_matches_are_mostly_the_same_people(world, tmp_path):
                                      str(world / f"{name}.csv"), "--out", str(output)])
         assert result.exit_code == 0, result.output
         for row in read_csv(output):
-            groups.setdefault(int(row["padan_group"]), {})[name] = int(row["padan_row"])
+            if row["padan_group"]:   # not only a duplicate within the list
+                groups.setdefault(int(row["padan_group"]), {})[name] = int(row["padan_row"])
     pairs = [(g["DTKS"], g["KJP"]) for g in groups.values() if len(g) == 2]
     same = sum(truth[("DTKS", a)] == truth[("KJP", b)] for a, b in pairs)
     assert len(pairs) >= 10 and same / len(pairs) > 0.6
@@ -271,6 +355,11 @@ def test_reveal_refuses_a_list_with_more_records_than_were_encoded(world, tmp_pa
     ("pseudo_id,group_id,other_party,band\n12,1,KJP\n", ["line 2", "expected 4 columns"]),
     ("pseudo_id,group_id,other_party,band\n12,1,KJP,match\n12,2,KIS,match\n",
      ["line 3", "two groups"]),
+    ("pseudo_id,kind,group_id,other_party,band\n12,link,1,KJP,match\n", ["line 2", "pseudo_id"]),
+    ("pseudo_id,kind,group_id,other_party,band\np00000000000000ff,same,1,KJP,match\n",
+     ["line 2", "kind"]),
+    ("pseudo_id,kind,group_id,other_party,band\np00000000000000ff,duplicate,1,,match\n"
+     "p00000000000000ff,duplicate,2,,match\n", ["line 3", "two duplicate groups"]),
     ("", ["not a padan results file"]),
 ])
 def test_reveal_refuses_malformed_results(world, tmp_path, content, needles):
@@ -293,7 +382,7 @@ def test_reveal_refuses_a_malformed_id_map(world, tmp_path):
     bad.write_text("row,pseudo_id\n2,zz\n")
     result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
                                  str(world / "DTKS.csv"), "--id-map", str(bad)])
-    assert_clean_error(result, "DTKS.idmap.csv, line 2", "16-hex-digit")
+    assert_clean_error(result, "DTKS.idmap.csv, line 2", "16 hex digits")
 
 
 @pytest.mark.parametrize("name, needle", [("o.txt", ".csv or .xlsx"),

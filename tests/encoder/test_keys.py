@@ -87,3 +87,13 @@ def test_load_secret_missing_file_and_environment(tmp_path):
     with pytest.raises(KeyFileError, match=SECRET_ENV):
         load_secret(None, environ={})
     assert load_secret(None, environ={SECRET_ENV: SECRET.hex()}) == SECRET
+
+
+def test_the_default_key_file_is_read_last_and_named_when_absent(tmp_path):
+    default = tmp_path / "padan.key"
+    with pytest.raises(KeyFileError, match=r"looked for .*padan\.key"):
+        load_secret(None, environ={}, default=default)
+    generate_secret_file(default)
+    from_file = load_secret(None, environ={}, default=default)
+    assert len(from_file) == 32
+    assert load_secret(None, environ={SECRET_ENV: SECRET.hex()}, default=default) == SECRET

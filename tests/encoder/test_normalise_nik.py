@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from padan.encoder.nik_columns import scan_nik_column
 from padan.encoder.normalise import NikCheck, NikResult, Status, check_nik, normalise_nik
+from padan.encoder.normalise.cells import SheetInt
 from padan.encoder.normalise.nik import PROVINCES
 from padan.encoder.normalise.result import NOTES
 
@@ -310,3 +312,63 @@ def test_never_raises_and_value_only_when_trustworthy(raw):
 def test_the_note_is_from_the_fixed_vocabulary_so_it_never_echoes_the_input(raw):
     note = normalise_nik(raw).note
     assert note == "" or note in NOTES["nik"]
+
+
+# --- Excel's 15 digits: a numeric cell whose 16th digit is 0 -----------------------------------
+
+EXCEL_ZEROED = PLAIN_ZERO = nik(serial=10)  # ...0010: what Excel keeps of ...0011 to ...0019
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        SheetInt(EXCEL_ZEROED),  # an XLSX number cell, as openpyxl reads it
+        float(EXCEL_ZEROED),  # a float column (XLSX with a decimal point, Parquet, pandas)
+        EXCEL_ZEROED + ".0",  # a float column written as text
+        EXCEL_ZEROED + ",00",
+        "3.171010501800010E+15",  # scientific display of all 16 digits, the last a 0
+    ],
+)
+def test_a_number_cell_ending_in_0_lost_its_16th_digit_and_keeps_only_15_fuzzy_digits(raw):
+    result = normalise_nik(raw)
+    assert (result.value, result.status, result.note) == (None, Status.INVALID,
+                                                          "excel-lost-digit")
+    assert result.fuzzy_digits == EXCEL_ZEROED[:15]
+    assert result.birth_day is None and result.sex is None  # nothing is taken from it as known
+
+
+@pytest.mark.parametrize("raw", [SheetInt(WOMAN), float(WOMAN), WOMAN + ".0"])
+def test_a_number_cell_whose_16th_digit_is_not_0_was_not_cut_by_excel(raw):
+    assert normalise_nik(raw).value == WOMAN
+
+
+def test_a_text_or_whole_number_ending_in_0_is_exact():
+    """Text keeps every digit, and a Parquet integer column is exact: only numbers that passed
+    through a spreadsheet cell (or a float) carry Excel's 15 digits."""
+    for raw in (PLAIN_ZERO, int(PLAIN_ZERO), "'" + PLAIN_ZERO):
+        assert normalise_nik(raw).value == PLAIN_ZERO
+
+
+def test_a_sheet_int_behaves_as_an_int_for_every_other_field():
+    cell = SheetInt(29221)
+    assert cell == 29221 and isinstance(cell, int) and hash(cell) == hash(29221)
+
+
+cell_forms = st.sampled_from([str, SheetInt, float, lambda text: text + ".0", int])
+
+
+@given(st.lists(st.tuples(valid_niks, cell_forms, st.integers(0, 9)), max_size=30))
+def test_the_column_fast_path_accepts_only_what_normalise_nik_finds_clean(cells):
+    """scan_nik_column must agree with normalise_nik, also on Excel-zeroed number cells."""
+    values = [form(text[:15] + str(last)) for text, form, last in cells]
+    scan = scan_nik_column(values)
+    for i, value in enumerate(values):
+        result = normalise_nik(value)
+        if scan.fast[i]:
+            assert (result.status, result.note) == (Status.VALID, "")
+            assert "".join(map(str, scan.digits[i])) == result.value
+            assert (scan.province[i], scan.day[i], scan.month[i], scan.yy[i]) == (
+                result.province, result.birth_day, result.birth_month, result.birth_yy)
+            assert bool(scan.female[i]) == (result.sex == "P")
+        if result.note == "excel-lost-digit":
+            assert not scan.fast[i]

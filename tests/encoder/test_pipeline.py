@@ -1,5 +1,6 @@
 import csv
 import json
+import re
 import stat
 
 import numpy as np
@@ -8,7 +9,8 @@ from encoder_samples import HEADER, PEOPLE, SECRET, write_csv
 
 from padan.encoder.encoding_file import open_encoding_file
 from padan.encoder.errors import InputError, InputFileError
-from padan.encoder.pipeline import encode_file, pseudo_id_hex, random_pseudo_ids
+from padan.encoder.pipeline import encode_file
+from padan.encoder.pseudo_ids import pseudo_id_texts
 from padan.encoder.record_encoder import RecordEncoder
 
 
@@ -43,7 +45,7 @@ def test_encode_file_writes_shuffled_records_with_random_ids_and_local_map(tmp_p
         {"nik": [r[0] for r in rows], "nama": [r[1] for r in rows],
          "tanggal_lahir": [r[2] for r in rows], "jenis_kelamin": [r[3] for r in rows]},
         np.arange(2, 302))
-    by_pid = {pid: i for i, pid in enumerate(pseudo_id_hex(encoded.records["pseudo_id"]))}
+    by_pid = {pid: i for i, pid in enumerate(pseudo_id_texts(encoded.records["pseudo_id"]))}
     positions = [by_pid[id_map[row]] for row in range(2, 302)]
     assert np.array_equal(encoded.records["filter"][positions], expected.records["filter"])
     assert positions != sorted(positions)  # shuffled
@@ -59,7 +61,7 @@ def test_process_pool_gives_the_same_encodings(tmp_path, schema):
         out = tmp_path / f"w{workers}.padan"
         summary = encode_file(source, schema, SECRET, out, workers=workers, batch_rows=100)
         encoded = open_encoding_file(out)
-        index = {pid: i for i, pid in enumerate(pseudo_id_hex(encoded.records["pseudo_id"]))}
+        index = {pid: i for i, pid in enumerate(pseudo_id_texts(encoded.records["pseudo_id"]))}
         return np.stack([encoded.records["filter"][index[pid]]
                          for _, pid in sorted(read_id_map(summary.id_map).items())])
 
@@ -112,12 +114,15 @@ def test_ragged_rows_are_counted_as_bad_rows(tmp_path, schema):
     assert [b.row for b in summary.quality.bad_rows] == [3]
 
 
-def test_random_pseudo_ids_are_unique_nonzero_and_hex_round_trips():
-    ids = random_pseudo_ids(10_000)
-    assert len(np.unique(ids)) == 10_000 and (ids != 0).all()
-    text = pseudo_id_hex(ids[:3])
-    assert [int(t, 16) for t in text] == ids[:3].tolist()
-    assert all(len(t) == 16 for t in text)
+def test_the_id_map_writes_pseudo_ids_in_the_one_text_form(tmp_path, schema):
+    """'p' + 16 hex digits, as the results files and the API write them: Excel keeps it as
+    text, and the two files join as text."""
+    source = write_csv(tmp_path / "list.csv", many_people(50))
+    summary = encode_file(source, schema, SECRET, tmp_path / "list.padan", workers=1)
+    written = sorted(read_id_map(summary.id_map).values())
+    assert all(re.fullmatch(r"p[0-9a-f]{16}", text) for text in written)
+    in_file = open_encoding_file(summary.output).records["pseudo_id"]
+    assert written == sorted(pseudo_id_texts(in_file))
 
 
 def test_default_workers_use_every_core_only_for_large_lists(tmp_path, monkeypatch):
@@ -130,3 +135,18 @@ def test_default_workers_use_every_core_only_for_large_lists(tmp_path, monkeypat
     assert pipeline.default_workers(tmp_path / "absent.csv") == 1
     monkeypatch.setattr(pipeline, "POOL_MIN_BYTES", 10)
     assert pipeline.default_workers(small) == (os.cpu_count() or 1)
+
+
+def test_malformed_rows_and_rows_with_an_invalid_field_are_counted_apart(tmp_path, schema):
+    """A malformed row is skipped; a row with an invalid field is still encoded from its other
+    fields. Each row counts once, however many of its fields are invalid."""
+    path = tmp_path / "mixed.csv"
+    path.write_text(",".join(HEADER) + "\n" + ",".join(PEOPLE[2]) + "\n1,2\n"
+                    + "3171014501800001,12345,31-02-1980,P\n" + ",".join(PEOPLE[1]) + "\n")
+    summary = encode_file(path, schema, SECRET, tmp_path / "m.padan", workers=1)
+    quality = summary.quality
+    assert summary.records == 3
+    assert (quality.rows_malformed, quality.rows_with_invalid_field) == (1, 1)
+    assert quality.bad_rows_total == 3   # the listing: the malformed row, then two fields
+    data = quality.to_dict()
+    assert (data["rows_malformed"], data["rows_with_invalid_field"]) == (1, 1)

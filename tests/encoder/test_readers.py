@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from padan.encoder.errors import InputFileError
+from padan.encoder.normalise.cells import SheetInt
 from padan.encoder.readers import RawBatch, detect_encoding, iter_batches, read_columns
 
 HEADER = ["NIK", "NAMA", "TGL_LAHIR", "JK", "ALAMAT"]
@@ -286,6 +287,18 @@ def test_xlsx_round_trip_keeps_cell_types(tmp_path):
     assert columns["tanggal_lahir"] == [dt.datetime(1980, 1, 1), "05-05-1985", 32880]
     assert columns["nama"][1] == "Siti Nurhaliza É"
     assert row_numbers == [2, 3, 4] and bad == []
+
+
+def test_xlsx_whole_number_cells_are_marked_as_spreadsheet_numbers(tmp_path):
+    """A number cell went through a double (Excel keeps 15 digits): the NIK normaliser must
+    know, so whole numbers come as SheetInt (an int to everyone else); text stays text."""
+    rows = [HEADER, [3171010501800010, "A", 29221, 1, None],
+            ["3171010501800010", "B", "05-01-1980", "L", None]]
+    columns, _, _, _ = read_all(write_xlsx(tmp_path / "list.xlsx", rows))
+    assert [type(v) for v in columns["nik"]] == [SheetInt, str]
+    assert columns["nik"][0] == 3171010501800010
+    assert type(columns["tanggal_lahir"][0]) is SheetInt and columns["tanggal_lahir"][0] == 29221
+    assert type(columns["jk"][0]) is SheetInt
 
 
 def test_xlsx_header_in_the_first_non_empty_row_and_table_away_from_a1(tmp_path):

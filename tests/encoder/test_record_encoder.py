@@ -10,6 +10,7 @@ from padan.encoder.encoding_file import (
     FLAG_NIK_BIRTHDATE_DISAGREE,
     FLAG_NIK_VALID,
 )
+from padan.encoder.normalise.cells import SheetInt
 from padan.encoder.record_encoder import RecordEncoder
 
 
@@ -143,3 +144,20 @@ def test_exact_birthdate_tokeniser_takes_the_per_value_path():
     by_parts = encode(rows).records["filter"]  # the default date tokeniser
     # a one-day difference loses the whole exact token, but only the day token of the parts
     assert dice(f[0], f[2]) < dice(by_parts[0], by_parts[2])
+
+
+def test_a_nik_that_lost_its_16th_digit_in_excel_gives_no_identity_token():
+    """Two neighbours born the same day whose serials end in 1 and 2 both read ...0010 from an
+    Excel number cell: sharing a made-up NIK must not make them one person."""
+    zeroed = SheetInt(3171014501800010)
+    rows = [[zeroed, "Siti Aminah", "05-01-1980", "P"],
+            [zeroed, "Sri Wahyuni", "05-01-1980", "P"],
+            ["3171014501800011", "Siti Aminah", "05-01-1980", "P"]]
+    batch = encode(rows)
+    r = batch.records
+    assert r["identity"][0] == r["identity"][1] == 0 and r["identity"][2] != 0
+    assert not r["flags"][0] & FLAG_NIK_VALID
+    # the 15 digits it kept still count in the filter, so the same person stays close
+    assert dice(r["filter"][0], r["filter"][2]) > 0.9
+    assert batch.quality.notes["nik"]["excel-lost-digit"] == 2
+    assert batch.quality.to_dict()["nik_excel_lost_digit"] == 2

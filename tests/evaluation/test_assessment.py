@@ -46,12 +46,15 @@ def test_blocking_rows_include_the_union(assessment):
     assert 0.0 < union[0].reduction_ratio < 1.0
 
 
-def test_the_automatic_threshold_is_compared_with_the_best(assessment):
-    if assessment.auto_threshold is not None:
-        assert assessment.auto_distance == pytest.approx(
-            abs(assessment.auto_threshold - assessment.best_threshold))
+def test_the_histogram_valley_is_compared_with_the_best(assessment):
+    if assessment.histogram_valley is not None:
+        assert assessment.valley_distance == pytest.approx(
+            abs(assessment.histogram_valley - assessment.best_threshold))
     data = assessment.to_dict()
-    assert set(data) >= {"links", "groups", "duplicates", "curve", "blocking", "auto_distance"}
+    assert set(data) >= {"links", "groups", "duplicates", "curve", "blocking", "histogram_valley",
+                         "valley_distance", "valley_f1", "match_threshold"}
+    assert not [key for key in data if key.startswith("auto")]
+    assert data["match_threshold"] == assessment.params.match_threshold
 
 
 def test_clean_copies_link_perfectly(schema):

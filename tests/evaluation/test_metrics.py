@@ -124,3 +124,11 @@ def test_quality_is_bounded_and_perfect_on_itself(truth_label, predicted_label):
     assert 0.0 <= quality.precision <= 1.0 and 0.0 <= quality.recall <= 1.0
     assert 0.0 <= quality.f1 <= 1.0
     assert pair_quality(truth, truth).f1 == 1.0
+
+
+def test_nothing_true_and_nothing_found_is_not_measured():
+    assert not Quality(0, 0, 0).measurable
+    assert Quality(0, 0, 0).to_dict() == {"true_positives": 0, "false_positives": 0,
+                                          "false_negatives": 0, "precision": None,
+                                          "recall": None, "f1": None}
+    assert Quality(0, 1, 0).measurable and Quality(0, 1, 0).to_dict()["precision"] == 0.0

@@ -81,7 +81,7 @@ def sample_report(parties=("DTKS", "KJP", "KIS"), k=5, strata=True) -> dict:
             {"parties": [a, b], "count": 300 - int(t * 200) + i} for i, (a, b) in enumerate(pairs)]}
             for t in THRESHOLDS],
         "histogram": {"bin_width": 0.01, "floor": 0.4, "counts": histogram, "below_floor": 17},
-        "auto_threshold": 0.84, "auto_threshold_counts": [2800, 1900],
+        "histogram_valley": 0.84, "histogram_valley_counts": [2800, 1900],
         "strata": [{"stratum": s, "party": p, "records": 50 + s, "matched": None if s == 0
                     else 20} for s in (0, 11, 32) for p in parties] if strata else None,
         "comparisons": 1234567, "candidate_pairs": 4321,
@@ -165,7 +165,7 @@ def test_any_report_renders_and_shows_its_own_numbers(data):
             if key in row:
                 row[key] = data.draw(count)
     body["histogram"]["counts"] = data.draw(st.lists(count, min_size=100, max_size=100))
-    body["auto_threshold"] = data.draw(st.one_of(st.none(), st.sampled_from([0.55, 0.9])))
+    body["histogram_valley"] = data.draw(st.one_of(st.none(), st.sampled_from([0.55, 0.9])))
     page = render_dashboard(report, AUDIT_OK)
     assert shown_fields(page) == expected_fields(report, AUDIT_OK)
 

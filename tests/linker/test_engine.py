@@ -75,8 +75,8 @@ def test_report_counts_agree_with_groups(linked):
     assert combos[("DTKS",)] == len(left) - result.groups.groups
     sens = [s["pairwise"][0]["count"] for s in report.sensitivity]
     assert sens == sorted(sens, reverse=True)   # a higher threshold never finds more
-    assert report.auto_threshold is not None and 0.6 < report.auto_threshold < 0.85
-    below, above = report.auto_threshold_counts
+    assert report.histogram_valley is not None and 0.6 < report.histogram_valley < 0.85
+    below, above = report.histogram_valley_counts
     assert below + above == len(left) + len(right)
     assert report.comparisons > 0 and report.candidate_pairs >= result.groups.groups
     json.dumps(report.to_dict())

@@ -166,3 +166,29 @@ def test_duplicate_possible_must_not_exceed_duplicate_match():
         LinkParameters(duplicate_threshold=0.85, duplicate_possible_threshold=0.9)
     assert LinkParameters(duplicate_possible_threshold=0.5,
                           corroborated_threshold=0.6).keep_threshold == 0.5
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_an_agency_receives_its_own_duplicate_groups_only_renumbered(data):
+    parties = data.draw(st.integers(1, 4))
+    sizes = data.draw(st.lists(st.integers(2, 4), max_size=12))
+    owners = [data.draw(st.integers(0, parties - 1)) for _ in sizes]
+    bands = [data.draw(st.integers(0, 1)) for _ in sizes]
+    group_id = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
+    table = GroupTable(group_id, np.repeat(owners, sizes).astype(np.int16),
+                       np.arange(1, len(group_id) + 1, dtype=np.uint64),
+                       np.repeat(bands, sizes).astype(np.uint8))
+    result = LinkResult(tuple(f"P{i}" for i in range(parties)), ALL_PAIRS, GroupTable.empty(),
+                        table, None)
+    for me, name in enumerate(result.parties):
+        own = result.duplicates_for(name)
+        mine = [g for g, owner in enumerate(owners) if owner == me]
+        assert set(own.pseudo_id.tolist()) == set(table.pseudo_id[table.party == me].tolist())
+        assert own.groups == len(mine)   # numbered 0.. within the agency: no gaps to count
+        assert sorted(set(own.group_id.tolist())) == list(range(len(mine)))
+        for dup in own:
+            original = mine[dup.group_id]
+            assert table.group_id[int(dup.pseudo_id) - 1] == original
+            assert dup.band == BANDS[bands[original]]
+        assert len(own[:1]) == min(1, len(own))

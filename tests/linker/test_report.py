@@ -20,7 +20,7 @@ def sample_report() -> OverlapReport:
         sensitivity=[{"threshold": 0.6, "pairwise": [{"parties": ["DTKS", "KJP"], "count": 7}]}],
         histogram={"bin_width": 0.01, "floor": 0.4, "counts": [0] * 98 + [3, 12],
                    "below_floor": 1188},
-        auto_threshold=0.75, auto_threshold_counts=(1188, 15),
+        histogram_valley=0.75, histogram_valley_counts=(1188, 15),
         strata=[{"stratum": 31, "party": "DTKS", "records": 1200, "matched": 2}],
         comparisons=5000, candidate_pairs=9, timings={"total": 1.5})
 
@@ -29,6 +29,17 @@ def test_report_round_trips_through_json():
     report = sample_report()
     again = OverlapReport.from_dict(json.loads(json.dumps(report.to_dict())))
     assert again == report
+
+
+def test_the_valley_is_named_for_what_it_is_and_old_reports_still_load():
+    """The valley is a suggestion, not a threshold the run used: no 'automatic' name. Reports
+    stored before the rename (auto_threshold) load unchanged."""
+    data = sample_report().to_dict()
+    assert data["histogram_valley"] == 0.75 and data["histogram_valley_counts"] == [1188, 15]
+    assert not [key for key in data if key.startswith("auto")]
+    old = {**data, "auto_threshold": data.pop("histogram_valley"),
+           "auto_threshold_counts": data.pop("histogram_valley_counts")}
+    assert OverlapReport.from_dict(old) == sample_report()
 
 
 def test_suppression_hides_small_counts_only():

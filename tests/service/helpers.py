@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 from fastapi.testclient import TestClient
 
-from padan.encoder.encoding_file import new_header, new_records, write_encoding_file
+from padan.encoder.encoding_file import (
+    new_header,
+    new_records,
+    open_encoding_file,
+    write_encoding_file,
+)
+from padan.encoder.pseudo_ids import pseudo_id_text
 
 FINGERPRINT = "f" * 64
 KEY_CHECK = "k" * 32
@@ -20,9 +26,10 @@ def auth(token: str) -> dict[str, str]:
 
 def encoding_bytes(tmp_path: Path, *, project_id: str = "proj", count: int = 50,
                    seed: int = 0, fingerprint: str = FINGERPRINT, key_check: str = KEY_CHECK,
-                   shared_from: int | None = None) -> bytes:
+                   shared_from: int | None = None, duplicated: int = 0) -> bytes:
     """A synthetic encoding file: random filters; records [0, shared_from) come from seed 99,
-    so files made with the same shared_from share those people."""
+    so files made with the same shared_from share those people; the last `duplicated` records
+    repeat the `duplicated` before them (the same person twice on the list)."""
     rng = np.random.default_rng(seed)
     records = new_records(count, 16, 1)
     records["pseudo_id"] = rng.choice(1 << 62, size=count, replace=False)
@@ -30,6 +37,8 @@ def encoding_bytes(tmp_path: Path, *, project_id: str = "proj", count: int = 50,
     if shared_from:
         filters[:shared_from] = np.random.default_rng(99).integers(
             0, 1 << 63, size=(shared_from, 16), dtype=np.uint64)
+    if duplicated:
+        filters[count - duplicated:] = filters[count - 2 * duplicated:count - duplicated]
     records["filter"] = filters
     header = new_header(project_id=project_id, schema_fingerprint=fingerprint,
                         key_check=key_check, filter_bits=1024, record_count=count,
@@ -61,3 +70,15 @@ def make_project(client: TestClient, coordinator: str, project_id: str = "proj",
     response = client.post("/projects", json=body, headers=auth(coordinator))
     assert response.status_code == 201, response.text
     return {t["party"]: t["token"] for t in response.json()["tokens"]}
+
+
+def pseudo_ids_of(tmp_path: Path, data: bytes) -> set[int]:
+    """The pseudo-ids of an encoding file given as bytes."""
+    path = tmp_path / f"read-{uuid.uuid4().hex}.padan"
+    path.write_bytes(data)
+    return {int(x) for x in open_encoding_file(path).records["pseudo_id"]}
+
+
+def forms_of(pseudo_id: int) -> tuple[str, str]:
+    """Every text a pseudo-id could show as: today's form and the decimal of earlier versions."""
+    return pseudo_id_text(pseudo_id), str(pseudo_id)

@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 import padan.linker.service as service
+from padan.encoder.pseudo_ids import pseudo_id_text
 from padan.linker.service import Settings, create_app, create_coordinator_token
 from padan.linker.service.database import transaction
 from padan.linker.service.tables import AuditEntry, Party
 
-from .helpers import auth, encoding_bytes, make_project, upload
+from .helpers import auth, encoding_bytes, make_project, pseudo_ids_of, upload
 
 
 def test_public_surface_is_what_all_says():
@@ -110,18 +111,31 @@ def test_embedded_worker_computes_runs(tmp_path, database_url):
     with TestClient(app, raise_server_exceptions=False) as client:
         tokens = make_project(client, coordinator, agencies=("dtks", "kjp"),
                               parameters={"blocking": ["none"]})
+        own = set()
         for seed, name in enumerate(("dtks", "kjp")):
-            data = encoding_bytes(tmp_path, seed=seed, shared_from=10)
+            data = encoding_bytes(tmp_path, seed=seed, shared_from=10,
+                                  duplicated=3 if name == "dtks" else 0)
             assert upload(client, tokens[name], "proj", data).status_code == 200
+            own = own or {pseudo_id_text(p) for p in pseudo_ids_of(tmp_path, data)}
         run = client.post("/projects/proj/runs", headers=auth(coordinator)).json()
         deadline = time.monotonic() + 60
         while (state := client.get(f"/projects/proj/runs/{run['run_id']}",
                                    headers=auth(coordinator)).json())["state"] != "done":
             assert state["state"] in ("queued", "running") and time.monotonic() < deadline
             time.sleep(0.1)
-        matches = client.get("/projects/proj/runs/latest/results",
-                             headers=auth(tokens["dtks"])).json()["matches"]
+        results = client.get("/projects/proj/runs/latest/results",
+                             headers=auth(tokens["dtks"])).json()
+        matches = results["matches"]
         assert len(matches) == 10 and {m["other_party"] for m in matches} == {"kjp"}
+        # the agency's own duplicates: three people listed twice, as three groups of two
+        groups = [sorted(m["pseudo_id"] for m in results["duplicates"] if m["group_id"] == g)
+                  for g in range(3)]
+        assert len(results["duplicates"]) == 6 and all(len(g) == 2 for g in groups)
+        assert {m["band"] for m in results["duplicates"]} == {"match"}
+        kjp = client.get("/projects/proj/runs/latest/results", headers=auth(tokens["kjp"]))
+        assert kjp.json()["duplicates"] == []   # no one else's duplicates
+        given = {m["pseudo_id"] for m in [*matches, *results["duplicates"]]}
+        assert given <= own   # in the id map's text form, and only its own
         report = client.get("/projects/proj/runs/latest/report", headers=auth(tokens["bpk"]))
         assert report.status_code == 200 and report.json()["small_cell_k"] == 5
     app.state.padan.engine.dispose()

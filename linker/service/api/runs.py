@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from importlib import util
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse
 
+from padan.linker.party_results import read_rows, rows_csv
 from padan.linker.service.api.deps import CurrentCaller, SessionDep, StateDep
 from padan.linker.service.api.views import run_view
 from padan.linker.service.api_models import (
+    DuplicatePublic,
     MatchPublic,
     ReportPublic,
     ResultsPublic,
@@ -55,7 +55,8 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
             state: StateDep,
             format: Annotated[Literal["json", "csv"], Query()] = "json",
             ) -> ResultsPublic | Response:
-    """The calling agency's own matched pseudo-ids with the other agency, group and band."""
+    """The calling agency's own pseudo-ids: those found on other agencies' lists (with the other
+    agency, group and band) and its own duplicate groups (group and band)."""
     project = project_for(session, caller, project_id, "agency")
     if project.result_policy != "own_matches":
         raise Forbidden("this project's result policy is counts only: agencies receive no "
@@ -67,11 +68,16 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
     data = state.store.read_bytes(sha256)
     append_entry(session, caller.actor, "results.download", project_id=project.id, run=run.id,
                  party=caller.name, format=format)
+    rows = read_rows(data)  # results of earlier versions come out in today's form
     if format == "csv":
-        return Response(data, media_type="text/csv")
-    rows = csv.DictReader(io.StringIO(data.decode()))
-    return ResultsPublic(project_id=project.id, run_id=run.id, party=caller.name,
-                         matches=[MatchPublic(**row) for row in rows])
+        return Response(rows_csv(rows), media_type="text/csv")
+    return ResultsPublic(
+        project_id=project.id, run_id=run.id, party=caller.name,
+        matches=[MatchPublic(pseudo_id=r.pseudo_id, group_id=r.group_id,
+                             other_party=r.other_party, band=r.band)
+                 for r in rows if r.kind == "link"],
+        duplicates=[DuplicatePublic(pseudo_id=r.pseudo_id, group_id=r.group_id, band=r.band)
+                    for r in rows if r.kind == "duplicate"])
 
 
 def _report(session, caller, project_id: str, run_id: str, state) -> ReportPublic:
