@@ -32,6 +32,7 @@ from padan.evaluation.attacks.knowledge import (
 )
 
 _MAX_QGRAMS = 64
+_LEAST_STRATUM = 300      # public people a stratum needs before its own name frequencies count
 _DATE_TOKENS = 4          # day, month, year, day-month pair (tokens.date_tokens)
 
 
@@ -142,6 +143,8 @@ def _names_by_length(public: PublicNames, q: int, by_stratum: bool
     tables = {}
     for stratum, counts in people.items():
         total = sum(counts.values())
+        if stratum and total < _LEAST_STRATUM:
+            continue    # too few public people there: the stratum's guesses would be noise
         top: list[str | None] = [None] * _MAX_QGRAMS
         top_mass = np.zeros(_MAX_QGRAMS)
         mass = np.zeros(_MAX_QGRAMS)
