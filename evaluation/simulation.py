@@ -1,7 +1,8 @@
 """One attack simulation end to end: a synthetic list, its encodings, a public sample, attacks.
 
 The encoded list and the public sample come from two populations generated with different
-seeds: the attacker knows the name frequencies, not the people on the list.
+seeds: the attacker knows the name (and birthdate, sex, province) frequencies, not the people on
+the list.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from collections.abc import Sequence
 from padan.encoder.schema import LinkageSchema
 from padan.evaluation.attacks import (
     AttackOutcome,
+    AttackTarget,
     PublicNames,
     attack_target,
     filter_frequency_attack,
     graph_matching_attack,
+    hamming_weight_attack,
+    joint_token_frequency_attack,
     pattern_mining_attack,
     public_names,
     token_frequency_attack,
@@ -26,34 +30,56 @@ from padan.synth.agencies import rng_for
 from padan.synth.population import generate_population
 
 PUBLIC_SEED_OFFSET = 1_000_003   # the public sample's population is another draw
+# Attack families, in the order they run and print; `padan attack --only` takes these names.
+ATTACKS = ("frequency", "pattern-mining", "graph-matching", "hamming-weight")
 
 
 def public_sample(size: int, seed: int) -> PublicNames:
+    """Names, birthdates, sexes and NIK provinces of `size` people of another population."""
     table = generate_population(rng_for(seed + PUBLIC_SEED_OFFSET, "population"),
                                 size).to_table()
+    provinces = [int(nik[:2]) for nik in table.column("nik").to_pylist()]
     return public_names(table.column("name").to_pylist(), table.column("birthdate").to_pylist(),
-                        table.column("sex").to_pylist())
+                        table.column("sex").to_pylist(), provinces)
 
 
-def run_attacks(schema: LinkageSchema, *, records: int, public: int, dirt: str = "moderate",
-                seed: int = 7, attacks: Sequence[str] = ("frequency", "pattern-mining",
-                                                         "graph-matching"),
-                public_names_sample: PublicNames | None = None) -> list[AttackOutcome]:
-    """Encode one synthetic list with `schema` and run the chosen attacks on it."""
+def encoded_target(schema: LinkageSchema, *, records: int, dirt: str = "moderate",
+                   seed: int = 7) -> AttackTarget:
+    """One synthetic list of `records` people encoded with `schema` under a throwaway key."""
     config = SynthConfig(seed=seed, population=max(2 * records, 100),
                          agencies=(AgencySpec(name="TARGET", size=records),), dirt=dirt,
                          overlap=0.0)
     party = synthetic_parties(generate(config), schema, throwaway_secret(),
                               keep_values=True)[0]
-    target = attack_target(party, schema)
-    sample = public_names_sample or public_sample(public, seed)
+    return attack_target(party, schema)
+
+
+def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence[str] = ATTACKS,
+                    *, bit_range: tuple[int, int] | None = None) -> list[AttackOutcome]:
+    """Run the chosen attack families on one target."""
+    unknown = [a for a in attacks if a not in ATTACKS]
+    if unknown:
+        raise ValueError(f"unknown attack '{unknown[0]}'; choose from {', '.join(ATTACKS)}")
     outcomes = []
     if "frequency" in attacks:
-        outcomes.append(filter_frequency_attack(target, sample))
-        outcomes += [token_frequency_attack(target, sample, key.name)
-                     for key in schema.blocking]
+        outcomes.append(filter_frequency_attack(target, public, bit_range=bit_range))
+        outcomes += [token_frequency_attack(target, public, key.name)
+                     for key in target.schema.blocking]
+        outcomes.append(joint_token_frequency_attack(target, public, bit_range=bit_range))
     if "pattern-mining" in attacks:
-        outcomes.append(pattern_mining_attack(target, sample))
+        outcomes.append(pattern_mining_attack(target, public))
     if "graph-matching" in attacks:
-        outcomes.append(graph_matching_attack(target, sample))
+        outcomes.append(graph_matching_attack(target, public, bit_range=bit_range))
+    if "hamming-weight" in attacks:
+        outcomes.append(hamming_weight_attack(target, public, bit_range=bit_range))
     return outcomes
+
+
+def run_attacks(schema: LinkageSchema, *, records: int, public: int, dirt: str = "moderate",
+                seed: int = 7, attacks: Sequence[str] = ATTACKS,
+                public_names_sample: PublicNames | None = None,
+                bit_range: tuple[int, int] | None = None) -> list[AttackOutcome]:
+    """Encode one synthetic list with `schema` and run the chosen attacks on it."""
+    target = encoded_target(schema, records=records, dirt=dirt, seed=seed)
+    sample = public_names_sample or public_sample(public, seed)
+    return attack_outcomes(target, sample, attacks, bit_range=bit_range)

@@ -2,13 +2,14 @@
 
 The attacker sees what the linker sees (filters, identity and blocking tokens, flags, strata),
 knows the schema but not the secret, and holds a public sample of the population (names with
-birth year and sex) drawn independently of the encoded list. Each attack returns an
+birthdate, sex and NIK province) drawn independently of the encoded list. Each attack returns an
 AttackOutcome: the share of records whose name (and first name) it re-identifies, and the share
 of distinct names it recovers. docs/threat-model.md explains the model and the numbers.
 """
 
 from padan.evaluation.attacks.frequency import filter_frequency_attack, token_frequency_attack
 from padan.evaluation.attacks.graph_matching import graph_matching_attack
+from padan.evaluation.attacks.hamming_weight import hamming_weight_attack
 from padan.evaluation.attacks.knowledge import (
     AttackOutcome,
     AttackTarget,
@@ -18,6 +19,7 @@ from padan.evaluation.attacks.knowledge import (
     score_guesses,
 )
 from padan.evaluation.attacks.pattern_mining import pattern_mining_attack
+from padan.evaluation.attacks.token_frequency import joint_token_frequency_attack
 
 __all__ = [
     "AttackOutcome",
@@ -26,6 +28,8 @@ __all__ = [
     "attack_target",
     "filter_frequency_attack",
     "graph_matching_attack",
+    "hamming_weight_attack",
+    "joint_token_frequency_attack",
     "pattern_mining_attack",
     "public_names",
     "score_guesses",

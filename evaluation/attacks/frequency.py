@@ -2,10 +2,11 @@
 
 - On whole filters: records with the same name and nothing else encoded get identical filters,
   so the k-th most frequent filter is guessed to be the k-th most frequent public name.
-- On keyed tokens: a blocking token over (birth year, name code) is deterministic too; its
-  frequency ranks are aligned with the public frequencies of the same parts, and the most
-  frequent public name behind the aligned parts is guessed. Identity (NIK) tokens are unique per
-  person and carry no frequency signal.
+- On keyed tokens, one key at a time: a blocking token over (birth year, name code) is
+  deterministic too; its frequency ranks are aligned with the public frequencies of the same
+  parts, and the most frequent public name behind the aligned parts is guessed. Identity (NIK)
+  tokens are unique per person and carry no frequency signal. token_frequency has the stronger
+  joint attack over all keys at once.
 
 Only encodings seen at least `min_count` times are aligned: below that, ranks are noise.
 """
@@ -40,8 +41,9 @@ def _ranked_groups(keys: np.ndarray, min_count: int) -> list[np.ndarray]:
 
 
 def filter_frequency_attack(target: AttackTarget, public: PublicNames, *,
-                            min_count: int = 2) -> AttackOutcome:
-    filters = np.ascontiguousarray(target.records["filter"])
+                            min_count: int = 2,
+                            bit_range: tuple[int, int] | None = None) -> AttackOutcome:
+    filters = np.packbits(target.bits(bit_range), axis=1)
     guesses: list[str | None] = [None] * len(target)
     ranked = public.ranked()
     for rank, rows in enumerate(_ranked_groups(filters, min_count)):
