@@ -66,6 +66,9 @@ name = "nama_lahir"
 fields = ["nama"]
 salt = "lahir_kelamin"
 bits = 1024
+# The name's bigrams share 256 bits between them, whatever their number: the segment's weight
+# does not tell how long the name is (the Hamming-weight attack, docs/threat-model.md).
+record_bits = 256
 
 # The NIK's region and serial digits, salted with birthdate and sex: never compared alone, it
 # refuses a pair found by the segment above when both carry a NIK and the digits disagree (two
@@ -85,6 +88,7 @@ name = "nama_nik"
 fields = ["nama"]
 salt = "identity"
 bits = 1024
+record_bits = 256
 """
 
 

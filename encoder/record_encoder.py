@@ -277,7 +277,8 @@ class RecordEncoder:
                       if spec.kind == "nik" and segment.purpose == "veto"
                       else FieldTokens(positions, *tokens_of[spec.kind])
                       for spec, positions in field_positions]
-            parts.append(segment_filters(np.asarray(salts, np.uint64), fields, segment.bits))
+            parts.append(segment_filters(np.asarray(salts, np.uint64), fields, segment.bits,
+                                         segment.record_bits))
         return np.concatenate(parts, axis=1) if parts else np.zeros((n, 0), np.uint64)
 
     def _name_token_lists(self, names: DistinctColumn) -> list[list[bytes]]:

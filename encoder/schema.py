@@ -111,6 +111,9 @@ class Segment(_Model):
     # another segment with the same salt is refused when both records have this segment and its
     # Dice is below the linker's veto_threshold (two different NIKs of the same birthdate).
     purpose: Literal["compare", "veto"] = "compare"
+    # Bits a record's tokens set together in this segment (shared out over them; the fields'
+    # bits_per_token are then unused here): the weight no longer tells the name's length.
+    record_bits: Annotated[int, Field(ge=8, le=4096)] | None = None
 
 
 class LinkageSchema(_Model):

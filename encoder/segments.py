@@ -24,25 +24,38 @@ import numpy as np
 from padan.encoder.bloom import words_for
 
 _MAX_DIGEST = 64   # bytes of one BLAKE2b call: 16 positions of 4 bytes
+_SLOTS_PER_DIGEST = 16
+MAX_SLOTS = 64     # positions one token may take under record_bits
 
 
 class SaltedPositions:
-    """Bit positions of (salt, token) under one key: `bits_per_token` uint32 values modulo the
-    segment length (bias < 2^-20), reusing keyed BLAKE2b states instead of re-keying."""
+    """Bit positions of (salt, token) under one key: uint32 values modulo the segment length
+    (bias < 2^-20), reusing keyed BLAKE2b states instead of re-keying. Position i of a token is
+    the same whatever the count asked for, so a token given more bits keeps its first ones."""
 
     def __init__(self, key: bytes, bits_per_token: int, segment_bits: int):
         self.bits_per_token, self.segment_bits = bits_per_token, segment_bits
-        need, counter, self._states = 4 * bits_per_token, 0, []
-        while need > 0:
-            size = min(_MAX_DIGEST, need)
-            person = counter.to_bytes(16, "little")   # distinct PRF input per 16 positions
-            self._states.append(hashlib.blake2b(key=key, digest_size=size, person=person))
-            need -= size
-            counter += 1
+        chunks = -(-MAX_SLOTS // _SLOTS_PER_DIGEST)
+        # distinct PRF input per 16 positions
+        self._states = [hashlib.blake2b(key=key, digest_size=_MAX_DIGEST,
+                                        person=c.to_bytes(16, "little")) for c in range(chunks)]
+        self._exact = [hashlib.blake2b(key=key, digest_size=min(_MAX_DIGEST, 4 * (
+            bits_per_token - 16 * c)), person=c.to_bytes(16, "little"))
+            for c in range(-(-bits_per_token // _SLOTS_PER_DIGEST))]
 
     def digest(self, salt: bytes, token: bytes) -> bytes:
+        """4 bytes per position, `bits_per_token` positions."""
+        return self._run(self._exact, salt, token)
+
+    def slots(self, salt: bytes, token: bytes, count: int) -> bytes:
+        """4 bytes for each of the first `count` (<= MAX_SLOTS) position slots."""
+        data = self._run(self._states[:-(-count // _SLOTS_PER_DIGEST)], salt, token)
+        return data[:4 * count]
+
+    @staticmethod
+    def _run(states, salt: bytes, token: bytes) -> bytes:
         out = []
-        for base in self._states:
+        for base in states:
             state = base.copy()
             state.update(salt)
             state.update(token)
@@ -59,9 +72,14 @@ class FieldTokens:
     index: np.ndarray                   # per record: position in `tokens`
 
 
-def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bits: int
-                    ) -> np.ndarray:
-    """(n, words) uint64 filters of one segment; rows whose salt is 0 stay empty."""
+def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bits: int,
+                    record_bits: int | None = None) -> np.ndarray:
+    """(n, words) uint64 filters of one segment; rows whose salt is 0 stay empty.
+
+    With `record_bits`, a record's tokens share that many positions between them (each takes
+    record_bits / tokens, the fraction drawn per token from its own PRF output) instead of
+    bits_per_token each: the filter's weight no longer tells how long the name is.
+    """
     n = len(salts)
     words = words_for(segment_bits)
     out = np.zeros(n * words, dtype=np.uint64)
@@ -70,15 +88,20 @@ def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bi
         return out.reshape(n, words)
     salt_bytes = [int(s).to_bytes(8, "little") for s in salts[salted].tolist()]
     digests: list[bytes] = []
-    owners: list[tuple[int, int]] = []   # (record, positions) per record and field
-    for field in fields:
-        digest, per_token = field.positions.digest, field.positions.bits_per_token
-        tokens_of, index = field.tokens, field.index[salted].tolist()
-        for record, salt, value in zip(salted.tolist(), salt_bytes, index, strict=True):
-            tokens = tokens_of[value]
-            if tokens:
-                digests.extend(digest(salt, token) for token in tokens)
-                owners.append((record, len(tokens) * per_token))
+    owners: list[tuple[int, int]] = []   # (record, positions) per record
+    indexes = [field.index[salted].tolist() for field in fields]
+    for at, (record, salt) in enumerate(zip(salted.tolist(), salt_bytes, strict=True)):
+        tokens = [(field.positions, token) for field, index in zip(fields, indexes, strict=True)
+                  for token in field.tokens[index[at]]]
+        if not tokens:
+            continue
+        if record_bits is None:
+            chunk = [positions.digest(salt, token) for positions, token in tokens]
+        else:
+            chunk = [_shared_out(positions, salt, token, record_bits / len(tokens))
+                     for positions, token in tokens]
+        digests.extend(chunk)
+        owners.append((record, sum(len(c) for c in chunk) // 4))
     if not digests:
         return out.reshape(n, words)
     positions = (np.frombuffer(b"".join(digests), dtype="<u4") % np.uint32(segment_bits)
@@ -87,3 +110,12 @@ def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bi
     flat = records * words + (positions >> 6)
     np.bitwise_or.at(out, flat, np.left_shift(np.uint64(1), (positions & 63).astype(np.uint64)))
     return out.reshape(n, words)
+
+
+def _shared_out(positions: SaltedPositions, salt: bytes, token: bytes, share: float) -> bytes:
+    """floor(share) positions, and one more when the next slot's PRF value says so (with
+    probability share - floor(share)), so the record's expected total is record_bits."""
+    whole = min(int(share), MAX_SLOTS - 1)
+    data = positions.slots(salt, token, whole + 1)
+    extra = int.from_bytes(data[-4:], "little") < (share - whole) * 2 ** 32
+    return data if extra else data[:-4]

@@ -8,6 +8,7 @@ the list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from padan.encoder.schema import LinkageSchema
 from padan.evaluation.attacks import (
@@ -62,17 +63,47 @@ def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence
         raise ValueError(f"unknown attack '{unknown[0]}'; choose from {', '.join(ATTACKS)}")
     outcomes = []
     if "frequency" in attacks:
-        outcomes.append(filter_frequency_attack(target, public, bit_range=bit_range))
         outcomes += [token_frequency_attack(target, public, key.name)
                      for key in target.schema.blocking]
         outcomes.append(joint_token_frequency_attack(target, public, bit_range=bit_range))
-    if "pattern-mining" in attacks:
-        outcomes.append(pattern_mining_attack(target, public))
-    if "graph-matching" in attacks:
-        outcomes.append(graph_matching_attack(target, public, bit_range=bit_range))
-    if "hamming-weight" in attacks:
-        outcomes.append(hamming_weight_attack(target, public, bit_range=bit_range))
+    for segment in _filters_to_attack(target.schema, bit_range):
+        found = []
+        if "frequency" in attacks:
+            found.append(filter_frequency_attack(target, public, bit_range=segment.range))
+        if "pattern-mining" in attacks:
+            found.append(pattern_mining_attack(target, public))
+        if "graph-matching" in attacks:
+            found.append(graph_matching_attack(target, public, bit_range=segment.range))
+        if "hamming-weight" in attacks:
+            found.append(hamming_weight_attack(target, public, bit_range=segment.range,
+                                               segment_fields=segment.fields,
+                                               record_bits=segment.record_bits))
+        outcomes += [replace(o, attack=f"{o.attack}[{segment.name}]") if segment.name else o
+                     for o in found]
     return outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    """What a filter-level attack is pointed at: the whole filter, or one segment of it."""
+
+    name: str
+    range: tuple[int, int] | None
+    fields: tuple[str, ...] | None = None
+    record_bits: int | None = None
+
+
+def _filters_to_attack(schema: LinkageSchema, bit_range: tuple[int, int] | None
+                       ) -> list[_Filter]:
+    """Each segment that holds the name (a determined attacker takes them one by one), or the
+    record-level filter (or the bit range asked for)."""
+    if bit_range is not None or not schema.segments:
+        return [_Filter("", bit_range)]
+    name = schema.field_of_kind("name")
+    return [_Filter(s["name"], (s["start"], s["start"] + s["bits"]), tuple(spec.fields),
+                    spec.record_bits)
+            for s, spec in zip(schema.segment_layout(), schema.segments, strict=True)
+            if name is not None and name.name in spec.fields]
 
 
 def run_attacks(schema: LinkageSchema, *, records: int, public: int, dirt: str = "moderate",

@@ -93,9 +93,16 @@ def qgram_counts_from_weights(target: AttackTarget, weights: np.ndarray,
 def hamming_weight_attack(target: AttackTarget, public: PublicNames, *,
                           bit_range: tuple[int, int] | None = None,
                           segment_fields: Sequence[str] | None = None,
-                          min_posterior: float = 0.0) -> AttackOutcome:
+                          record_bits: int | None = None,
+                          min_posterior: float = 0.0, min_lift: float = 2.0) -> AttackOutcome:
     """Guess each record the most probable public name given its filter's weight (and its
-    stratum); no guess where that name's posterior is below `min_posterior`."""
+    stratum); no guess where that name's posterior is below `min_posterior`. With
+    `record_bits` (a segment whose tokens share that many positions), the attacker models the
+    weight as the schema makes it: the same number of draws for every name length.
+
+    A guess is made only where the weight makes its name at least `min_lift` times as likely as
+    it was before looking (its share of the public names): guessing the commonest name for
+    every record re-identifies no one, whatever its hit rate on a list of common names."""
     attack = "hamming-weight"
     spec = target.schema.field_of_kind("name")
     guesses: list[str | None] = [None] * len(target)
@@ -113,8 +120,9 @@ def hamming_weight_attack(target: AttackTarget, public: PublicNames, *,
         rows = np.flatnonzero(strata == stratum)
         top_names, top_mass, length_mass = tables.get(stratum) or tables[0]
         # log P(weight | g q-grams) for every record of the stratum and every g
-        mean, variance = weight_moments(others[rows, None] + spec.bits_per_token * lengths,
-                                        bins, window)
+        name_draws = (spec.bits_per_token * lengths if record_bits is None
+                      else np.full(len(lengths), float(record_bits)))
+        mean, variance = weight_moments(others[rows, None] + name_draws, bins, window)
         loglik = -0.5 * ((weights[rows, None] - mean) ** 2 / variance + np.log(variance))
         with np.errstate(divide="ignore"):
             joint = loglik + np.log(top_mass)[None, :]
@@ -124,7 +132,7 @@ def hamming_weight_attack(target: AttackTarget, public: PublicNames, *,
         normaliser = peak[:, 0] + np.log(np.exp(evidence - peak).sum(axis=1))
         posterior = np.exp(joint[np.arange(len(rows)), best] - normaliser)
         for row, g, p in zip(rows.tolist(), best.tolist(), posterior.tolist(), strict=True):
-            if top_names[g] is not None and p >= min_posterior:
+            if top_names[g] is not None and p >= max(min_posterior, min_lift * top_mass[g]):
                 guesses[row] = top_names[g]
     return score_guesses(attack, target, guesses, public)
 

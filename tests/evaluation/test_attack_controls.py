@@ -22,7 +22,7 @@ from padan.evaluation.attacks.token_frequency import cohorts
 from padan.evaluation.simulation import encoded_target, public_sample
 
 CONTROL = """\
-schema_version = 1
+schema_version = 2
 project_id = "control"
 filter_bits = 1024
 identity_field = "nik"
