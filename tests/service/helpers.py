@@ -71,6 +71,8 @@ def make_project(client: TestClient, coordinator: str, project_id: str = "proj",
 
 MIN_DECIMAL_DIGITS = 10  # shorter decimal forms would match unrelated numbers by chance
 SCORE_KEY = re.compile(r"score|similarit|dice|weight|probab|distance|jaccard|hamming", re.I)
+# the report's fractions that are aggregates (thresholds, bin edges); any other is suspect
+REPORT_FRACTION_KEYS = frozenset({"threshold", "bin_width", "floor", "auto_threshold"})
 _HEX_RUN = re.compile(r"[0-9a-f]{16,}", re.I)
 _DIGIT_RUN = re.compile(r"\d+")
 _DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+(?![\w.])")

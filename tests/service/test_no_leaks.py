@@ -31,6 +31,7 @@ from padan.linker.service import Settings, Worker, create_app, create_coordinato
 from padan.synth import SynthConfig, generate, parse_agencies, write_lists
 
 from .helpers import (
+    REPORT_FRACTION_KEYS,
     SCORE_KEY,
     PseudoIdFinder,
     auth,
@@ -53,8 +54,6 @@ REFUSED = {
     "agency": {f"{RUN}/report", f"{RUN}/dashboard", "/audit", "/audit/verify"},
     "overseer": {f"{RUN}/results", "/projects/{project_id}/uploads/{upload_id}"},
 }
-# report fields whose fractions are aggregates: thresholds and bin edges
-AGGREGATE_FRACTIONS = {"threshold", "bin_width", "floor", "auto_threshold"}
 NOT_RECORD_VALUES = frozenset({"timings"})  # seconds the run took
 
 
@@ -259,7 +258,7 @@ def test_report_and_dashboard_hold_no_pseudo_id_and_no_per_record_score(world, o
         assert not [k for k in json_keys(report) if SCORE_KEY.search(k)]
         found = fractions(report, skip=NOT_RECORD_VALUES)
         assert {key for key, _ in found} >= {"threshold", "bin_width"}  # control: seen
-        assert [(key, x) for key, x in found if key not in AGGREGATE_FRACTIONS] == []
+        assert [(key, x) for key, x in found if key not in REPORT_FRACTION_KEYS] == []
         assert [x for _, x in found if not on_percent_grid(x)] == []
         page = by_url[f"{P}/runs/{run_id}/dashboard"].text
         shown = text_fractions(page)
