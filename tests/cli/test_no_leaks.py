@@ -94,9 +94,9 @@ def is_fraction(cell: str) -> bool:
 @pytest.mark.parametrize("agency", AGENCIES)
 def test_a_results_file_holds_only_its_agencys_pseudo_ids(linked, agency):
     text = linked.results(agency)
-    own = linked.finder(agency).find(text)
-    rows = {int(row["pseudo_id"]) for row in rows_of(text)}
-    assert rows and own == rows and own <= linked.ids[agency]  # control: the finder sees them
+    finder = linked.finder(agency)
+    own = finder.each(row["pseudo_id"] for row in rows_of(text))
+    assert own and own == finder.find(text)  # control: the finder sees each row's id
     assert linked.finder(*(set(AGENCIES) - {agency})).find(text) == set()
 
 

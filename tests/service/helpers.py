@@ -109,6 +109,13 @@ class PseudoIdFinder:
                              if run[i:i + length] in self._decimal)
         return found
 
+    def each(self, cells: Iterable[object]) -> set[int]:
+        """The pseudo-ids in result cells, whatever form they take there (an int, decimal
+        text, "p" + hex…); fails unless each cell holds exactly one of the finder's ids."""
+        found = [self.find(str(cell)) for cell in cells]
+        assert all(len(ids) == 1 for ids in found), "a cell without exactly one known pseudo-id"
+        return set().union(*found)
+
 
 def pseudo_ids_of(path: Path) -> set[int]:
     from padan.encoder.encoding_file import open_encoding_file
