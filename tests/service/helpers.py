@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from fastapi.testclient import TestClient
@@ -72,7 +76,7 @@ def make_project(client: TestClient, coordinator: str, project_id: str = "proj",
     return {t["party"]: t["token"] for t in response.json()["tokens"]}
 
 
-def pseudo_ids_of(tmp_path: Path, data: bytes) -> set[int]:
+def pseudo_ids_in_bytes(tmp_path: Path, data: bytes) -> set[int]:
     """The pseudo-ids of an encoding file given as bytes."""
     path = tmp_path / f"read-{uuid.uuid4().hex}.padan"
     path.write_bytes(data)
@@ -82,3 +86,116 @@ def pseudo_ids_of(tmp_path: Path, data: bytes) -> set[int]:
 def forms_of(pseudo_id: int) -> tuple[str, str]:
     """Every text a pseudo-id could show as: today's form and the decimal of earlier versions."""
     return pseudo_id_text(pseudo_id), str(pseudo_id)
+
+
+# -- what a party receives: pseudo-ids in any form, score-like keys, fractions (test_no_leaks) --
+
+MIN_DECIMAL_DIGITS = 10  # shorter decimal forms would match unrelated numbers by chance
+SCORE_KEY = re.compile(r"score|similarit|dice|weight|probab|distance|jaccard|hamming", re.I)
+# the report's fractions that are aggregates (thresholds, bin edges); any other is suspect
+REPORT_FRACTION_KEYS = frozenset({"threshold", "bin_width", "floor", "auto_threshold",
+                                  "histogram_valley"})
+_HEX_RUN = re.compile(r"[0-9a-f]{16,}", re.I)
+_DIGIT_RUN = re.compile(r"\d+")
+_DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+(?![\w.])")
+
+
+class PseudoIdFinder:
+    """Finds the given pseudo-ids in text, in every form one could take there: decimal (the
+    unsigned value, or the signed 64-bit one), 16 hex digits in either byte order, in any case and
+    inside any prefix or longer run ("p" + hex, "0x…", a digest)."""
+
+    def __init__(self, ids: Iterable[int]):
+        self.ids = {int(pid) for pid in ids}
+        self._hex: dict[str, int] = {}
+        self._decimal: dict[str, int] = {}
+        for pid in self.ids:
+            self._hex[f"{pid:016x}"] = pid
+            self._hex[pid.to_bytes(8, "little").hex()] = pid
+            signed = pid - (1 << 64) if pid >= 1 << 63 else pid
+            for digits in (str(pid), str(abs(signed))):
+                if len(digits) >= MIN_DECIMAL_DIGITS:
+                    self._decimal[digits] = pid
+        self._lengths = sorted({len(digits) for digits in self._decimal})
+
+    def find(self, text: str) -> set[int]:
+        found = set()
+        for run in _HEX_RUN.findall(text):
+            run = run.lower()
+            found.update(self._hex[run[i:i + 16]] for i in range(len(run) - 15)
+                         if run[i:i + 16] in self._hex)
+        for run in _DIGIT_RUN.findall(text):
+            for length in self._lengths:
+                found.update(self._decimal[run[i:i + length]]
+                             for i in range(len(run) - length + 1)
+                             if run[i:i + length] in self._decimal)
+        return found
+
+    def each(self, cells: Iterable[object]) -> set[int]:
+        """The pseudo-ids in result cells, whatever form they take there (an int, decimal
+        text, "p" + hex…); fails unless each cell holds exactly one of the finder's ids."""
+        found = [self.find(str(cell)) for cell in cells]
+        assert all(len(ids) == 1 for ids in found), "a cell without exactly one known pseudo-id"
+        return set().union(*found)
+
+
+def pseudo_ids_of(path: Path) -> set[int]:
+    from padan.encoder.encoding_file import open_encoding_file
+
+    return {int(pid) for pid in open_encoding_file(path).records["pseudo_id"].tolist()}
+
+
+def json_keys(value: Any) -> set[str]:
+    """Every key of every object inside a JSON value."""
+    if isinstance(value, dict):
+        return set(value).union(*(json_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(json_keys(v) for v in value))
+    return set()
+
+
+def fractions(value: Any, *, skip: frozenset[str] = frozenset(),
+              key: str = "") -> list[tuple[str, float]]:
+    """(key holding it, number) for each number strictly between 0 and 1 inside a JSON value,
+    leaving out whatever sits under a key in `skip`."""
+    if isinstance(value, dict):
+        return [found for k, v in value.items() if k not in skip
+                for found in fractions(v, skip=skip, key=k)]
+    if isinstance(value, list):
+        return [found for v in value for found in fractions(v, skip=skip, key=key)]
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1:
+        return [(key, float(value))]
+    return []
+
+
+def text_fractions(text: str) -> list[float]:
+    """Decimal numbers strictly between 0 and 1 written in a text (HTML, CSV)."""
+    return [x for x in map(float, _DECIMAL.findall(text)) if 0 < x < 1]
+
+
+def on_percent_grid(x: float) -> bool:
+    """A threshold or bin edge (0.01 steps); a record pair's similarity almost never is."""
+    return abs(x * 100 - round(x * 100)) < 1e-9
+
+
+@contextmanager
+def module_database(kind: str, folder: Path) -> Iterator[str]:
+    """A database URL for a module-scoped fixture: a SQLite file in `folder` ("sqlite"), or a
+    fresh PostgreSQL schema ("postgresql"), dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'padan.db'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    from .conftest import POSTGRES_URL
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

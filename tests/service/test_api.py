@@ -14,7 +14,7 @@ from padan.linker.service import Settings, create_app, create_coordinator_token
 from padan.linker.service.database import transaction
 from padan.linker.service.tables import AuditEntry, Party
 
-from .helpers import auth, encoding_bytes, make_project, pseudo_ids_of, upload
+from .helpers import auth, encoding_bytes, make_project, pseudo_ids_in_bytes, upload
 
 
 def test_public_surface_is_what_all_says():
@@ -116,7 +116,7 @@ def test_embedded_worker_computes_runs(tmp_path, database_url):
             data = encoding_bytes(tmp_path, seed=seed, shared_from=10,
                                   duplicated=3 if name == "dtks" else 0)
             assert upload(client, tokens[name], "proj", data).status_code == 200
-            own = own or {pseudo_id_text(p) for p in pseudo_ids_of(tmp_path, data)}
+            own = own or {pseudo_id_text(p) for p in pseudo_ids_in_bytes(tmp_path, data)}
         run = client.post("/projects/proj/runs", headers=auth(coordinator)).json()
         deadline = time.monotonic() + 60
         while (state := client.get(f"/projects/proj/runs/{run['run_id']}",
