@@ -1,13 +1,12 @@
-"""The evaluation table of docs/evaluation.md: linkage quality and attack success per schema
-configuration, side by side, plus blocking variants and the clkhash + anonlink reference.
+"""The quality table of docs/evaluation.md: linkage quality per schema configuration, plus
+blocking variants and the clkhash + anonlink reference (attacks: benchmarks/privacy.py).
 
     python benchmarks/quality.py                       # every configuration (about 10 min)
     python benchmarks/quality.py --configs default,xor_fold --records 5000 --no-reference
 
 Per configuration: F1 of cross-list links on two synthetic 20k-record lists at two dirt levels
 (moderate, heavy) at the best threshold of the curve and at the histogram valley (a suggested
-threshold), F1 on FEBRL4, blocking pair completeness, and each attack's share of records whose
-full name is re-identified (first names in the second table). Prints markdown tables.
+threshold), F1 on FEBRL4 and blocking pair completeness. Prints markdown tables.
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ from padan.evaluation.datasets import (  # noqa: E402
 )
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
 from padan.evaluation.metrics import curve_from, pair_quality  # noqa: E402
-from padan.evaluation.simulation import public_sample, run_attacks  # noqa: E402
 from padan.evaluation.truth import global_numbers, pairs_of_labels  # noqa: E402
 from padan.linker.parameters import LinkParameters  # noqa: E402
 from padan.linker.solver import Edges, solve  # noqa: E402
@@ -169,7 +167,6 @@ def reference_row(generated, floor: float = 0.66) -> dict | str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--public", type=int, default=60_000)
     parser.add_argument("--configs", default="")
     parser.add_argument("--no-febrl", action="store_true")
     parser.add_argument("--no-reference", action="store_true")
@@ -179,14 +176,10 @@ def main() -> None:
     chosen = [c for c in args.configs.split(",") if c] or list(every)
     started = time.perf_counter()
     lists = {dirt: lists_for(dirt, args.records) for dirt in ("moderate", "heavy")}
-    public = public_sample(args.public, seed=2026)
 
     quality_lines = ["| configuration | bits | F1 moderate (best @t / valley @t) | F1 heavy "
                      "(best @t / valley @t) | F1 FEBRL4 (best @t / valley) | pair completeness "
                      "moderate / heavy |", "|---|---|---|---|---|---|"]
-    attack_lines = ["| configuration | freq. filters | freq. tokens (max) | pattern mining | "
-                    "graph matching | max names | pattern mining first names "
-                    "(blind guess) |", "|---|---|---|---|---|---|---|"]
     for name in chosen:
         schema = every[name]
         row = quality_row(schema, lists, not args.no_febrl)
@@ -197,21 +190,8 @@ def main() -> None:
             f"| {name} | {schema.encoded_bits} | {fmt(m[0])} @{m[1]:.2f} / {fmt(m[2])} "
             f"@{fmt(m[3], 2)} | {fmt(h[0])} @{h[1]:.2f} / {fmt(h[2])} @{fmt(h[3], 2)} | "
             f"{febrl_text} | {fmt(m[4])} / {fmt(h[4])} |")
-        outcomes = run_attacks(schema, records=args.records, public=0, seed=2026,
-                               public_names_sample=public)
-        by = {o.attack: o for o in outcomes}
-        tokens = max((o.name_share for o in outcomes if o.attack.startswith("frequency:")
-                      and o.attack != "frequency:filters"), default=0.0)
-        pattern = by["pattern-mining"]
-        attack_lines.append(
-            f"| {name} | {by['frequency:filters'].name_share:.2%} | {tokens:.2%} | "
-            f"{pattern.name_share:.2%} | {by['graph-matching'].name_share:.2%} | "
-            f"{max(o.name_share for o in outcomes):.2%} | {pattern.first_name_share:.2%} "
-            f"({pattern.baseline_share:.2%}) |")
         print(f"[{time.perf_counter() - started:.0f} s] {name}", file=sys.stderr)
     print("\n".join(quality_lines))
-    print()
-    print("\n".join(attack_lines))
 
     if not args.no_blocking:
         print()
