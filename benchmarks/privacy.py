@@ -58,6 +58,17 @@ bits_per_token = 20
 """
 
 
+# One cohort of the default's name segment, as an attacker who groups records by their salt token
+# sees it: the name's bigrams sharing 256 bits, the same salt for all (so: no salt at all).
+COHORT = NAMES_ONLY.replace("bits_per_token = 20", "bits_per_token = 10") + """\
+[[segments]]
+name = "kohort"
+fields = ["nama"]
+bits = 1024
+record_bits = 256
+"""
+
+
 def _record_level(**hardening) -> LinkageSchema:
     text = record_level_schema_text("privacy")
     for step, value in hardening.items():
@@ -127,6 +138,23 @@ def quality(schema: LinkageSchema, records: int, seed: int) -> tuple[list, float
     return list(moderate.pairwise), heavy.links.f1
 
 
+def print_cohorts(sizes: list[int], seed: int, public_size: int) -> None:
+    """Inside a cohort (records sharing a birthdate and sex) the salt is constant: the name
+    segment is an unsalted filter of the cohort's records. How large must a cohort be before the
+    attacks recover names from it?"""
+    schema = parse_schema(COHORT)
+    public = public_sample(public_size, seed=seed)
+    print("\n| cohort size | " + " | ".join(FAMILIES[:4]) + " |")
+    print("|---|" + "---|" * 4)
+    for size in sizes:
+        worst = by_family(run_attacks(schema, records=size, public=0, seed=seed,
+                                      public_names_sample=public,
+                                      attacks=("pattern-mining", "graph-matching",
+                                               "hamming-weight")))
+        print(f"| {size:,} | " + " | ".join(f"{worst[f]:.2%}" if f in worst else "–"
+                                            for f in FAMILIES[:4]) + " |", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
@@ -135,6 +163,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3",
                         help="seeds of the default (the other candidates use the first)")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--cohorts", default="",
+                        help="also attack single cohorts of these sizes (e.g. 500,2000,5000)")
     args = parser.parse_args()
     every = configurations()
     chosen = [c for c in args.configs.split(",") if c] or list(every)
@@ -166,6 +196,8 @@ def main() -> None:
     print()
     for name in chosen:
         print(f"- `{name}`: {every[name][0]}")
+    if args.cohorts:
+        print_cohorts([int(c) for c in args.cohorts.split(",")], seeds[0], args.public)
     print(f"\n({time.perf_counter() - started:.0f} s in all; {args.records:,} records, public "
           f"sample {args.public:,})", file=sys.stderr)
 

@@ -271,8 +271,12 @@ class RecordEncoder:
         tokens_of_whole = [*whole_nik[0], []]
         parts = []
         for segment, field_positions in self._segments:
-            salts = (nik.identity if segment.salt == IDENTITY_SALT
-                     else blocks[:, key_column[segment.salt]])
+            if segment.salt is None:    # unsalted: one constant salt for every record
+                salts = np.ones(n, np.uint64)
+            elif segment.salt == IDENTITY_SALT:
+                salts = nik.identity
+            else:
+                salts = blocks[:, key_column[segment.salt]]
             fields = [FieldTokens(positions, tokens_of_whole, whole_nik[1])
                       if spec.kind == "nik" and segment.purpose == "veto"
                       else FieldTokens(positions, *tokens_of[spec.kind])

@@ -144,3 +144,14 @@ def test_record_bits_keep_a_typo_close():
     segment = by_birth(encode(rows))
     assert dice(segment[0], segment[1]) > 0.8
     assert 0.55 < dice(segment[0], segment[2]) < 0.85
+
+
+def test_an_unsalted_segment_is_the_same_for_every_record():
+    text = default_schema_text("test").replace(
+        'name = "nama_lahir"\nfields = ["nama"]\nsalt = "lahir_kelamin"\n',
+        'name = "nama_lahir"\nfields = ["nama"]\n')
+    rows = [["", "Sutrisno", "01-02-1960", "L"], ["", "Sutrisno", "02-03-1971", "P"],
+            ["", "", "02-03-1971", "P"]]
+    segment = by_birth(encode(rows, schema=parse_schema(text)))
+    assert dice(segment[0], segment[1]) == 1.0
+    assert popcount(segment[2]) == 0
