@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
@@ -72,18 +73,27 @@ def attack(
                            attacks=chosen, bit_range=window)
     table = Table(title=f"attacks on {records:,} encoded records (dirt {dirt}, seed {seed}); "
                         f"public sample {public:,}")
-    for column in ("attack", "names", "first names", "distinct names", "guessed",
-                   "guesses right", "blind first-name guess", "values recovered"):
-        table.add_column(column, justify="left" if column == "attack" else "right")
+    # short headers and an unwrapped first column: the table stays readable in 80 columns
+    table.add_column("attack", overflow="fold", min_width=18)
+    for column in ("names", "first", "distinct", "guessed", "right", "blind"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=6)
+    recovered_lines = []
     for outcome in outcomes:
-        precision = "" if outcome.precision is None else f"{outcome.precision:.2%}"
-        recovered = ", ".join(f"{part} {share:.2%}" for part, share in
-                              (outcome.recovered or {}).items())
-        table.add_row(outcome.attack, f"{outcome.name_share:.2%}",
+        precision = "–" if outcome.precision is None else f"{outcome.precision:.1%}"
+        table.add_row(escape(outcome.attack), f"{outcome.name_share:.2%}",
                       f"{outcome.first_name_share:.2%}", f"{outcome.value_share:.2%}",
-                      f"{outcome.guessed:,}", precision, f"{outcome.baseline_share:.2%}",
-                      recovered)
+                      f"{outcome.guessed:,}", precision, f"{outcome.baseline_share:.1%}")
+        if outcome.recovered:
+            recovered_lines.append(f"{escape(outcome.attack)} recovered: " + ", ".join(
+                f"{part} {share:.2%}" for part, share in outcome.recovered.items()))
     console.print(table)
+    for line in recovered_lines:
+        console.print(line)
+    console.print("names: share of records whose whole name is re-identified; first: first "
+                  "names; distinct: share of distinct names recovered; right: share of the "
+                  "guesses that are right; blind: first names right when the commonest public "
+                  "first name is guessed for everyone. " + escape("attack[segment]") +
+                  ": the attack on one segment of the filter.")
     if json_out is not None:
         json_out.write_text(json.dumps([o.to_dict() for o in outcomes], indent=2) + "\n",
                             encoding="utf-8")
