@@ -84,7 +84,7 @@ def _salted_record_level(salt: str) -> LinkageSchema:
 
 
 def _default_birth_only() -> LinkageSchema:
-    """The default's first segment alone: the name salted with birthdate and sex."""
+    """The default's first segment alone: the name salted with the birthdate."""
     text = default_schema_text("privacy")
     return parse_schema(text[:text.index('[[segments]]\nname = "nama_nik"')])
 
@@ -100,9 +100,9 @@ def configurations() -> dict[str, tuple[str, LinkageSchema]]:
         "record_blip": ("record level + BLIP, epsilon 4", _record_level(blip_epsilon=4.0)),
         "salt_year": ("record level, name salted with the birth year",
                       _salted_record_level("birth_year")),
-        "birth_segment": ("name salted with birthdate and sex only",
+        "birth_segment": ("name salted with the birthdate only",
                           _default_birth_only()),
-        "default": ("the default: name salted with birthdate and sex, and with the NIK",
+        "default": ("the default: name salted with the birthdate, and with the NIK",
                     default_schema("privacy")),
     }
 
@@ -139,7 +139,7 @@ def quality(schema: LinkageSchema, records: int, seed: int) -> tuple[list, float
 
 
 def print_cohorts(sizes: list[int], seed: int, public_size: int) -> None:
-    """Inside a cohort (records sharing a birthdate and sex) the salt is constant: the name
+    """Inside a cohort (records sharing a birthdate) the salt is constant: the name
     segment is an unsalted filter of the cohort's records. How large must a cohort be before the
     attacks recover names from it?"""
     schema = parse_schema(COHORT)

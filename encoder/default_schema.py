@@ -52,31 +52,31 @@ aliases = ["JENIS_KELAMIN", "jk", "L/P", "SEX", "JENIS KELAMIN", "KELAMIN", "GEN
 tokeniser = {{ kind = "exact" }}
 bits_per_token = 10
 
-# Keyed blocking key: records with the same birthdate (placeholder dates included) and sex. It
-# salts the first segment below and is compared only there.
+# Keyed blocking key: records with the same birthdate (placeholder dates included). It salts the
+# first two segments below and is compared only there. Not the sex too: a list without a usable
+# sex column would lose the segment (docs/evaluation.md).
 [[blocking]]
-name = "lahir_kelamin"
-parts = ["birthdate_any", "sex"]
+name = "lahir"
+parts = ["birthdate_any"]
 
-# The filter is two salted segments (docs/threat-model.md: why; docs/evaluation.md: measured).
-# The name's bigrams, salted with the birthdate and sex: compared between records born the same
-# day, of the same sex.
+# The filter is three salted segments (docs/threat-model.md: why; docs/evaluation.md: measured).
+# The name's bigrams, salted with the birthdate: compared between records born the same day.
 [[segments]]
 name = "nama_lahir"
 fields = ["nama"]
-salt = "lahir_kelamin"
+salt = "lahir"
 bits = 1024
 # The name's bigrams share 256 bits between them, whatever their number: the segment's weight
 # does not tell how long the name is (the Hamming-weight attack, docs/threat-model.md).
 record_bits = 256
 
-# The NIK's region and serial digits, salted with birthdate and sex: never compared alone, it
-# refuses a pair found by the segment above when both carry a NIK and the digits disagree (two
-# people of one birthdate and sex with alike names, from different districts).
+# The NIK's region and serial digits, salted with the birthdate: never compared alone, it refuses
+# a pair found by the segment above when both carry a NIK and the digits disagree (two people of
+# one birthdate with alike names, from different districts).
 [[segments]]
 name = "nik_lahir"
 fields = ["nik"]
-salt = "lahir_kelamin"
+salt = "lahir"
 bits = 512
 purpose = "veto"
 

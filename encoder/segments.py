@@ -1,7 +1,7 @@
 """Salted segments of a record's filter. Pure computation, no files.
 
 A segment holds some fields' tokens, each hashed together with a per-record salt: the record's
-keyed identity (NIK) token or its keyed token of a blocking key such as (birthdate, sex). The
+keyed identity (NIK) token or its keyed token of a blocking key such as the birthdate. The
 positions of a token are keyed BLAKE2b (RFC 7693, `hashlib.blake2b` with `key=`) of
 salt || token under a key derived with HKDF for the segment and field, so the same bigram sets
 the same bits only in records that share the salt. This is attribute-specific salting

@@ -31,13 +31,13 @@ class LinkParameters:
     # people did (docs/evaluation.md). 1.0 turns the rule off.
     identity_threshold: float = 0.60
     # Encodings with salted segments (schema version 2): two records of different lists with the
-    # same valid NIK *and* the same salt of every other segment (birthdate and sex in the default
+    # same valid NIK *and* the same salt of every other segment (the birthdate in the default
     # schema) count as a match when their name Dice reaches this. Different people almost never
     # share a NIK, a birthdate and a sex; the name then only has to agree, not to be spelled
     # alike ("AGUS P." and "AGUS PRIYANTO"). docs/evaluation.md has the measurement.
     corroborated_threshold: float = 0.45
     # Encodings with a veto segment (the default: the NIK's region and serial digits salted with
-    # birthdate and sex): a pair found by the name of the same birthdate and sex is refused when
+    # the birthdate): a pair found by the name among records of the same birthdate is refused when
     # both records carry NIK digits and their Dice is below this. A typo changes one or two of
     # the ten digits (Dice >= 0.8); two people of one birthdate from different districts differ
     # in several. 0 turns the veto off. docs/evaluation.md has the measurement.

@@ -13,9 +13,9 @@ def test_default_schema_is_valid_and_stable():
     schema = default_schema("bansos")
     assert schema.project_id == "bansos"
     assert {f.kind for f in schema.fields} == {"nik", "name", "birthdate", "sex"}
-    assert [b.name for b in schema.blocking] == ["lahir_kelamin"]
+    assert [b.name for b in schema.blocking] == ["lahir"]
     assert [(s.name, s.salt, s.purpose) for s in schema.segments] == [
-        ("nama_lahir", "lahir_kelamin", "compare"), ("nik_lahir", "lahir_kelamin", "veto"),
+        ("nama_lahir", "lahir", "compare"), ("nik_lahir", "lahir", "veto"),
         ("nama_nik", "identity", "compare")]
     assert schema.fingerprint == default_schema("bansos").fingerprint
     assert len(schema.fingerprint) == 64
@@ -27,7 +27,7 @@ def test_fingerprint_ignores_aliases_but_not_encoding_settings():
     assert parse_schema(text.replace('"jk",', '"jk", "KELAMIN_X",')).fingerprint == base
     for change in (("bits = 1024", "bits = 2048"),
                    ("bits_per_token = 10", "bits_per_token = 11"),
-                   ('salt = "identity"', 'salt = "lahir_kelamin"'),
+                   ('salt = "identity"', 'salt = "lahir"'),
                    ('project_id = "p"', 'project_id = "q"')):
         assert parse_schema(text.replace(*change)).fingerprint != base
 

@@ -57,7 +57,7 @@ def test_febrl_schema_keeps_name_and_birthdate_only(schema):
     for key in reduced.blocking:
         assert set(key.parts) <= {"birthdate", "birthdate_any", "birth_year", "name_code"}
     # the NIK-salted segment goes; the birthdate-salted one stays, salted by birthdate alone
-    assert [s.salt for s in reduced.segments] == ["lahir_kelamin"]
+    assert [s.salt for s in reduced.segments] == ["lahir"]
     assert reduced.blocking[0].parts == ["birthdate_any"]
 
 

@@ -134,15 +134,15 @@ def test_lsh_auto_needs_bands_and_a_share():
 def test_salted_segments_get_one_pass_each_over_their_own_words():
     from padan.encoder.encoding_file import SegmentInfo
 
-    segments = [SegmentInfo(name="nama_lahir", start=0, bits=1024, salt="lahir_kelamin"),
+    segments = [SegmentInfo(name="nama_lahir", start=0, bits=1024, salt="lahir"),
                 SegmentInfo(name="nama_nik", start=1024, bits=1024, salt="identity")]
-    passes = plan_passes(("identity", "keys", "lsh_auto"), ["lahir_kelamin"], 4, segments)
+    passes = plan_passes(("identity", "keys", "lsh_auto"), ["lahir"], 4, segments)
     assert [(p.kind, p.name, p.words, p.salted) for p in passes] == [
         ("key", "segment:nama_lahir", (0, 16), True),
         ("identity", "segment:nama_nik", (16, 32), True)]
     # an unsalted segment takes the ordinary passes, over its own words only
     mixed = [segments[1], SegmentInfo(name="rest", start=1024, bits=512)]
-    passes = plan_passes(("identity", "keys", "lsh"), ["lahir_kelamin", "tahun"], 1, mixed)
+    passes = plan_passes(("identity", "keys", "lsh"), ["lahir", "tahun"], 1, mixed)
     assert [(p.name, p.words) for p in passes] == [
-        ("segment:nama_nik", (16, 32)), ("key:lahir_kelamin", (16, 24)),
+        ("segment:nama_nik", (16, 32)), ("key:lahir", (16, 24)),
         ("key:tahun", (16, 24)), ("lsh:0", (16, 24))]
