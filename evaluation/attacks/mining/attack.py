@@ -1,0 +1,92 @@
+"""The pattern-mining attack end to end on one set of filters (or one segment of them).
+
+mine -> set aside the other fields' patterns -> align with public q-grams -> re-identify ->
+known-plaintext bootstrap (learn more q-grams from near-certain records) -> re-identify.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from padan.encoder.hardening import to_bits
+from padan.encoder.schema import LinkageSchema
+from padan.evaluation.attacks.mining import bootstrap
+from padan.evaluation.attacks.mining.alignment import align_patterns
+from padan.evaluation.attacks.mining.other_fields import name_sized
+from padan.evaluation.attacks.mining.patterns import Pattern, mine_patterns
+from padan.evaluation.attacks.mining.public_model import PublicQgrams, PublicWords
+from padan.evaluation.attacks.mining.reidentify import Reidentification, reidentify
+
+SIZE_SLACK = 3               # a token may lose a few of its k positions to its own collisions
+KNOWN_PLAINTEXT = 0.99       # posterior from which a record counts as known plaintext
+MIN_SUPPORT = 10             # rows a pattern needs (fewer: chance coincidences of positions)
+
+
+@dataclass(frozen=True, slots=True)
+class MiningResult:
+    """What the attacker learnt: q-gram positions, and the re-identification they give."""
+
+    identified: dict[int, np.ndarray]   # public q-gram index -> positions
+    patterns: int                       # patterns mined (all fields)
+    reidentification: Reidentification
+
+
+def filter_bits_of(records: np.ndarray, schema: LinkageSchema,
+                   bit_range: tuple[int, int] | None) -> np.ndarray:
+    """(records, bits) bool of the filters, or of bits [start, stop) only."""
+    bits = to_bits(np.ascontiguousarray(records["filter"]), schema.encoded_bits).astype(bool)
+    if bit_range is not None:
+        start, stop = bit_range
+        if not 0 <= start < stop <= bits.shape[1]:
+            raise ValueError(f"bit_range {bit_range} is outside the {bits.shape[1]}-bit filter")
+        bits = np.ascontiguousarray(bits[:, start:stop])
+    return bits
+
+
+def mine_names(bits: np.ndarray, schema: LinkageSchema, grams: PublicQgrams,
+               words: PublicWords, *, threshold: float = 0.95, rounds: int = 3,
+               min_support: int = MIN_SUPPORT) -> MiningResult:
+    """The whole attack on `bits` ((records, bits) bool) for the name field of `schema`."""
+    name = schema.field_of_kind("name")
+    k = name.bits_per_token
+    token_sizes = [f.bits_per_token for f in schema.fields if f.bits_per_token]
+    patterns = mine_patterns(bits, min_support=min_support,
+                             min_size=max(2, min(token_sizes) - SIZE_SLACK),
+                             max_size=max(token_sizes))
+    candidates = name_sized(patterns, schema, len(bits))
+    identified: dict[int, np.ndarray] = {}
+    aligned: dict[int, int] = {}
+    if candidates:
+        held = np.stack([patterns[p].rows for p in candidates], axis=1)
+        alignment = align_patterns(held, grams)
+        for i, p in enumerate(candidates):
+            if alignment.gram[i] >= 0:
+                aligned[p] = int(alignment.gram[i])
+                identified[int(alignment.gram[i])] = patterns[p].positions
+    result = reidentify(bits, identified, grams, words, k)
+    for _ in range(rounds):
+        learned = _learn(bits, patterns, candidates, aligned, identified, result, grams, k,
+                         min_support)
+        if not learned:
+            break
+        identified.update(learned)
+        result = reidentify(bits, identified, grams, words, k)
+    return MiningResult(identified, len(patterns), result)
+
+
+def _learn(bits: np.ndarray, patterns: list[Pattern], candidates: list[int],
+           aligned: dict[int, int], identified: dict[int, np.ndarray],
+           result: Reidentification, grams: PublicQgrams, k: int, min_support: int
+           ) -> dict[int, np.ndarray]:
+    known = bootstrap.confident_grams(result.best, result.posterior, grams, KNOWN_PLAINTEXT)
+    usable = [patterns[p] for p in candidates]
+    local = {i: aligned[p] for i, p in enumerate(candidates) if p in aligned}
+    named = bootstrap.name_unaligned(usable, local, known, set(identified))
+    learned = {g: usable[i].positions for i, g in named.items()}
+    for i, g in named.items():
+        aligned[candidates[i]] = g
+    peeled = bootstrap.peel_unmined(bits, known, {**identified, **learned}, k)
+    learned.update(bootstrap.supported(bits, peeled, 2))
+    return learned
