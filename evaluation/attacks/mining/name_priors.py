@@ -31,6 +31,23 @@ def _log_shares(counts: np.ndarray) -> tuple[np.ndarray, float]:
     return np.log((1 - unseen) * (counts + 0.5) / (total + 0.5 * len(counts))), unseen
 
 
+def _spelling_lift(letters: LetterModel, counts: dict[str, float]) -> float:
+    """How much likelier a real unseen word is than the letter model says.
+
+    The letter model spreads its mass over every string, most of them no name. The public's
+    words seen once stand in for the unseen ones: there are about N1^2 / (2 N2) unseen word
+    types (Chao1), each of probability 1 / that among unseen words, while the letter model gives
+    a word seen once exp(mean log probability) on average; the lift is the log of the ratio.
+    """
+    once = [w for w, c in counts.items() if c == 1]
+    twice = sum(1 for c in counts.values() if c == 2)
+    if not once:
+        return 0.0
+    types = max(len(once) ** 2 / (2 * max(twice, 1)), 1.0)
+    mean = sum(letters.log_probability(w) for w in once) / len(once)
+    return max(-math.log(types) - mean, 0.0)
+
+
 class NamePriors:
     def __init__(self, lexicon: PublicWords):
         self.lexicon = lexicon
@@ -42,8 +59,9 @@ class NamePriors:
         lengths = lexicon.lengths + 0.5
         self.log_length = np.log(lengths / lengths.sum())
         self.unseen = min(max(lexicon.unseen_name_share, 1e-3), 0.9)
-        self.letters = LetterModel(dict(zip(lexicon.words, (lexicon.first + lexicon.later)
-                                            .tolist(), strict=True)))
+        counts = dict(zip(lexicon.words, (lexicon.first + lexicon.later).tolist(), strict=True))
+        self.letters = LetterModel(counts)
+        self.spelling_lift = _spelling_lift(self.letters, counts)
         self._spelt: dict[str, float] = {}
         self._positions: dict[tuple[str, str], float] = {}
         self._strings: dict[tuple[str, ...], list[tuple[str, float]]] = {}
@@ -68,7 +86,7 @@ class NamePriors:
         i = self.index.get(word)
         if i is not None:
             return float(shares[i])
-        return math.log(unseen) + self._spelling(word)
+        return math.log(unseen) + self._spelling(word) + self.spelling_lift
 
     def log_next(self, word: str, following: str, closing: bool) -> float:
         """log P(next word | word): public pairs, backed off to the position's frequency."""

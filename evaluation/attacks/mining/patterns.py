@@ -13,11 +13,16 @@ One pattern from a seed position:
 2. refine, alternating: positions = those set in (nearly) all supporting rows, supporting rows =
    rows setting (nearly) all positions, until neither changes. In an unhardened filter a token's
    rows set all its positions, while another position is set in a share of them near its base
-   rate: the two binomials barely overlap, so the cut-offs are not delicate.
+   rate: the two binomials barely overlap, so the cut-offs are not delicate;
+3. reject junk: a pattern pieced together from several tokens' positions has many rows missing
+   only one or two of them, a real token almost none;
+4. split composites: a token always seen with an already known one in its rows closes over both
+   patterns; taking the known one out leaves the new token.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +34,8 @@ _MIN_LIFT = 0.05           # a seed whose best partner explains less has no domi
 _LOOSE_SHARE = 0.9
 _EXACT_SHARE = 0.999
 _REFINE_ROUNDS = 6
+_NEAR_MISS_FLOOR = 5        # rows missing one or two positions that prove nothing
+_NEAR_MISS_SHARE = 0.02     # ... or this share of the support
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +97,24 @@ def grow(bits: np.ndarray, base: np.ndarray, rows: np.ndarray, seed: int) -> np.
     return rows
 
 
+def looks_like_one_token(bits: np.ndarray, base: np.ndarray, positions: np.ndarray,
+                         rows: np.ndarray) -> bool:
+    """A token's rows set all its positions; other rows set one or two fewer only by chance.
+
+    A pattern stitched together from pieces of several tokens (frequent positions that happen
+    to be set together in many rows) has many rows that miss one or two of its positions.
+    """
+    size = len(positions)
+    if size < 3:
+        return False
+    count = bits[:, positions].sum(axis=1, dtype=np.int32)
+    near = int(((count >= size - 2) & (count < size)).sum())
+    density = float(base[positions].mean())
+    chance = len(bits) * sum(math.comb(size, size - d) * density ** (size - d) * (1 - density) ** d
+                             for d in (1, 2))
+    return near <= max(_NEAR_MISS_FLOOR, _NEAR_MISS_SHARE * int(rows.sum()), 3 * chance)
+
+
 def without_known(positions: np.ndarray, known: list[Pattern], width: int) -> np.ndarray:
     """The positions left after taking out every known pattern the set contains whole."""
     inside = np.zeros(width, bool)
@@ -143,7 +168,9 @@ def mine_patterns(bits: np.ndarray, *, min_support: int, min_size: int, max_size
         positions, rows = split_composite(bits, positions, rows, patterns, max_size)
         key = positions.tobytes()
         usable = (len(positions) >= min_size and rows.sum() >= min_support
-                  and key not in seen)
+                  and key not in seen
+                  and (len(positions) > max_size
+                       or looks_like_one_token(bits, base, positions, rows)))
         if not usable:
             # nothing frequent explains this seed's remaining rows: give them up here
             residual[seed_rows, seed] = False
