@@ -14,12 +14,11 @@ from padan.encoder.hardening import to_bits
 from padan.encoder.schema import LinkageSchema
 from padan.evaluation.attacks.mining import bootstrap
 from padan.evaluation.attacks.mining.alignment import align_patterns
-from padan.evaluation.attacks.mining.other_fields import name_sized
-from padan.evaluation.attacks.mining.patterns import Pattern, mine_patterns
+from padan.evaluation.attacks.mining.other_fields import background, name_sized
+from padan.evaluation.attacks.mining.patterns import Pattern, mine_patterns, size_slack
 from padan.evaluation.attacks.mining.public_model import PublicQgrams, PublicWords
 from padan.evaluation.attacks.mining.reidentify import Reidentification, reidentify
 
-SIZE_SLACK = 3               # a token may lose a few of its k positions to its own collisions
 KNOWN_PLAINTEXT = 0.99       # posterior from which a record counts as known plaintext
 MIN_SUPPORT = 10             # rows a pattern needs (fewer: chance coincidences of positions)
 
@@ -53,7 +52,7 @@ def mine_names(bits: np.ndarray, schema: LinkageSchema, grams: PublicQgrams,
     k = name.bits_per_token
     token_sizes = [f.bits_per_token for f in schema.fields if f.bits_per_token]
     patterns = mine_patterns(bits, min_support=min_support,
-                             min_size=max(2, min(token_sizes) - SIZE_SLACK),
+                             min_size=max(2, min(k - size_slack(k) for k in token_sizes)),
                              max_size=max(token_sizes))
     candidates = name_sized(patterns, schema, len(bits))
     identified: dict[int, np.ndarray] = {}
@@ -65,18 +64,22 @@ def mine_names(bits: np.ndarray, schema: LinkageSchema, grams: PublicQgrams,
             if alignment.gram[i] >= 0:
                 aligned[p] = int(alignment.gram[i])
                 identified[int(alignment.gram[i])] = patterns[p].positions
-    result = reidentify(bits, identified, grams, words, k)
+    explained = background(patterns, candidates, schema, len(bits))
+    if explained is not None and explained.shape[1] < bits.shape[1]:
+        explained = np.pad(explained, ((0, 0), (0, bits.shape[1] - explained.shape[1])))
+    result = reidentify(bits, identified, grams, words, k, background=explained)
     for _ in range(rounds):
-        learned = _learn(bits, patterns, candidates, aligned, identified, result, grams, k,
-                         min_support)
+        learned = _learn(bits, explained, patterns, candidates, aligned, identified, result,
+                         grams, k, min_support)
         if not learned:
             break
         identified.update(learned)
-        result = reidentify(bits, identified, grams, words, k)
+        result = reidentify(bits, identified, grams, words, k, background=explained)
     return MiningResult(identified, len(patterns), result)
 
 
-def _learn(bits: np.ndarray, patterns: list[Pattern], candidates: list[int],
+def _learn(bits: np.ndarray, explained: np.ndarray | None, patterns: list[Pattern],
+           candidates: list[int],
            aligned: dict[int, int], identified: dict[int, np.ndarray],
            result: Reidentification, grams: PublicQgrams, k: int, min_support: int
            ) -> dict[int, np.ndarray]:
@@ -87,6 +90,7 @@ def _learn(bits: np.ndarray, patterns: list[Pattern], candidates: list[int],
     learned = {g: usable[i].positions for i, g in named.items()}
     for i, g in named.items():
         aligned[candidates[i]] = g
-    peeled = bootstrap.peel_unmined(bits, known, {**identified, **learned}, k)
+    unexplained = bits if explained is None else bits & ~explained
+    peeled = bootstrap.peel_unmined(unexplained, known, {**identified, **learned}, k)
     learned.update(bootstrap.supported(bits, peeled, 2))
     return learned

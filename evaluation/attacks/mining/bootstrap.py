@@ -16,13 +16,12 @@ from collections import defaultdict
 import numpy as np
 
 from padan.encoder.tokens import name_qgrams
-from padan.evaluation.attacks.mining.patterns import Pattern, holding_rows
+from padan.evaluation.attacks.mining.patterns import Pattern, holding_rows, size_slack
 from padan.evaluation.attacks.mining.public_model import PublicQgrams
 
 _MIN_WITNESSES = 3         # confident rows needed to name a mined pattern
 _AGREEMENT = 0.9           # share of them whose name holds the q-gram
 _PEELED_MIN_SIZE = 12      # positions a peeled pattern needs (chance holders stay rare)
-_SIZE_SLACK = 3            # a token's own collisions: k - 3 positions still make a pattern
 
 
 def confident_grams(names: list[str | None], posterior: np.ndarray, grams: PublicQgrams,
@@ -93,7 +92,7 @@ def peel_unmined(bits: np.ndarray, known: list[frozenset[int] | None],
             if g in positions_of:
                 free[positions_of[g]] = False
         unknown[r], unexplained[r] = rest, free
-    smallest = min(bits_per_token - _SIZE_SLACK, _PEELED_MIN_SIZE)
+    smallest = min(bits_per_token - size_slack(bits_per_token), _PEELED_MIN_SIZE)
     learned: dict[int, np.ndarray] = {}
     progress = True
     while progress:

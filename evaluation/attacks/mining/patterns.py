@@ -22,7 +22,6 @@ One pattern from a seed position:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +33,15 @@ _MIN_LIFT = 0.05           # a seed whose best partner explains less has no domi
 _LOOSE_SHARE = 0.9
 _EXACT_SHARE = 0.999
 _REFINE_ROUNDS = 6
+_CONSTANT_SHARE = 0.9      # a position set this often carries no pattern worth mining
 _NEAR_MISS_FLOOR = 5        # rows missing one or two positions that prove nothing
 _NEAR_MISS_SHARE = 0.02     # ... or this share of the support
+
+
+def size_slack(bits_per_token: int) -> int:
+    """Positions a token of k may lose to its own collisions and to positions left out as
+    constant, and still be taken for one: 2 of 10, 3 of 20."""
+    return max(1, round(0.15 * bits_per_token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +103,32 @@ def grow(bits: np.ndarray, base: np.ndarray, rows: np.ndarray, seed: int) -> np.
     return rows
 
 
+def _missing_few(densities: np.ndarray, records: int) -> float:
+    """Expected rows with all but one or two of the positions set, were the positions set
+    independently at these densities (Poisson-binomial, by dynamic programming)."""
+    missing = np.zeros(3)
+    missing[0] = 1.0
+    for d in densities.tolist():
+        missing[1:] = missing[1:] * d + missing[:-1] * (1 - d)
+        missing[0] *= d
+    return records * float(missing[1] + missing[2])
+
+
 def looks_like_one_token(bits: np.ndarray, base: np.ndarray, positions: np.ndarray,
                          rows: np.ndarray) -> bool:
-    """A token's rows set all its positions; other rows set one or two fewer only by chance.
+    """A token's rows set all its positions; other rows set all but one or two only by chance.
 
-    A pattern stitched together from pieces of several tokens (frequent positions that happen
-    to be set together in many rows) has many rows that miss one or two of its positions.
+    A pattern stitched together from pieces of several tokens (positions that happen to be set
+    together in many rows) has many more rows that miss one or two of its positions than
+    independent positions of these densities would give; a real token has fewer.
     """
     size = len(positions)
     if size < 3:
         return False
     count = bits[:, positions].sum(axis=1, dtype=np.int32)
     near = int(((count >= size - 2) & (count < size)).sum())
-    density = float(base[positions].mean())
-    chance = len(bits) * sum(math.comb(size, size - d) * density ** (size - d) * (1 - density) ** d
-                             for d in (1, 2))
-    return near <= max(_NEAR_MISS_FLOOR, _NEAR_MISS_SHARE * int(rows.sum()), 3 * chance)
+    chance = _missing_few(base[positions], len(bits))
+    return near <= max(_NEAR_MISS_FLOOR, _NEAR_MISS_SHARE * int(rows.sum()), chance)
 
 
 def without_known(positions: np.ndarray, known: list[Pattern], width: int) -> np.ndarray:
@@ -127,12 +143,11 @@ def without_known(positions: np.ndarray, known: list[Pattern], width: int) -> np
 
 
 def split_composite(bits: np.ndarray, positions: np.ndarray, rows: np.ndarray,
-                    known: list[Pattern], max_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """A composite (a token always seen with known tokens in these rows) less the known
-    tokens, re-closed over all the rows that hold what is left."""
+                    known: list[Pattern]) -> tuple[np.ndarray, np.ndarray]:
+    """A composite (a token always seen with known tokens in these rows, e.g. 'ti' inside
+    'ati_') less the known tokens, re-closed over all the rows that hold what is left. A real
+    token's positions never hold another token's whole pattern (but by a negligible chance)."""
     for _ in range(3):
-        if len(positions) <= max_size:
-            break
         rest = without_known(positions, known, bits.shape[1])
         if len(rest) == len(positions) or len(rest) < 2:
             break
@@ -153,6 +168,10 @@ def mine_patterns(bits: np.ndarray, *, min_support: int, min_size: int, max_size
     if n == 0:
         return []
     base = bits.mean(axis=0)
+    # positions set in nearly every filter (another field's constant token, e.g. a NIK serial
+    # digit that is almost always 0) would join every pattern's closure: leave them out
+    bits = bits & (base < _CONSTANT_SHARE)[None, :]
+    base = bits.mean(axis=0)
     residual = bits.copy()
     left = residual.sum(axis=0).astype(np.int64)
     patterns: list[Pattern] = []
@@ -165,20 +184,48 @@ def mine_patterns(bits: np.ndarray, *, min_support: int, min_size: int, max_size
         grown = grow(bits, base, seed_rows, seed)
         positions, rows = (refine(bits, grown) if grown is not None and grown.sum()
                            else (np.zeros(0, np.int64), np.zeros(n, bool)))
-        positions, rows = split_composite(bits, positions, rows, patterns, max_size)
+        positions, rows = split_composite(bits, positions, rows, patterns)
         key = positions.tobytes()
-        usable = (len(positions) >= min_size and rows.sum() >= min_support
-                  and key not in seen
-                  and (len(positions) > max_size
-                       or looks_like_one_token(bits, base, positions, rows)))
+        usable = key not in seen and _acceptable(bits, base, positions, rows, min_support,
+                                                 min_size, max_size)
         if not usable:
-            # nothing frequent explains this seed's remaining rows: give them up here
-            residual[seed_rows, seed] = False
-            left[seed] = 0
+            # the dominant group of this seed's rows is no token: give those rows up here (all
+            # of them when growth found no group), so that the seed's other tokens get a turn
+            give_up = seed_rows if grown is None else seed_rows & grown
+            if give_up.sum() < min_support:
+                give_up = seed_rows
+            residual[give_up, seed] = False
+            left[seed] -= int(give_up.sum())
             continue
         seen.add(key)
         patterns.append(Pattern(positions, rows))
         explained = residual[np.ix_(rows, positions)]
         left[positions] -= explained.sum(axis=0)
         residual[np.ix_(rows, positions)] = False
-    return patterns
+    return _split_late(bits, base, patterns, seen, min_support, min_size, max_size)
+
+
+def _acceptable(bits: np.ndarray, base: np.ndarray, positions: np.ndarray, rows: np.ndarray,
+                min_support: int, min_size: int, max_size: int) -> bool:
+    return (len(positions) >= min_size and rows.sum() >= min_support
+            and (len(positions) > max_size
+                 or looks_like_one_token(bits, base, positions, rows)))
+
+
+def _split_late(bits: np.ndarray, base: np.ndarray, patterns: list[Pattern], seen: set[bytes],
+                min_support: int, min_size: int, max_size: int) -> list[Pattern]:
+    """Composites mined before the tokens inside them were known, split now: each yields the
+    token it was hiding, and is dropped."""
+    kept: list[Pattern] = []
+    for i, pattern in enumerate(patterns):
+        others = patterns[:i] + patterns[i + 1:]
+        positions, rows = split_composite(bits, pattern.positions, pattern.rows, others)
+        if len(positions) == pattern.size:
+            kept.append(pattern)
+            continue
+        key = positions.tobytes()
+        if key not in seen and _acceptable(bits, base, positions, rows, min_support, min_size,
+                                           max_size):
+            seen.add(key)
+            kept.append(Pattern(positions, rows))
+    return kept

@@ -118,12 +118,28 @@ def _coverable(target: int, candidates: list[int], masks: list[int]) -> bool:
     return union & target == target
 
 
-def _log_unexplained(extra: int, free: int, unknown: float, k: int, filter_bits: int) -> float:
-    """log P(extra set bits among `free` positions | `unknown` q-grams of k positions)."""
-    share = 1.0 - (1.0 - 1.0 / filter_bits) ** (k * unknown)
-    share = min(max(share, 1e-9), 1 - 1e-9)
-    return (math.lgamma(free + 1) - math.lgamma(extra + 1) - math.lgamma(free - extra + 1)
-            + extra * math.log(share) + (free - extra) * math.log(1 - share))
+class LengthModel:
+    """log P(extra set bits among `free` positions | `unknown` q-grams of k positions).
+
+    With other fields in the filter (`others`), some unexplained bits are theirs (tokens whose
+    patterns were not mined) in a number the attacker cannot pin down per record: surplus bits
+    are then free (the likelihood is maximised over the other fields' share), and only a record
+    with fewer bits than the candidate's unknown q-grams need counts against it.
+    """
+
+    def __init__(self, k: int, filter_bits: int, others: bool):
+        self.k, self.filter_bits, self.others = k, filter_bits, others
+        self._keep = math.log(1.0 - 1.0 / filter_bits)
+
+    def log_fit(self, extra: int, free: int, unknown: float) -> float:
+        if self.others and free > 0 and extra > 0:
+            # the unknown count whose expected surplus is `extra`, if more than the candidate's
+            needed = math.log(max(1.0 - extra / free, 1e-9)) / (self.k * self._keep)
+            unknown = max(unknown, needed)
+        share = 1.0 - math.exp(self.k * unknown * self._keep)
+        share = min(max(share, 1e-9), 1 - 1e-9)
+        return (math.lgamma(free + 1) - math.lgamma(extra + 1) - math.lgamma(free - extra + 1)
+                + extra * math.log(share) + (free - extra) * math.log(1 - share))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,33 +155,37 @@ class _Record:
 
 
 def _log_none(best: float, record: _Record, unknown: float, log_unseen: float,
-              hidden_gram_share: float, k: int, filter_bits: int) -> float:
+              hidden_gram_share: float, length: LengthModel) -> float:
     """log weight of "none of these" for a record whose best candidate scores `best`.
 
     Two ways an unlisted name can look exactly like the candidates:
     - a variant of the best candidate (a typo, another spelling) whose changed q-grams all lack
-      a pattern: it adds d q-grams that only the unexplained bits can show;
+      a pattern: the q-gram it alters is one of the candidate's unidentified ones, and the d
+      q-grams it adds show only in the unexplained bits;
     - an unlisted name that merely happens to hold these identified q-grams: the Good-Turing
       share of a single unseen name, times the chance that its difference hides in q-grams
       without a pattern (the share of the record left unexplained, once per changed q-gram).
     """
     extra, free = record.extra, record.free
-    fit_now = _log_unexplained(extra, free, unknown, k, filter_bits)
-    variant = max(best - fit_now + math.log(VARIANT_RATE)
-                  + _log_unexplained(extra, free, unknown + d, k, filter_bits)
+    fit_now = length.log_fit(extra, free, unknown)
+    altered = max(unknown, 0.05) / (unknown + record.held)
+    variant = max(best - fit_now + math.log(VARIANT_RATE * altered)
+                  + length.log_fit(extra, free, unknown + d)
                   + d * math.log(hidden_gram_share) for d in (1, 2, 3))
-    hidden = extra / k + 0.05
+    hidden = extra / length.k + 0.05
     share = hidden / (hidden + record.held + 1)
     unlisted = log_unseen + 2 * math.log(share) + max(
-        _log_unexplained(extra, free, u + record.missing, k, filter_bits) for u in range(40))
+        length.log_fit(extra, free, u + record.missing) for u in range(40))
     top = max(variant, unlisted)
     return top + math.log(math.exp(variant - top) + math.exp(unlisted - top))
 
 
 def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: PublicQgrams,
-               lexicon: PublicWords, bits_per_token: int, *, spell: bool = True
-               ) -> Reidentification:
-    """Re-identify every record. `identified`: public q-gram index -> its positions."""
+               lexicon: PublicWords, bits_per_token: int, *,
+               background: np.ndarray | None = None, spell: bool = True) -> Reidentification:
+    """Re-identify every record. `identified`: public q-gram index -> its positions;
+    `background`: (records, bits) bool, positions explained by other fields' patterns that
+    the record holds (None: the name is alone in the filter)."""
     n, filter_bits = bits.shape
     best: list[str | None] = [None] * n
     posterior = np.zeros(n)
@@ -185,13 +205,17 @@ def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: Publi
     words = _Words(lexicon, grams, bit_of)
     priors = NamePriors(lexicon)
     set_bits = bits.sum(axis=1)
+    length = LengthModel(bits_per_token, filter_bits, background is not None)
     log_unseen = math.log(priors.unseen / priors.people)
     hidden_gram_share = max(1.0 - len(identified) / _LETTER_SPACE ** grams.q, 0.05)
     spell = spell and grams.q == 2
     for start in range(0, n, _CHUNK):
         chunk = held[start:start + _CHUNK]
         as_float = chunk.astype(np.float32)
-        covered = (as_float @ where > 0).sum(axis=1)
+        covering = as_float @ where > 0
+        if background is not None:
+            covering |= background[start:start + _CHUNK]
+        covered = covering.sum(axis=1)
         missing = as_float @ deficit
         contained = (as_float @ words.ident.T) >= words.sizes[None, :] - 0.5
         for offset in range(len(chunk)):
@@ -212,8 +236,7 @@ def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: Publi
             for cover in _covers(target, candidates, words.masks):
                 unknown = record.missing + len(frozenset().union(*(words.unknown[w]
                                                                    for w in cover)))
-                fit = _log_unexplained(record.extra, record.free, unknown, bits_per_token,
-                                       filter_bits)
+                fit = length.log_fit(record.extra, record.free, unknown)
                 names = tuple(words.words[w] for w in cover)
                 sets.append((fit + priors.bound(names), fit, names, unknown))
             scored: list[tuple[float, str, tuple[str, ...]]] = []
@@ -229,7 +252,7 @@ def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: Publi
                 continue
             top = max(scored)
             none = _log_none(top[0], record, unknown_of[top[2]], log_unseen, hidden_gram_share,
-                             bits_per_token, filter_bits)
+                             length)
             ceiling = max(top[0], none)
             total = math.exp(none - ceiling) + sum(math.exp(s - ceiling) for s, _, _ in scored)
             best[row], chosen[row] = top[1], top[2]
