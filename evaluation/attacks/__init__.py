@@ -17,7 +17,10 @@ from padan.evaluation.attacks.knowledge import (
     public_names,
     score_guesses,
 )
-from padan.evaluation.attacks.pattern_mining import pattern_mining_attack
+from padan.evaluation.attacks.pattern_mining import (
+    pattern_mining_attack,
+    salt_aware_mining_attack,
+)
 
 __all__ = [
     "AttackOutcome",
@@ -28,6 +31,7 @@ __all__ = [
     "graph_matching_attack",
     "pattern_mining_attack",
     "public_names",
+    "salt_aware_mining_attack",
     "score_guesses",
     "token_frequency_attack",
 ]

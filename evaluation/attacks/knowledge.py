@@ -104,6 +104,7 @@ class AttackOutcome:
     distinct_recovered: int     # distinct names guessed right for at least one record
     guessed: int                # records the attack made a guess for
     baseline_first_names: int   # blind guess (the most frequent public first name) for all
+    attackable: int | None = None   # records the attack could work on (None: all of them)
 
     @property
     def name_share(self) -> float:
@@ -118,6 +119,12 @@ class AttackOutcome:
         return self.distinct_recovered / self.distinct_names if self.distinct_names else 0.0
 
     @property
+    def guess_precision(self) -> float:
+        """Share of the guesses made that were right (an attack that refuses when unsure
+        has a high one)."""
+        return self.names_correct / self.guessed if self.guessed else 0.0
+
+    @property
     def baseline_share(self) -> float:
         return self.baseline_first_names / self.records if self.records else 0.0
 
@@ -126,7 +133,9 @@ class AttackOutcome:
                 "name_share": round(self.name_share, 6),
                 "first_name_share": round(self.first_name_share, 6),
                 "value_share": round(self.value_share, 6), "guessed": self.guessed,
-                "blind_first_name_share": round(self.baseline_share, 6)}
+                "guess_precision": round(self.guess_precision, 6),
+                "blind_first_name_share": round(self.baseline_share, 6),
+                **({} if self.attackable is None else {"attackable": self.attackable})}
 
 
 def first_word(name: str | None) -> str | None:
@@ -134,7 +143,7 @@ def first_word(name: str | None) -> str | None:
 
 
 def score_guesses(attack: str, target: AttackTarget, guesses: Sequence[str | None],
-                  public: PublicNames) -> AttackOutcome:
+                  public: PublicNames, *, attackable: int | None = None) -> AttackOutcome:
     """Score one guess (or None) per record against the true names."""
     if len(guesses) != len(target):
         raise ValueError("one guess per record")
@@ -149,4 +158,4 @@ def score_guesses(attack: str, target: AttackTarget, guesses: Sequence[str | Non
     blind = firsts.most_common(1)[0][0] if firsts else None
     baseline = sum(1 for i in scored if first_word(truth[i]) == blind)
     return AttackOutcome(attack, len(scored), names_ok, firsts_ok, len(distinct), len(recovered),
-                         sum(1 for g in guesses if g is not None), baseline)
+                         sum(1 for g in guesses if g is not None), baseline, attackable)

@@ -103,7 +103,23 @@ class Aligner:
                                self.joint[g, grams]).sum())
 
 
-def _beam_anchors(aligner: Aligner, order: np.ndarray) -> list[tuple[int, int]]:
+def anchor_fit(held: np.ndarray, public: PublicQgrams) -> float:
+    """How well the public's q-gram statistics fit the most frequent patterns (the best
+    beam's log-likelihood): compares public samples (e.g. birth cohorts) as models of a list."""
+    if held.shape[1] == 0 or not public.grams:
+        return -np.inf
+    aligner = Aligner(held, public)
+    order = np.argsort(-aligner.support, kind="stable")
+    beam = _beam(aligner, order)
+    return beam[0][0] if beam else -np.inf
+
+
+def _beam_anchors(aligner: Aligner, order: np.ndarray) -> list[list[tuple[int, int]]]:
+    """The best joint assignments of the most frequent patterns, best first."""
+    return [assigned for _, assigned in _beam(aligner, order)]
+
+
+def _beam(aligner: Aligner, order: np.ndarray) -> list[tuple[float, list[tuple[int, int]]]]:
     first = aligner.global_fit()
     beam: list[tuple[float, list[tuple[int, int]]]] = [(0.0, [])]
     for p in order[:_BEAM_PATTERNS].tolist():
@@ -118,7 +134,7 @@ def _beam_anchors(aligner: Aligner, order: np.ndarray) -> list[tuple[int, int]]:
                                  [*assigned, (p, g)]))
         extended.sort(key=lambda item: -item[0])
         beam = extended[:_BEAM_WIDTH]
-    return beam[0][1] if beam else []
+    return beam
 
 
 def _best_two(score: np.ndarray, free_grams: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,21 +163,33 @@ def _assign_one_to_one(score: np.ndarray, patterns: np.ndarray) -> tuple[np.ndar
     return gram, margin
 
 
-def align_patterns(held: np.ndarray, public: PublicQgrams, *, margin: float = _MARGIN
-                   ) -> Alignment:
-    """Align patterns (columns of `held`, (records, patterns) bool) with public q-grams."""
+def align_patterns(held: np.ndarray, public: PublicQgrams, *, margin: float = _MARGIN,
+                   restarts: int = 1) -> Alignment:
+    """Align patterns (columns of `held`, (records, patterns) bool) with public q-grams.
+
+    With `restarts` > 1, the growth starts again from each of the best few anchor sets of the
+    beam, and the alignment with the largest total margin wins (a small list's frequencies
+    cannot always tell the most frequent q-grams apart; a wrong start shows in the margins).
+    """
     patterns = held.shape[1]
-    gram = np.full(patterns, -1, np.int64)
-    gaps = np.zeros(patterns)
     if patterns == 0 or not public.grams:
-        return Alignment(gram, gaps)
+        return Alignment(np.full(patterns, -1, np.int64), np.zeros(patterns))
     aligner = Aligner(held, public)
     order = np.argsort(-aligner.support, kind="stable")
-    for p, g in _beam_anchors(aligner, order):
+    starts = _beam_anchors(aligner, order)[:max(restarts, 1)] or [[]]
+    results = [_grow(aligner, anchors, patterns, len(public.grams), margin) for anchors in starts]
+    return max(results, key=lambda a: float(a.margin[a.gram >= 0].sum()))
+
+
+def _grow(aligner: Aligner, anchors: list[tuple[int, int]], patterns: int, grams: int,
+          margin: float) -> Alignment:
+    gram = np.full(patterns, -1, np.int64)
+    gaps = np.zeros(patterns)
+    for p, g in anchors:
         gram[p] = g
     while True:
         assigned = np.flatnonzero(gram >= 0)
-        free = np.ones(len(public.grams), bool)
+        free = np.ones(grams, bool)
         free[gram[assigned]] = False
         open_patterns = np.flatnonzero(gram < 0)
         if not len(open_patterns) or not free.any():
@@ -186,4 +214,4 @@ def align_patterns(held: np.ndarray, public: PublicQgrams, *, margin: float = _M
         new_gram, gaps = _assign_one_to_one(score, assigned)
         gram = np.where(np.isin(np.arange(patterns), assigned), new_gram, -1)
     gram = np.where(gaps >= margin, gram, -1)
-    return Alignment(gram, gaps)
+    return Alignment(gram, np.where(gram >= 0, gaps, 0.0))

@@ -181,7 +181,7 @@ def _log_none(best: float, record: _Record, unknown: float, log_unseen: float,
 
 
 def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: PublicQgrams,
-               lexicon: PublicWords, bits_per_token: int, *,
+               priors: NamePriors, bits_per_token: int, *,
                background: np.ndarray | None = None, spell: bool = True) -> Reidentification:
     """Re-identify every record. `identified`: public q-gram index -> its positions;
     `background`: (records, bits) bool, positions explained by other fields' patterns that
@@ -202,8 +202,7 @@ def reidentify(bits: np.ndarray, identified: dict[int, np.ndarray], grams: Publi
         where[i, identified[g]] = 1.0
     deficit = np.array([max(bits_per_token - len(identified[g]), 0) / bits_per_token
                         for g in order], np.float32)
-    words = _Words(lexicon, grams, bit_of)
-    priors = NamePriors(lexicon)
+    words = _Words(priors.lexicon, grams, bit_of)
     set_bits = bits.sum(axis=1)
     length = LengthModel(bits_per_token, filter_bits, background is not None)
     log_unseen = math.log(priors.unseen / priors.people)
