@@ -15,7 +15,8 @@ from padan.cli.failures import bad_input_errors, fail, reports_errors
 
 console = Console(highlight=False)
 # the same names as padan.evaluation.simulation.ATTACKS (imported lazily: the CLI starts fast)
-ATTACKS = ("frequency", "pattern-mining", "graph-matching", "hamming-weight")
+ATTACKS = ("frequency", "pattern-mining", "salt-aware-mining", "graph-matching",
+           "hamming-weight")
 
 HELP = (
     "Simulate attacks by the linker on a synthetic list encoded with a schema: frequency "

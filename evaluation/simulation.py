@@ -22,6 +22,7 @@ from padan.evaluation.attacks import (
     joint_token_frequency_attack,
     pattern_mining_attack,
     public_names,
+    salt_aware_mining_attack,
     token_frequency_attack,
 )
 from padan.evaluation.datasets import synthetic_parties
@@ -32,7 +33,8 @@ from padan.synth.population import generate_population
 
 PUBLIC_SEED_OFFSET = 1_000_003   # the public sample's population is another draw
 # Attack families, in the order they run and print; `padan attack --only` takes these names.
-ATTACKS = ("frequency", "pattern-mining", "graph-matching", "hamming-weight")
+ATTACKS = ("frequency", "pattern-mining", "salt-aware-mining", "graph-matching",
+           "hamming-weight")
 
 
 def public_sample(size: int, seed: int) -> PublicNames:
@@ -71,7 +73,9 @@ def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence
         if "frequency" in attacks:
             found.append(filter_frequency_attack(target, public, bit_range=segment.range))
         if "pattern-mining" in attacks:
-            found.append(pattern_mining_attack(target, public))
+            found.append(pattern_mining_attack(target, public, bit_range=segment.range))
+        if "salt-aware-mining" in attacks:
+            found.append(salt_aware_mining_attack(target, public, bit_range=segment.range))
         if "graph-matching" in attacks:
             found.append(graph_matching_attack(target, public, bit_range=segment.range))
         if "hamming-weight" in attacks:

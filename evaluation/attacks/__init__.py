@@ -18,7 +18,10 @@ from padan.evaluation.attacks.knowledge import (
     public_names,
     score_guesses,
 )
-from padan.evaluation.attacks.pattern_mining import pattern_mining_attack
+from padan.evaluation.attacks.pattern_mining import (
+    pattern_mining_attack,
+    salt_aware_mining_attack,
+)
 from padan.evaluation.attacks.token_frequency import joint_token_frequency_attack
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "joint_token_frequency_attack",
     "pattern_mining_attack",
     "public_names",
+    "salt_aware_mining_attack",
     "score_guesses",
     "token_frequency_attack",
 ]

@@ -169,6 +169,7 @@ class AttackOutcome:
     # attack got right, for attacks that recover parts: a birthdate is a quasi-identifier even
     # when no name is guessed
     recovered: dict[str, float] | None = None
+    attackable: int | None = None   # records the attack could work on (None: all of them)
 
     @property
     def name_share(self) -> float:
@@ -181,6 +182,12 @@ class AttackOutcome:
     @property
     def value_share(self) -> float:
         return self.distinct_recovered / self.distinct_names if self.distinct_names else 0.0
+
+    @property
+    def guess_precision(self) -> float:
+        """Share of the guesses made that were right (an attack that refuses when unsure
+        has a high one)."""
+        return self.names_correct / self.guessed if self.guessed else 0.0
 
     @property
     def baseline_share(self) -> float:
@@ -198,11 +205,14 @@ class AttackOutcome:
                "name_share": round(self.name_share, 6),
                "first_name_share": round(self.first_name_share, 6),
                "value_share": round(self.value_share, 6), "guessed": self.guessed,
+               "guess_precision": round(self.guess_precision, 6),
                "blind_first_name_share": round(self.baseline_share, 6)}
         if self.precision is not None:
             out["precision"] = round(self.precision, 6)
         if self.recovered is not None:
             out["recovered"] = {k: round(v, 6) for k, v in self.recovered.items()}
+        if self.attackable is not None:
+            out["attackable"] = self.attackable
         return out
 
 
@@ -211,7 +221,7 @@ def first_word(name: str | None) -> str | None:
 
 
 def score_guesses(attack: str, target: AttackTarget, guesses: Sequence[str | None],
-                  public: PublicNames) -> AttackOutcome:
+                  public: PublicNames, *, attackable: int | None = None) -> AttackOutcome:
     """Score one guess (or None) per record against the true names."""
     if len(guesses) != len(target):
         raise ValueError("one guess per record")
@@ -227,4 +237,5 @@ def score_guesses(attack: str, target: AttackTarget, guesses: Sequence[str | Non
     baseline = sum(1 for i in scored if first_word(truth[i]) == blind)
     return AttackOutcome(attack, len(scored), names_ok, firsts_ok, len(distinct), len(recovered),
                          sum(1 for g in guesses if g is not None), baseline,
-                         guessed_scored=sum(1 for i in scored if guesses[i] is not None))
+                         guessed_scored=sum(1 for i in scored if guesses[i] is not None),
+                         attackable=attackable)
