@@ -96,7 +96,7 @@ def control_outcome(control, public):
 
 def test_control_reidentifies_most_full_names_and_is_mostly_right(control_outcome):
     outcome = control_outcome
-    # measured 0.58 (20,000 records: 0.63-0.64); a blind guess gets no full name at all
+    # measured 0.57 (20,000 records: 0.55-0.64, see the report); a blind guess gets none
     assert outcome.name_share > 0.45
     assert outcome.guess_precision > 0.9
     assert outcome.first_name_share > 8 * outcome.baseline_share
@@ -108,7 +108,7 @@ def test_bit_range_attacks_one_segment_of_a_longer_filter(control, control_outco
     """The control's filters as the second segment of 2,048-bit filters whose first segment
     is noise: attacking bits [1024, 2048) is attacking the control."""
     rng = np.random.default_rng(5)
-    records = new_records(len(control), 32, 1)
+    records = new_records(len(control), 32, len(control.blocking_keys))
     records["filter"][:, :16] = rng.integers(0, 2**63, (len(control), 16), dtype=np.uint64)
     records["filter"][:, 16:] = control.records["filter"]
     records["blocks"] = control.records["blocks"]
@@ -132,10 +132,11 @@ def test_salting_defeats_the_global_attack_but_not_mining_inside_the_cohorts(pub
     target = encoded(name_only(salt="sex"), 6000)
     blind = pattern_mining_attack(target, public)
     assert blind.name_share < 0.01
-    cohorts = salt_aware_mining_attack(target, public)
+    # (cohorts under 1,000 records left out here only to keep the test short: the stratum's)
+    cohorts = salt_aware_mining_attack(target, public, min_cohort=1000)
     assert cohorts.attack == "salt-aware-mining:block:sex"
     assert 0.9 * len(target) < cohorts.attackable <= len(target)
-    # measured 0.xx
+    # measured 0.46 (6,000 records: two cohorts of about 3,000)
     assert cohorts.name_share > 0.3
     assert cohorts.guess_precision > 0.9
 
