@@ -27,7 +27,7 @@ from padan.evaluation.simulation import public_sample
 from padan.synth import AgencySpec, SynthConfig, generate
 
 NAME_ONLY = """\
-schema_version = 1
+schema_version = 2
 project_id = "mining-benchmark"
 filter_bits = 1024
 identity_field = "nik"

@@ -27,7 +27,7 @@ from padan.synth import AgencySpec, SynthConfig, generate
 
 SECRET = b"mining-test-secret-of-32-bytes!!"
 NAME_ONLY = """\
-schema_version = 1
+schema_version = 2
 project_id = "mining"
 filter_bits = {filter_bits}
 identity_field = "nik"
