@@ -73,13 +73,14 @@ def test_every_attack_runs_on_each_segment_of_the_default(public):
     blocking-token attacks at the keys. On the default they find (almost) nothing; the
     controls (test_attack_controls.py, test_pattern_mining.py) prove they would."""
     outcomes = run_attacks(default_schema("attack-test"), records=2000, public=0, seed=3,
-                           public_names_sample=public,
-                           attacks=("frequency", "graph-matching", "hamming-weight"))
+                           public_names_sample=public)
     names = {o.attack for o in outcomes}
     assert names >= {"frequency:blocking", "frequency:lahir"}
     for segment in ("nama_lahir", "nama_nik"):
         assert {f"frequency:filters[{segment}]", f"graph-matching[{segment}]",
-                f"hamming-weight[{segment}]"} <= names
+                f"hamming-weight[{segment}]", f"pattern-mining[{segment}]"} <= names
+        assert any(n.startswith("salt-aware-mining") and n.endswith(f"[{segment}]")
+                   for n in names)
     for outcome in outcomes:
         assert 0.0 <= outcome.name_share < 0.01, outcome.attack
         assert outcome.records > 1900
