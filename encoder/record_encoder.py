@@ -243,7 +243,8 @@ class RecordEncoder:
         records = new_records(len(keep_idx), hardened.shape[1], len(self.schema.blocking))
         records["filter"] = hardened
         records["identity"] = nik.identity[keep_idx]
-        records["stratum"] = nik.province[keep_idx]
+        if self.schema.stratum is not None:   # a schema without a stratum publishes none
+            records["stratum"] = nik.province[keep_idx]
         records["flags"] = flags[keep_idx]
         records["blocks"] = blocks[keep_idx]
         quality.rows_encoded = len(keep_idx)

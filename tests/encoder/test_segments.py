@@ -155,3 +155,10 @@ def test_an_unsalted_segment_is_the_same_for_every_record():
     segment = by_birth(encode(rows, schema=parse_schema(text)))
     assert dice(segment[0], segment[1]) == 1.0
     assert popcount(segment[2]) == 0
+
+
+def test_no_stratum_is_written_unless_the_schema_asks_for_one():
+    rows = [["3171014501800001", "Siti", "05-01-1980", "P"]]
+    assert encode(rows)["stratum"].tolist() == [31]
+    text = default_schema_text("test").replace('stratum = "province"\n', "")
+    assert encode(rows, schema=parse_schema(text))["stratum"].tolist() == [0]
