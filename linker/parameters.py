@@ -8,6 +8,7 @@ from padan.linker.errors import ParameterError
 from padan.linker.similarity import KERNEL_NAMES
 
 PASSES = ("identity", "keys", "lsh", "lsh_auto", "none")
+SCORINGS = ("model", "dice")
 SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 
 
@@ -15,7 +16,22 @@ SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 class LinkParameters:
     """Settings of one run. Defaults were chosen by measurement (docs/benchmarks.md, Linker)."""
 
-    # Pairs with Dice >= match_threshold form "match" groups.
+    # How pairs across lists are scored. "model": a Fellegi–Sunter model fitted by EM on the
+    # run's own candidate pairs gives each pair a match probability (padan.linker.model_scoring;
+    # the fitted model is in the report); the bands below are then probabilities.
+    # "dice": the pair's best segment Dice, with the NIK rules below (the first versions).
+    scoring: str = "model"
+    # scoring "model": pairs with a match probability at least this are matches; None picks the
+    # threshold that maximises the F1 the model's own probabilities expect (no truth needed).
+    match_probability: float | None = None
+    # scoring "model": pairs from this probability up to the match threshold are "possible".
+    possible_probability: float = 0.20
+    # scoring "model": a pair is linked only if its names agree at least this much (Dice), or
+    # its NIKs are equal and the names reach corroborated_threshold: no birthdate, sex or NIK
+    # fragment can make a match without the name. docs/evaluation.md has the measurement.
+    name_floor: float = 0.72
+
+    # scoring "dice": pairs with Dice >= match_threshold form "match" groups.
     match_threshold: float = 0.80
     # Lower edge of the "possible match" band: pairs in [possible, match) join groups too, and
     # the group is then banded "possible". Must not exceed match_threshold.
@@ -72,9 +88,15 @@ class LinkParameters:
     kernel: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.scoring not in SCORINGS:
+            raise ParameterError(f"unknown scoring; choose from {', '.join(SCORINGS)}",
+                                 parameter="scoring")
+        probabilities = ["possible_probability"]
+        if self.match_probability is not None:
+            probabilities.append("match_probability")
         for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
                      "duplicate_possible_threshold", "histogram_floor", "identity_threshold",
-                     "corroborated_threshold"):
+                     "corroborated_threshold", "name_floor", *probabilities):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 < value <= 1.0:
@@ -116,7 +138,7 @@ class LinkParameters:
         and the same-NIK rules."""
         return min(self.possible_threshold, self.duplicate_possible_threshold,
                    SENSITIVITY_THRESHOLDS[0], self.identity_threshold,
-                   self.corroborated_threshold)
+                   self.corroborated_threshold, self.name_floor)
 
     def to_dict(self) -> dict:
         data = asdict(self)
