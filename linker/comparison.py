@@ -171,6 +171,9 @@ def describe(segments: Sequence[SegmentInfo], filter_bits: int) -> tuple[Compari
             Comparison("frequency", _frequency_labels(), "frequency"))
 
 
+# identity levels where both records carry a NIK
+NIK_KNOWN_LEVELS = (1, 2, 3, 4, 5)
+
 # where EM starts: pairs at these levels are taken as likely matches, every other as unlikely
 LIKELY_IDENTITY_LEVELS = (1, 2)     # the NIK agrees
 LIKELY_DICE_LEVELS = (1, 2, 3)      # Dice >= 0.87 on the first field set (the name)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.comparison import ComparisonVectors, compare
+from padan.linker.comparison import NIK_KNOWN_LEVELS, ComparisonVectors, compare
 from padan.linker.match_model import (
     MatchModel,
     ThresholdChoice,
@@ -59,15 +59,24 @@ def name_agrees(vectors: ComparisonVectors, name_floor: float,
         vectors.same_identity & (vectors.name_dice >= corroborated_threshold))
 
 
-# A mixture of two classes is identifiable from at least two comparisons that vary (Fellegi and
-# Sunter need three for the general case; padan's identity and name comparisons carry most of
-# the evidence). With fewer, EM splits pairs arbitrarily, and the run scores by Dice instead.
+# A two-class mixture is identified by comparisons that carry evidence of identity on their own
+# (Fellegi and Sunter need three for the general case): a NIK both records carry, and the
+# similarity of each field set. The blocking bucket's size only shifts the prior. With fewer than
+# two (FEBRL under the default schema: no NIK, the name alone), EM splits the pairs arbitrarily,
+# so the run scores by Dice instead.
 MIN_INFORMATIVE = 2
 
 
 def informative(vectors: ComparisonVectors) -> int:
-    """How many comparisons take at least two non-null levels among the pairs."""
-    return sum(len(np.unique(column[column > 0])) >= 2 for column in vectors.levels.T)
+    """How many comparisons carry evidence of identity among the pairs: the identity comparison
+    where some pair has a NIK on both sides, and each field set that takes two or more levels."""
+    count = 0
+    for comparison, column in zip(vectors.comparisons, vectors.levels.T, strict=True):
+        if comparison.kind == "identity":
+            count += bool(np.isin(column, NIK_KNOWN_LEVELS).any())
+        elif comparison.kind == "similarity":
+            count += len(np.unique(column[column > 0])) >= 2
+    return count
 
 
 def score_with_model(lists: Sequence[EncodingFile], edges: Edges,

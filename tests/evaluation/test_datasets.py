@@ -6,7 +6,6 @@ import pytest
 from padan.evaluation.assessment import assess
 from padan.evaluation.datasets import febrl_columns, febrl_schema, folder_parties, read_truth
 from padan.evaluation.errors import EvaluationError
-from padan.linker.parameters import LinkParameters
 from padan.synth import write_lists
 
 SECRET = b"evaluation-test-secret-32-bytes!"
@@ -80,10 +79,8 @@ def test_febrl4_links_with_high_precision(schema):
     parties = febrl4_parties(schema, SECRET, limit=600)
     assert [len(p) for p in parties] == [600, 600]
     assert np.all(parties[0].entity >= 0)
-    by_model = assess(parties, with_blocking=False)
-    assert by_model.match_model is not None and by_model.links.precision > 0.99
-    # FEBRL's names are corrupted more than the name floor (0.72) allows for a match: the model
-    # keeps precision and loses recall there (0.79 at 600 records; docs/evaluation.md)
-    assert by_model.links.f1 > 0.75
-    by_dice = assess(parties, LinkParameters(scoring="dice"), with_blocking=False)
-    assert by_dice.links.precision > 0.99 and by_dice.curve.best.quality.f1 > 0.8
+    # without a NIK, FEBRL under the default schema has one comparison that tells people apart
+    # (the name): too few for the match model, so the run scores by Dice
+    result = assess(parties, with_blocking=False)
+    assert result.match_model is None
+    assert result.links.precision > 0.99 and result.curve.best.quality.f1 > 0.8
