@@ -215,7 +215,8 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
                  (parties[i].name, parties[j].name), spec, part, partitions,
                  params.max_block_size, lsh, params.keep_threshold,
                  min(params.histogram_floor, params.keep_threshold),
-                 executor.threads_per_unit, params.kernel, params.veto_threshold)
+                 executor.threads_per_unit, params.kernel,
+                 params.duplicate_veto_threshold if i == j else params.veto_threshold)
             # pass by pass, so a worker's cached keys of a list serve its next units
             for spec in passes for i, j in pairs for part in range(partitions)]
 

@@ -58,6 +58,10 @@ class LinkParameters:
     # the ten digits (Dice >= 0.8); two people of one birthdate from different districts differ
     # in several. 0 turns the veto off. docs/evaluation.md has the measurement.
     veto_threshold: float = 0.75
+    # The same veto for two records of one list (a duplicate): stricter, since a wrong duplicate
+    # also pulls its twin's cross-list group onto the wrong person. Two of ten digits apart
+    # (0.8) is as often two namesakes of nearby districts with the same serial as a typo.
+    duplicate_veto_threshold: float = 0.85
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
     # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
@@ -123,9 +127,11 @@ class LinkParameters:
         if self.kernel not in KERNEL_NAMES:
             raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
                                  parameter="kernel")
-        if isinstance(self.veto_threshold, bool) or not isinstance(
-                self.veto_threshold, int | float) or not 0.0 <= self.veto_threshold <= 1.0:
-            raise ParameterError("must be a number from 0 to 1", parameter="veto_threshold")
+        for name in ("veto_threshold", "duplicate_veto_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0.0 <= value <= 1.0:
+                raise ParameterError("must be a number from 0 to 1", parameter=name)
         if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
             raise ParameterError("must be a share from 0 to 1", parameter="lsh_auto_min_identity")
         if ("lsh" in blocking or "lsh_auto" in blocking) and self.lsh_bands == 0:
