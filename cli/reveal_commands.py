@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from padan.cli.failures import bad_input_errors, err_console, reports_errors
+from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.encoder.pseudo_ids import parse_pseudo_id
 from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
 from padan.linker.results import BANDS
@@ -339,6 +340,7 @@ def reveal(
     ] = None,
     include_unmatched: Annotated[bool, typer.Option(
         "--all", help="Also write records found on no other list.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Join your results back to your own rows, locally; writes CSV or XLSX (mode 0600).
 
@@ -354,8 +356,18 @@ def reveal(
     output = output or list_path.with_name(list_path.with_suffix("").name + ".revealed.csv")
     summary = reveal_file(results, list_path, output, id_map_path=id_map,
                           include_unmatched=include_unmatched)
+    if as_json:
+        print_json(summary_counts(summary))
+        return
     print_summary(summary, out)
     err_console.print(f"wrote {summary.output} (mode 0600: it holds personal data)")
+
+
+def summary_counts(summary: RevealSummary) -> dict:
+    """What print_summary shows, for --json: counts and the file written, no row."""
+    return {"output": summary.output, "records": summary.records, "matched": summary.matched,
+            "by_agency": summary.by_agency, "duplicate_records": len(summary.duplicates),
+            "duplicate_groups": summary.duplicate_groups}
 
 
 def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
@@ -366,4 +378,4 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
         table.add_row(other, *(f"{bands[band]:,}" for band in BANDS))
     table.caption = (f"{len(summary.duplicates):,} records are in {summary.duplicate_groups:,} "
                      "groups of the same person within this list (padan_duplicate_rows)")
-    console.print(table)
+    console.print(readable(table))

@@ -64,10 +64,15 @@ def _write_private(path: Path, text: str) -> None:
 
 # -- server host ------------------------------------------------------------------------------
 @reports_errors
-def serve() -> None:
+def serve(
+    host: Annotated[str | None, typer.Option(
+        "--host", help="Address to listen on (default: PADAN_HOST, else 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", min=0, max=65535, help="Port (default: PADAN_PORT, else 8000).")] = None,
+) -> None:
     """Run the linker API (settings from PADAN_* environment; see docs/operations.md).
 
-    Example: PADAN_DATABASE_URL=postgresql+psycopg://padan@db/padan padan serve
+    Example: padan serve --host 127.0.0.1 --port 9000
     """
     import uvicorn
 
@@ -78,18 +83,38 @@ def serve() -> None:
     if settings.tls_certfile:
         tls = {"ssl_certfile": str(settings.tls_certfile),
                "ssl_keyfile": str(settings.tls_keyfile)}
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="info", **tls)
+    uvicorn.run(create_app(settings), host=host or settings.host,
+                port=settings.port if port is None else port, log_level="info", **tls)
 
 
 @reports_errors
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one queued job, then exit.")] = False,
+    concurrency: Annotated[int, typer.Option(
+        "--concurrency", min=1, max=256, help="Worker processes here, each running one job at "
+        "a time.")] = 1,
 ) -> None:
     """Run linkage jobs from the database queue (any number of workers may run).
 
-    Example: padan worker
+    Example: padan worker --concurrency 4
     """
+    if concurrency == 1 or once:
+        _work(once)
+        return
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")  # a fresh process: no inherited connections
+    processes = [spawn.Process(target=_work, args=(False,), name=f"padan-worker-{n}")
+                 for n in range(concurrency)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    if any(process.exitcode for process in processes):
+        raise typer.Exit(1)
+
+
+def _work(once: bool) -> None:
     import logging
 
     from padan.linker.service import Worker, get_settings, open_state
