@@ -107,6 +107,9 @@ def encode(
     key_file: KeyFileOption = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="The sheet of an XLSX workbook to read, by the name on its tab "
+                        "(default: the first).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row or "
                                          "row with an invalid (required) field.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
@@ -122,7 +125,12 @@ def encode(
     Writes INPUT.padan (upload this), INPUT.idmap.csv (keep it: row <-> pseudo-id) and
     INPUT.quality.json (counts of valid, repaired, invalid and missing values per field).
 
-    Example: padan encode dtks.csv --schema schema.toml --key-file project.key --map nik=NO_KTP
+    An XLSX list may have title rows above its header, a header of two rows under merged
+    cells, a row of column numbers, and totals rows (JUMLAH/TOTAL: skipped and reported);
+    docs/input-files.md says how each is read.
+
+    Examples: padan encode dtks.csv --schema schema.toml --key-file project.key --map
+    nik=NO_KTP ; padan encode DTKS.xlsx --sheet Penerima
     """
     from padan.encoder.columns import parse_map_options  # heavy imports only when encoding
     from padan.encoder.pipeline import count_records, encode_file
@@ -141,7 +149,7 @@ def encode(
                   console=err_console, disable=quiet, transient=True) as bar:
         task = bar.add_task("encode", total=total)
         summary = encode_file(input_path, schema, secret, output, overrides=overrides,
-                              strict=strict, workers=workers,
+                              strict=strict, workers=workers, sheet=sheet,
                               progress=lambda done: bar.advance(task, done))
     if as_json:
         print_json({"records": summary.records, "output": summary.output,

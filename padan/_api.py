@@ -147,14 +147,15 @@ def _frame_to_parquet(frame: pandas.DataFrame, path: Path) -> None:
 
 def encode(data: pandas.DataFrame | PathLike, schema: LinkageSchema | PathLike,
            key: bytes | PathLike, *, out: PathLike | None = None,
-           columns: Mapping[str, str] | None = None, strict: bool = False,
-           workers: int = 1) -> Encoding:
+           columns: Mapping[str, str] | None = None, sheet: str | None = None,
+           strict: bool = False, workers: int = 1) -> Encoding:
     """Encode a list into keyed Bloom-filter encodings, as `padan encode` does.
 
     data: a pandas DataFrame (one row per record) or a CSV, XLSX or Parquet file.
     schema: a LinkageSchema or its TOML file; key: the secret (bytes) or its key file.
     out: the encoding file to write; required for a DataFrame, else the file with .padan.
     columns: field -> column where the name is not recognised, e.g. {"nik": "No KTP"}.
+    sheet: the sheet of an XLSX workbook, by name (default: the first).
     Writes `out`, its id map and its quality report beside it.
     """
     from padan.encoder.columns import parse_map_options
@@ -179,7 +180,7 @@ def encode(data: pandas.DataFrame | PathLike, schema: LinkageSchema | PathLike,
         if output.resolve() == source.resolve():
             raise TypeError("out: must differ from the input file")
         summary = encode_file(source, linkage_schema, secret, output, overrides=overrides,
-                              strict=strict, workers=workers)
+                              strict=strict, workers=workers, sheet=sheet)
     else:
         raise TypeError("data: give a pandas DataFrame or the path of a CSV, XLSX or Parquet "
                         "file")
