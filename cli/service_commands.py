@@ -23,6 +23,7 @@ from rich.table import Table
 
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
 from padan.linker.service.errors import ServiceError
 
@@ -36,6 +37,7 @@ admin_app = typer.Typer(help="Operator tasks on the server host.", no_args_is_he
 Server = Annotated[str | None, typer.Option(
     "--server", help="Linker URL (default: PADAN_SERVER_URL, else http://127.0.0.1:8000).")]
 RunId = Annotated[str, typer.Option("--run", help="Run number, or 'latest' finished run.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def register(app: typer.Typer) -> None:
@@ -151,7 +153,10 @@ def create_coordinator(
 
 
 # -- projects ---------------------------------------------------------------------------------
-def _print_project(project: ProjectPublic) -> None:
+def _print_project(project: ProjectPublic, as_json: bool = False) -> None:
+    if as_json:
+        print_json(project.model_dump(mode="json"))
+        return
     out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
               f"small cells below {project.small_cell_k} suppressed")
     out.print(f"schema fingerprint {project.schema_fingerprint}")
@@ -159,7 +164,7 @@ def _print_project(project: ProjectPublic) -> None:
     for party in project.parties:
         table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
                       "yes" if party.revoked else "")
-    out.print(table)
+    out.print(readable(table))
 
 
 @project_app.command("create")
@@ -205,24 +210,24 @@ def project_create(
 
 @project_app.command("show")
 @reports_errors
-def project_show(project_id: str, server: Server = None) -> None:
+def project_show(project_id: str, server: Server = None, as_json: JsonFlag = False) -> None:
     """Show a project, its parties and who has uploaded.
 
     Example: padan project show bansos
     """
     with _client(server) as client:
-        _print_project(client.project(project_id))
+        _print_project(client.project(project_id), as_json)
 
 
 @project_app.command("close")
 @reports_errors
-def project_close(project_id: str, server: Server = None) -> None:
+def project_close(project_id: str, server: Server = None, as_json: JsonFlag = False) -> None:
     """Close a project and delete its encodings from the store.
 
     Example: padan project close bansos
     """
     with _client(server) as client:
-        _print_project(client.close_project(project_id))
+        _print_project(client.close_project(project_id), as_json)
 
 
 # -- agency -----------------------------------------------------------------------------------

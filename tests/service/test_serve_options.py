@@ -88,3 +88,30 @@ def test_worker_concurrency_starts_that_many_workers(tmp_path):
     finally:
         os.killpg(worker.pid, signal.SIGTERM)  # the whole group: the worker and its processes
         worker.wait(timeout=30)
+
+
+def test_project_show_json_prints_the_project_as_the_api_gives_it(monkeypatch):
+    import contextlib
+    import datetime as dt
+    import json
+
+    import padan.cli.service_commands as commands
+    from padan.linker.service.api_models import PartyPublic, ProjectPublic
+
+    project = ProjectPublic(
+        project_id="bansos", description="", schema_fingerprint="ab" * 32, key_check=None,
+        parameters={}, result_policy="own_matches", small_cell_k=5, state="open",
+        created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), closed_at=None,
+        parties=[PartyPublic(name="DINSOS-KABUPATEN-BANYUWANGI", role="agency", revoked=False,
+                             uploaded=True)])
+
+    class Client:
+        def project(self, project_id):
+            return project
+
+    monkeypatch.setattr(commands, "_client", lambda server: contextlib.nullcontext(Client()))
+    shown = runner.invoke(app, ["project", "show", "bansos", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout) == project.model_dump(mode="json")
+    table = runner.invoke(app, ["project", "show", "bansos"])
+    assert "DINSOS-KABUPATEN-BANYUWANGI" in table.stdout and "{" not in table.stdout
