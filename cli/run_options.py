@@ -12,7 +12,8 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import MISSING, Field, fields
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import typer
 
@@ -39,6 +40,13 @@ HELP = {
     "histogram_floor": "Best-match scores below this are left out of the histogram.",
     "partitions": "Work units per pass (0: as many as the executor suggests).",
     "kernel": "Dice kernel: auto, numba, numpy or gpu (results are identical).",
+    # parameters of the match model (scoring "model"), where the linker has them
+    "scoring": "How pairs are scored: model (match probabilities) or dice.",
+    "match_probability": "Model: the match probability of a match (default: the best F1 the "
+                         "model expects).",
+    "possible_probability": "Model: lower edge of the 'possible' band, as a probability.",
+    "name_floor": "Model: a pair is linked only if its names' Dice reaches this.",
+    "duplicate_veto_threshold": "The NIK veto for duplicates within one list.",
 }
 
 
@@ -51,18 +59,19 @@ def _default(field: Field) -> Any:
 
 
 def _option_type(field: Field) -> type:
-    default = _default(field)
-    if isinstance(default, tuple):
-        return str  # blocking: given comma-separated
-    if field.type in ("float", float):
-        return float  # even when written with an integer default
-    return type(default)
+    """bool, int, float or str (a tuple, e.g. blocking, is given comma-separated); an optional
+    parameter (float | None) takes its type without None."""
+    hint = get_type_hints(LinkParameters)[field.name]
+    if get_origin(hint) in (Union, UnionType):
+        hint = next(arg for arg in get_args(hint) if arg is not type(None))
+    return hint if hint in (bool, int, float, str) else str
 
 
 def _parameter(field: Field) -> inspect.Parameter:
     kind = _option_type(field)
     default = _default(field)
-    shown = ",".join(default) if isinstance(default, tuple) else default
+    shown = ",".join(default) if isinstance(default, tuple) else (
+        "not set" if default is None else default)
     names = ([f"{option_name(field.name)}/--no-{field.name.replace('_', '-')}"]
              if kind is bool else [option_name(field.name)])
     option = typer.Option(*names, help=f"{HELP.get(field.name, 'See docs/api.md.')} "
