@@ -42,8 +42,8 @@ HELP = {
     "kernel": "Dice kernel: auto, numba, numpy or gpu (results are identical).",
     # parameters of the match model (scoring "model"), where the linker has them
     "scoring": "How pairs are scored: model (match probabilities) or dice.",
-    "match_probability": "Model: the match probability of a match (default: the best F1 the "
-                         "model expects).",
+    "match_probability": "Model: the match probability of a match; not set: the threshold "
+                         "of the best F1 the model expects.",
     "possible_probability": "Model: lower edge of the 'possible' band, as a probability.",
     "name_floor": "Model: a pair is linked only if its names' Dice reaches this.",
     "duplicate_veto_threshold": "The NIK veto for duplicates within one list.",
