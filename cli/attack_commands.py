@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
+from padan.cli.tables import readable
 
 console = Console(highlight=False)
 # the same names as padan.evaluation.simulation.ATTACKS (imported lazily: the CLI starts fast)
@@ -87,7 +88,7 @@ def attack(
         if outcome.recovered:
             recovered_lines.append(f"{escape(outcome.attack)} recovered: " + ", ".join(
                 f"{part} {share:.2%}" for part, share in outcome.recovered.items()))
-    console.print(table)
+    console.print(readable(table))
     for line in recovered_lines:
         console.print(line)
     console.print("names: share of records whose whole name is re-identified; first: first "

@@ -31,7 +31,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
 from padan.cli.failures import err_console, fail, reports_errors
-from padan.cli.reveal_commands import RecordMatch, RevealSummary, print_summary
+from padan.cli.reveal_commands import RecordMatch, RevealSummary, print_summary, summary_counts
+from padan.cli.tables import JSON_HELP, print_json, readable
 
 MARKER = ".padan-demo"
 AGENCY_SHARES = (("DTKS", 1.0), ("KJP", 0.25), ("KIS", 0.75))  # list sizes relative to --size
@@ -228,6 +229,18 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo)
 
 
+def result_document(result: DemoResult) -> dict:
+    """What the demo prints, for --json."""
+    return {"folder": result.folder, "report": result.report, "dashboard": result.dashboard,
+            "revealed": {name: summary_counts(summary)
+                         for name, summary in result.revealed.items()},
+            "against_truth": [{"bands": q.bands, "true_pairs": q.true_pairs,
+                               "found_pairs": q.found_pairs, "correct": q.correct,
+                               "precision": q.precision, "recall": q.recall}
+                              for q in result.quality],
+            "seconds": round(result.seconds, 3)}
+
+
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
@@ -242,6 +255,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic data.", min=0)] = 7,
     dirt: Annotated[str, typer.Option(help="none, moderate or heavy "
                                       "(docs/synthetic-data.md).")] = "moderate",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Run the whole job on synthetic data: three agencies, the linker, the auditor.
 
@@ -261,6 +275,9 @@ def demo(
         result = run_demo(output, size=size, seed=seed, dirt=dirt,
                           step=lambda what, done: bar.update(task, description=what,
                                                              completed=done))
+    if as_json:
+        print_json(result_document(result))
+        return
     from padan.cli.link_commands import combinations_table, overlap_table
 
     body = result.report
@@ -277,7 +294,7 @@ def demo(
     for score in result.quality:
         table.add_row(score.bands, f"{score.true_pairs:,}", f"{score.found_pairs:,}",
                       f"{score.correct:,}", _share(score.precision), _share(score.recall))
-    out.print(table)
+    out.print(readable(table))
     out.print(f"agencies' revealed files: {result.folder / 'agencies'}/*/*.revealed.csv")
     out.print(f"auditors' dashboard: {result.dashboard}")
     out.print(f"finished in {result.seconds:.1f} s")

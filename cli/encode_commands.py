@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from padan.cli.failures import err_console, fail, reports_errors
+from padan.cli.tables import print_json, readable
 from padan.encoder.default_schema import default_schema_text
 from padan.encoder.keys import (
     DEFAULT_KEY_FILE,
@@ -106,19 +107,30 @@ def encode(
     key_file: KeyFileOption = None,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="Map a field to a column: --map nik='No KTP' (repeatable).")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="The sheet of an XLSX workbook to read, by the name on its tab "
+                        "(default: the first).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row or "
                                          "row with an invalid (required) field.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
                                                 "(default: all cores for a list over 32 MB, "
                                                 "else one).", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the files written and the "
+                                          "quality report as one JSON document on stdout "
+                                          "instead of the table.")] = False,
 ) -> None:
     """Encode a list into keyed Bloom-filter encodings for upload.
 
     Writes INPUT.padan (upload this), INPUT.idmap.csv (keep it: row <-> pseudo-id) and
     INPUT.quality.json (counts of valid, repaired, invalid and missing values per field).
 
-    Example: padan encode dtks.csv --schema schema.toml --key-file project.key --map nik=NO_KTP
+    An XLSX list may have title rows above its header, a header of two rows under merged
+    cells, a row of column numbers, and totals rows (JUMLAH/TOTAL: skipped and reported);
+    docs/input-files.md says how each is read.
+
+    Examples: padan encode dtks.csv --schema schema.toml --key-file project.key --map
+    nik=NO_KTP ; padan encode DTKS.xlsx --sheet Penerima
     """
     from padan.encoder.columns import parse_map_options  # heavy imports only when encoding
     from padan.encoder.pipeline import count_records, encode_file
@@ -131,13 +143,20 @@ def encode(
     output = output or input_path.with_suffix(".padan")
     if output.resolve() == input_path.resolve():
         raise fail("--out must differ from the input file")
+    quiet = quiet or as_json
     total = None if quiet else count_records(input_path)
     with Progress(TextColumn("encoding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, disable=quiet, transient=True) as bar:
         task = bar.add_task("encode", total=total)
         summary = encode_file(input_path, schema, secret, output, overrides=overrides,
-                              strict=strict, workers=workers,
+                              strict=strict, workers=workers, sheet=sheet,
                               progress=lambda done: bar.advance(task, done))
+    if as_json:
+        print_json({"records": summary.records, "output": summary.output,
+                    "id_map": summary.id_map, "quality_report": summary.quality_path,
+                    "seconds": round(summary.seconds, 3),
+                    "quality": summary.quality.to_dict()})
+        return
     if not quiet:
         err_console.print(quality_table(summary.quality))
     if summary.quality.nik_excel_lost_digit:
@@ -166,4 +185,4 @@ def quality_table(quality: QualityReport) -> Table:
                      f"invalid field {quality.rows_with_invalid_field} (listed in the quality "
                      f"report); NIK/birthdate disagree {quality.nik_birthdate_disagree}; "
                      f"placeholder dates {quality.placeholder_birthdates}")
-    return table
+    return readable(table)

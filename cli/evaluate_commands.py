@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
+from padan.cli.tables import readable
 
 console = Console(highlight=False)
 
@@ -112,7 +113,7 @@ def print_assessment(assessment, source: str) -> None:
                  if quality.measurable else ["-", "-", "-"])
         table.add_row(label, *rates, f"{quality.true_positives:,}",
                       f"{quality.false_positives:,}", f"{quality.false_negatives:,}")
-    console.print(table)
+    console.print(readable(table))
     console.print("links: pairs across lists in match-band groups; links+possible: groups of "
                   "either band; groups: whole groups right; duplicates: pairs within a list")
     for label, quality in (("links", assessment.links), ("duplicates", assessment.duplicates)):
@@ -125,7 +126,7 @@ def print_assessment(assessment, source: str) -> None:
         if row.name == "union":
             blocking.add_row(" x ".join(row.parties), f"{row.pair_completeness:.4f}",
                              f"{row.reduction_ratio:.6f}", f"{row.comparisons:,}")
-    console.print(blocking)
+    console.print(readable(blocking))
     params = assessment.params
     console.print(f"thresholds used: match {params.match_threshold:.2f}, possible "
                   f"{params.possible_threshold:.2f} (--match-threshold, --possible-threshold)")

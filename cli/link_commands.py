@@ -22,7 +22,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
-from padan.linker.errors import LinkerError
+from padan.cli.run_options import option_name, with_run_options
+from padan.cli.tables import JSON_HELP, print_json, readable
+from padan.linker.errors import LinkerError, ParameterError
 
 bad_input_errors(LinkerError)
 out = Console(highlight=False, soft_wrap=True)
@@ -125,7 +127,7 @@ def overlap_table(envelope: dict, title: str | None = None) -> Table:
                   Column("possible", justify="right"), title=title or "pairwise overlap (people)")
     for row in report["pairwise"]:
         table.add_row(" & ".join(row["parties"]), shown(row["match"]), shown(row["possible"]))
-    return table
+    return readable(table)
 
 
 def thresholds_line(params, report: dict) -> str:
@@ -133,7 +135,8 @@ def thresholds_line(params, report: dict) -> str:
     used = (f"thresholds used: match {params.match_threshold:.2f}, possible "
             f"{params.possible_threshold:.2f}; duplicates {params.duplicate_threshold:.2f}, "
             f"possible {params.duplicate_possible_threshold:.2f}; same NIK "
-            f"{params.identity_threshold:.2f} (--parameters)")
+            f"{params.identity_threshold:.2f} (--match-threshold and the other run options, "
+            "or --parameters)")
     valley = report.get("histogram_valley")
     if valley is None:
         return f"{used}\nhistogram valley: none (the similarity histogram has no valley)"
@@ -149,13 +152,14 @@ def combinations_table(envelope: dict) -> Table:
     for row in sorted(report["combinations"], key=lambda r: (-len(r["parties"]), r["parties"])):
         count = row["count"]
         table.add_row(" & ".join(row["parties"]), f"<{k}" if count is None else f"{count:,}")
-    return table
+    return readable(table)
 
 
 def register(app: typer.Typer) -> None:
     app.command("link")(link_command)
 
 
+@with_run_options
 @reports_errors
 def link_command(
     files: Annotated[list[str], typer.Argument(
@@ -164,20 +168,28 @@ def link_command(
     output: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results and the "
                                          "report (created if missing).")] = Path("padan-link"),
     parameters: Annotated[Path | None, typer.Option(
-        "--parameters", help="Run parameters as a JSON object, e.g. "
-                             '{"match_threshold": 0.85} (docs/api.md lists them).')] = None,
+        "--parameters", help="Run parameters as a JSON file, e.g. "
+                             '{"match_threshold": 0.85} (docs/api.md lists them); the run '
+                             "options below override it.")] = None,
     small_cell_k: Annotated[int, typer.Option(
         "--small-cell-k", min=1, help="Counts from 1 to k-1 in the report show as <k "
                                       "(1: no suppression).")] = DEFAULT_SMALL_CELL_K,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes (1: this "
                                          "process, numba still uses every core).")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    *,
+    run_options: dict,
 ) -> None:
     """Link encoding files here, without the service; write each agency's results and the report.
 
     Writes OUT/NAME.results.csv for each agency (hand each agency only its own), OUT/report.json
     and the dashboard OUT/report.html.
 
-    Example: padan link DTKS=dtks.padan KJP=kjp.padan KIS=kis.padan --out run1
+    Every run parameter is an option (--match-threshold 0.85 ...) and may also come from a JSON
+    file (--parameters); the options win.
+
+    Examples: padan link DTKS=dtks.padan KJP=kjp.padan KIS=kis.padan --out run1 ; padan link
+    dtks.padan kjp.padan --match-threshold 0.85 --possible-threshold 0.75 --json
     """
     named = dict(parse_party(item) for item in files)
     if len(named) != len(files):
@@ -185,7 +197,13 @@ def link_command(
     for name, path in named.items():
         if not path.is_file():
             raise fail(f"{path}: encoding file of '{name}' not found")
-    parties, params = open_parties(named, read_parameters(parameters))  # errors before the bar
+    given = {**read_parameters(parameters), **run_options}
+    try:
+        parties, params = open_parties(named, given)  # errors before the bar
+    except ParameterError as exc:
+        if exc.parameter not in run_options:
+            raise
+        raise fail(f"{option_name(exc.parameter)}: {exc.reason}") from None
     columns = (TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("link", total=None)
@@ -193,6 +211,11 @@ def link_command(
                             workers=workers,
                             progress=lambda finished, total: bar.update(task, completed=finished,
                                                                         total=total))
+    if as_json:
+        print_json({"report": done.report, "results": done.results, "matches": done.matches,
+                    "duplicates": done.duplicates, "report_json": done.report_json,
+                    "report_html": done.report_html, "seconds": round(done.seconds, 3)})
+        return
     out.print(overlap_table(done.report))
     out.print(thresholds_line(params, done.report["report"]))
     for name, path in done.results.items():

@@ -29,6 +29,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from padan.cli.failures import bad_input_errors, err_console, reports_errors
+from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.encoder.pseudo_ids import parse_pseudo_id
 from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
 from padan.linker.results import BANDS
@@ -214,20 +215,24 @@ def _cell(value: object) -> object:
     return "" if value is None else value
 
 
-def _records(list_path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
-    """The list's column names, and (row, values) of every record, read as `padan encode` does."""
+def _records(list_path: Path, sheet: str | None = None
+             ) -> tuple[list[str], Iterator[tuple[int, list[object]]], list[int]]:
+    """The list's column names, (row, values) of every record, read as `padan encode` does, and
+    a one-item list counting the rows the reader skipped as malformed (filled while reading)."""
     from padan.encoder.readers import iter_batches, read_columns
 
-    columns = read_columns(list_path)
-    batches = iter_batches(list_path, {name: name for name in columns})
+    columns = read_columns(list_path, sheet=sheet)
+    batches = iter_batches(list_path, {name: name for name in columns}, sheet=sheet)
+    skipped = [0]
 
     def records() -> Iterator[tuple[int, list[object]]]:
         for batch in batches:
+            skipped[0] += len(batch.bad_rows)  # encode counted them as rows read too
             values = [batch.columns[name] for name in columns]
             for index, row in enumerate(batch.rows.tolist()):
                 yield row, [column[index] for column in values]
 
-    return columns, records()
+    return columns, records(), skipped
 
 
 def _private(path: Path, binary: bool = False):
@@ -252,8 +257,8 @@ def _check_record_count(list_path: Path, id_map_path: Path, records: int) -> Non
 
 
 def reveal_file(results_path: Path, list_path: Path, output: Path, *,
-                id_map_path: Path | None = None, include_unmatched: bool = False
-                ) -> RevealSummary:
+                id_map_path: Path | None = None, include_unmatched: bool = False,
+                sheet: str | None = None) -> RevealSummary:
     """Join results to the list's rows and write CSV or XLSX (by output's suffix)."""
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -266,7 +271,7 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     same_person: dict[int, list[int]] = {}
     for row, dup in sorted(duplicates.items()):
         same_person.setdefault(dup.group_id, []).append(row)
-    columns, records = _records(list_path)
+    columns, records, skipped = _records(list_path, sheet)
     header = [*columns, *ADDED_COLUMNS]
     pending, count = matches.keys() | duplicates.keys(), 0
 
@@ -297,7 +302,7 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         raise RevealError(f"{len(pending):,} matched rows (first: row {min(pending)}) are not "
                           f"records of this list: is it the file that was encoded with "
                           f"{id_map_path.name}?", path=list_path)
-    _check_record_count(list_path, id_map_path, count)
+    _check_record_count(list_path, id_map_path, count + skipped[0])
     by_agency: dict[str, dict[str, int]] = {}
     for match in matches.values():
         for other in match.others:
@@ -339,6 +344,10 @@ def reveal(
     ] = None,
     include_unmatched: Annotated[bool, typer.Option(
         "--all", help="Also write records found on no other list.")] = False,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="The sheet of an XLSX list that was encoded (as given to padan encode)."
+    )] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Join your results back to your own rows, locally; writes CSV or XLSX (mode 0600).
 
@@ -353,9 +362,19 @@ def reveal(
     """
     output = output or list_path.with_name(list_path.with_suffix("").name + ".revealed.csv")
     summary = reveal_file(results, list_path, output, id_map_path=id_map,
-                          include_unmatched=include_unmatched)
+                          include_unmatched=include_unmatched, sheet=sheet)
+    if as_json:
+        print_json(summary_counts(summary))
+        return
     print_summary(summary, out)
     err_console.print(f"wrote {summary.output} (mode 0600: it holds personal data)")
+
+
+def summary_counts(summary: RevealSummary) -> dict:
+    """What print_summary shows, for --json: counts and the file written, no row."""
+    return {"output": summary.output, "records": summary.records, "matched": summary.matched,
+            "by_agency": summary.by_agency, "duplicate_records": len(summary.duplicates),
+            "duplicate_groups": summary.duplicate_groups}
 
 
 def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
@@ -366,4 +385,4 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
         table.add_row(other, *(f"{bands[band]:,}" for band in BANDS))
     table.caption = (f"{len(summary.duplicates):,} records are in {summary.duplicate_groups:,} "
                      "groups of the same person within this list (padan_duplicate_rows)")
-    console.print(table)
+    console.print(readable(table))

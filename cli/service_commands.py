@@ -23,6 +23,7 @@ from rich.table import Table
 
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
 from padan.linker.service.errors import ServiceError
 
@@ -36,6 +37,7 @@ admin_app = typer.Typer(help="Operator tasks on the server host.", no_args_is_he
 Server = Annotated[str | None, typer.Option(
     "--server", help="Linker URL (default: PADAN_SERVER_URL, else http://127.0.0.1:8000).")]
 RunId = Annotated[str, typer.Option("--run", help="Run number, or 'latest' finished run.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def register(app: typer.Typer) -> None:
@@ -64,10 +66,15 @@ def _write_private(path: Path, text: str) -> None:
 
 # -- server host ------------------------------------------------------------------------------
 @reports_errors
-def serve() -> None:
+def serve(
+    host: Annotated[str | None, typer.Option(
+        "--host", help="Address to listen on (default: PADAN_HOST, else 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(
+        "--port", min=0, max=65535, help="Port (default: PADAN_PORT, else 8000).")] = None,
+) -> None:
     """Run the linker API (settings from PADAN_* environment; see docs/operations.md).
 
-    Example: PADAN_DATABASE_URL=postgresql+psycopg://padan@db/padan padan serve
+    Example: padan serve --host 127.0.0.1 --port 9000
     """
     import uvicorn
 
@@ -78,18 +85,38 @@ def serve() -> None:
     if settings.tls_certfile:
         tls = {"ssl_certfile": str(settings.tls_certfile),
                "ssl_keyfile": str(settings.tls_keyfile)}
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="info", **tls)
+    uvicorn.run(create_app(settings), host=host or settings.host,
+                port=settings.port if port is None else port, log_level="info", **tls)
 
 
 @reports_errors
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one queued job, then exit.")] = False,
+    concurrency: Annotated[int, typer.Option(
+        "--concurrency", min=1, max=256, help="Worker processes here, each running one job at "
+        "a time.")] = 1,
 ) -> None:
     """Run linkage jobs from the database queue (any number of workers may run).
 
-    Example: padan worker
+    Example: padan worker --concurrency 4
     """
+    if concurrency == 1 or once:
+        _work(once)
+        return
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")  # a fresh process: no inherited connections
+    processes = [spawn.Process(target=_work, args=(False,), name=f"padan-worker-{n}")
+                 for n in range(concurrency)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join()
+    if any(process.exitcode for process in processes):
+        raise typer.Exit(1)
+
+
+def _work(once: bool) -> None:
     import logging
 
     from padan.linker.service import Worker, get_settings, open_state
@@ -126,7 +153,10 @@ def create_coordinator(
 
 
 # -- projects ---------------------------------------------------------------------------------
-def _print_project(project: ProjectPublic) -> None:
+def _print_project(project: ProjectPublic, as_json: bool = False) -> None:
+    if as_json:
+        print_json(project.model_dump(mode="json"))
+        return
     out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
               f"small cells below {project.small_cell_k} suppressed")
     out.print(f"schema fingerprint {project.schema_fingerprint}")
@@ -134,7 +164,7 @@ def _print_project(project: ProjectPublic) -> None:
     for party in project.parties:
         table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
                       "yes" if party.revoked else "")
-    out.print(table)
+    out.print(readable(table))
 
 
 @project_app.command("create")
@@ -180,24 +210,24 @@ def project_create(
 
 @project_app.command("show")
 @reports_errors
-def project_show(project_id: str, server: Server = None) -> None:
+def project_show(project_id: str, server: Server = None, as_json: JsonFlag = False) -> None:
     """Show a project, its parties and who has uploaded.
 
     Example: padan project show bansos
     """
     with _client(server) as client:
-        _print_project(client.project(project_id))
+        _print_project(client.project(project_id), as_json)
 
 
 @project_app.command("close")
 @reports_errors
-def project_close(project_id: str, server: Server = None) -> None:
+def project_close(project_id: str, server: Server = None, as_json: JsonFlag = False) -> None:
     """Close a project and delete its encodings from the store.
 
     Example: padan project close bansos
     """
     with _client(server) as client:
-        _print_project(client.close_project(project_id))
+        _print_project(client.close_project(project_id), as_json)
 
 
 # -- agency -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from padan.cli.failures import fail, reports_errors
+from padan.cli.tables import readable
 
 console = Console(highlight=False)
 
@@ -87,5 +88,5 @@ def synth(
                       spec.date_format, written[spec.name].name)
     table.add_row("truth", f"{lists.truth_table().num_rows:,}", "", "", "",
                   written["truth"].name)
-    console.print(table)
+    console.print(readable(table))
     console.print(f"wrote {len(written)} files in {seconds:.1f} s")

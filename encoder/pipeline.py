@@ -26,7 +26,7 @@ from padan.encoder.keys import key_check_value
 from padan.encoder.normalise import clear_caches
 from padan.encoder.pseudo_ids import pseudo_id_texts, random_pseudo_ids
 from padan.encoder.quality import QualityReport
-from padan.encoder.readers import RawBatch, iter_batches, read_columns
+from padan.encoder.readers import RawBatch, describe_source, iter_batches, read_columns
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
 from padan.encoder.schema import LinkageSchema
 
@@ -129,11 +129,14 @@ def default_workers(path: Path) -> int:
 def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: Path, *,
                 overrides: dict[str, str] | None = None, strict: bool = False,
                 workers: int | None = None, batch_rows: int = 65_536,
-                progress: Callable[[int], None] | None = None) -> EncodeSummary:
-    """Encode one list into `output`; see the module docstring for the files written."""
+                progress: Callable[[int], None] | None = None,
+                sheet: str | None = None) -> EncodeSummary:
+    """Encode one list into `output`; see the module docstring for the files written.
+
+    sheet: the worksheet of an XLSX workbook to read, by name (default: the first)."""
     started = time.perf_counter()
-    mapping = map_columns(read_columns(input_path), schema.fields, overrides,
-                          path=str(input_path))
+    mapping = map_columns(read_columns(input_path, sheet=sheet), schema.fields, overrides,
+                          path=describe_source(input_path, sheet=sheet))
     workers = workers or default_workers(input_path)
     quality = QualityReport()
     dtype = record_dtype(-(-schema.encoded_bits // 64), len(schema.blocking))
@@ -142,7 +145,7 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
     rows_parts: list[np.ndarray] = []
     try:
         with open(scratch, "wb") as spill:
-            batches = iter_batches(input_path, mapping, batch_rows=batch_rows)
+            batches = iter_batches(input_path, mapping, batch_rows=batch_rows, sheet=sheet)
             for batch, encoded in _encoded_batches(batches, schema, secret, workers):
                 for row, reason in batch.bad_rows:
                     quality.add_malformed_row(row, reason)

@@ -79,35 +79,56 @@ class RawBatch:
         return len(self.rows)
 
 
-def read_columns(path: Path) -> list[str]:
-    """The column names of the file's header (first sheet for XLSX), checked unique and named."""
-    kind = _kind_of(path)
+def read_columns(path: Path, *, sheet: str | None = None) -> list[str]:
+    """The column names of the file's header, checked unique and named.
+
+    sheet: the worksheet of an XLSX workbook, by name (default: the first).
+    """
+    kind = _kind_of(path, sheet)
     if kind == "csv":
         return _sniff_csv(path).header
     if kind == "xlsx":
-        return _xlsx_header(path).names
+        return _xlsx_header(path, sheet).names
     return _parquet_header(path)
 
 
-def iter_batches(path: Path, mapping: dict[str, str], *,
-                 batch_rows: int = 65_536) -> Iterator[RawBatch]:
+def describe_source(path: Path, *, sheet: str | None = None) -> str:
+    """How messages name the list: the path, and for a workbook of several sheets which sheet
+    was read and how to choose another."""
+    if _kind_of(path, sheet) != "xlsx":
+        return str(path)
+    workbook, chosen = _open_workbook(path, sheet)
+    try:
+        names = [ws.title for ws in workbook.worksheets]
+    finally:
+        workbook.close()
+    if len(names) == 1:
+        return str(path)
+    if sheet is not None:
+        return f"{path}, sheet '{chosen.title}'"
+    return (f"{path}, sheet '{chosen.title}' (the first of {len(names)} sheets; choose another "
+            "with --sheet NAME)")
+
+
+def iter_batches(path: Path, mapping: dict[str, str], *, batch_rows: int = 65_536,
+                 sheet: str | None = None) -> Iterator[RawBatch]:
     """Stream the mapped columns in batches of at most batch_rows records.
 
     mapping is {field name: column name} from map_columns. The header is checked at once (errors
     raise here); the records are read lazily as the batches are consumed. A header-only file
-    yields nothing.
+    yields nothing. sheet: as for read_columns.
     """
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
-    kind = _kind_of(path)
+    kind = _kind_of(path, sheet)
     if kind == "csv":
         dialect = _sniff_csv(path)
         _check_mapped(path, mapping, dialect.header)
         chunks = _csv_chunks(path, mapping, dialect, batch_rows)
     elif kind == "xlsx":
-        header = _xlsx_header(path)
+        header = _xlsx_header(path, sheet)
         _check_mapped(path, mapping, header.names)
-        chunks = _xlsx_chunks(path, mapping, header, batch_rows)
+        chunks = _xlsx_chunks(path, mapping, header, batch_rows, sheet)
     else:
         _check_mapped(path, mapping, _parquet_header(path))
         chunks = _parquet_chunks(path, mapping, batch_rows)
@@ -125,7 +146,7 @@ class _Chunk:
     bad_rows: list[tuple[int, str]]
 
 
-def _kind_of(path: Path) -> str:
+def _kind_of(path: Path, sheet: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputFileError("old Excel format (.xls) is not supported: save it as .xlsx or CSV",
@@ -146,10 +167,13 @@ def _kind_of(path: Path) -> str:
         raise InputFileError("is not a regular file", path=str(path))
     if size == 0:
         raise InputFileError("the file is empty (0 bytes)", path=str(path))
+    if sheet is not None and kinds[suffix] != "xlsx":
+        raise InputFileError("only an XLSX workbook has sheets to choose from; leave out "
+                             "--sheet", path=str(path))
     return kinds[suffix]
 
 
-def _check_header(path: Path, names: list[str], *, first_column: int = 1) -> list[str]:
+def _check_header(path: Path | str, names: list[str], *, first_column: int = 1) -> list[str]:
     record_like = looks_like_a_record(names)
     for position, name in enumerate(names, start=first_column):
         if not name.strip():
@@ -407,7 +431,8 @@ def _csv_failure(path: Path, exc: Exception, ledger: _RowLedger,
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, sheet: str | None = None):
+    """The workbook and the worksheet to read: `sheet` by name, else the first."""
     from openpyxl import load_workbook  # imported late: only XLSX runs pay for it
 
     try:
@@ -428,17 +453,30 @@ def _open_workbook(path: Path):
     if not workbook.worksheets:
         workbook.close()
         raise InputFileError("the workbook has no worksheet", path=str(path))
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # do not trust the stored size; some writers get it wrong
-    return workbook, sheet
+    if sheet is None:
+        chosen = workbook.worksheets[0]
+    else:
+        found = [ws for ws in workbook.worksheets if ws.title == sheet]
+        if not found:  # sheet names are labels, not personal data: listing them helps
+            names = ", ".join(f"'{ws.title}'" for ws in workbook.worksheets)
+            workbook.close()
+            raise InputFileError(f"has no sheet '{sheet}'; its sheets are {names} (--sheet "
+                                 "takes the name as Excel shows it on the tab)", path=str(path))
+        chosen = found[0]
+    chosen.reset_dimensions()  # do not trust the stored size; some writers get it wrong
+    return workbook, chosen
+
+
+def _sheet_label(path: Path, sheet) -> str:
+    return f"{path}, sheet '{sheet.title}'"
 
 
 def _xlsx_rows(path: Path, sheet) -> Iterator[tuple[int, tuple]]:
     try:
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     except Exception as exc:  # a damaged sheet fails while streaming
-        raise InputFileError(f"the first sheet cannot be read ({type(exc).__name__})",
-                             path=str(path)) from None
+        raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
+                             path=_sheet_label(path, sheet)) from None
 
 
 def _is_blank(value: object) -> bool:
@@ -447,49 +485,208 @@ def _is_blank(value: object) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _SheetHeader:
-    row: int          # sheet row number of the header
+    row: int          # sheet row number of the header (its last row, for a two-row header)
     names: list[str]
     first_index: int  # 0-based column index of the first name; the names are contiguous
+    skip: frozenset[int] = frozenset()  # rows below the header that are not records
 
 
-def _xlsx_header(path: Path) -> _SheetHeader:
-    """The first non-empty row of the first sheet, trimmed of blank cells at either end."""
-    workbook, sheet = _open_workbook(path)
+# A title above the table ("DAFTAR PENERIMA BANSOS ...", a period, a blank line) fills one or
+# two cells; the header names every column. The header is the first row, among the first
+# _HEADER_SEARCH_ROWS non-empty ones, that is not a title (_could_be_header).
+_HEADER_SEARCH_ROWS = 30
+_COLUMN_NUMBER = re.compile(r"\(?\s*(\d{1,3})\s*\)?")
+# First text of a row that sums the rows above: JUMLAH, Jumlah Penerima, TOTAL, Grand Total.
+_TOTALS = re.compile(r"(jumlah|total|grand\s*total|sub\s*total)\b", re.IGNORECASE)
+_MAX_HELD_ROWS = 1000  # rows after a totals row held back: a footer is never this long
+
+
+def _filled(values: tuple) -> list[int]:
+    return [i for i, v in enumerate(values) if not _is_blank(v)]
+
+
+def _xlsx_header(path: Path, sheet_name: str | None = None) -> _SheetHeader:
+    """The header of the sheet: below any title rows, merged into one row when its names
+    span two rows (a merged cell over sub-columns), trimmed of blank cells at either end."""
+    workbook, sheet = _open_workbook(path, sheet_name)
     try:
+        rows: list[tuple[int, tuple]] = []
         for number, values in _xlsx_rows(path, sheet):
-            filled = [i for i, v in enumerate(values) if not _is_blank(v)]
-            if filled:
-                cells = values[filled[0]:filled[-1] + 1]
-                names = ["" if _is_blank(v) else str(v) for v in cells]
-                _check_header(path, names, first_column=filled[0] + 1)
-                return _SheetHeader(number, names, filled[0])
+            if _filled(values):
+                rows.append((number, values))
+                if len(rows) == _HEADER_SEARCH_ROWS:
+                    break
+        merged_rows = _merged_first_rows(path, sheet)
     finally:
         workbook.close()
-    raise InputFileError("the first sheet is empty (no header row)", path=str(path))
+    where = _sheet_label(path, sheet) if sheet_name else str(path)
+    if not rows:
+        which = f"sheet '{sheet.title}'" if sheet_name else "the first sheet"
+        raise InputFileError(f"{which} is empty (no header row)", path=str(path))
+    widest = max(len(_filled(values)) for _, values in rows)
+    at = next(i for i, (_, values) in enumerate(rows) if _could_be_header(values, widest))
+    number, top = rows[at]
+    below = rows[at + 1] if at + 1 < len(rows) and rows[at + 1][0] == number + 1 else None
+    if below is not None and number in merged_rows and _is_sub_header(top, below[1]):
+        header_row, names, first = below[0], *_merged_names(top, below[1])
+    else:
+        filled = _filled(top)
+        cells = top[filled[0]:filled[-1] + 1]
+        header_row, first = number, filled[0]
+        names = ["" if _is_blank(v) else str(v).strip() for v in cells]
+    _check_header(where, names, first_column=first + 1)
+    skip = set()
+    following = [values for n, values in rows if n == header_row + 1]
+    if following and _is_column_numbers(following[0][first:first + len(names)]):
+        skip.add(header_row + 1)
+    return _SheetHeader(header_row, names, first, frozenset(skip))
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="[A-Z]+(\d+):[A-Z]+\d+"')
+
+
+def _merged_first_rows(path: Path, sheet) -> set[int]:
+    """Sheet rows where a merged cell starts. openpyxl's read-only mode does not give merged
+    cells, so they are found in the sheet's XML (after the data; scanned as bytes)."""
+    rows: set[int] = set()
+    tail = b""
+    try:
+        with sheet.parent._archive.open(sheet._worksheet_path) as xml:
+            while block := xml.read(_SCAN_CHUNK):
+                text = tail + block
+                rows.update(int(found.group(1)) for found in _MERGE.finditer(text))
+                tail = text[-256:]  # a tag cut by the block boundary is found in the next
+    except Exception as exc:  # a damaged archive member
+        raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
+                             path=_sheet_label(path, sheet)) from None
+    return rows
+
+
+def _could_be_header(values: tuple, widest: int) -> bool:
+    """Not a title: a title fills one cell (merged across the table), or two of a table at
+    least four wide ("Kabupaten:" and its name)."""
+    filled = len(_filled(values))
+    return not ((filled == 1 and widest >= 2) or (filled == 2 and widest >= 4))
+
+
+def _is_sub_header(top: tuple, below: tuple) -> bool:
+    """Is `below` the second row of a header whose `top` has merged cells (the caller checks
+    that the sheet merges cells in `top`'s row)? Only names (words,
+    nothing like a NIK or a date), one of them under a blank cell of `top` (the
+    continuation of a merged cell)."""
+    span = range(min(_filled(top) + _filled(below)), max(_filled(top) + _filled(below)) + 1)
+    cells = [below[i] if i < len(below) else None for i in span]
+    texts = [v for v in cells if not _is_blank(v)]
+    if not all(isinstance(v, str) and any(c.isalpha() for c in v) for v in texts) \
+            or looks_like_a_record(texts):
+        return False
+    return any(_is_blank(top[i] if i < len(top) else None) and not _is_blank(below[i])
+               for i in span if i < len(below))
+
+
+def _merged_names(top: tuple, below: tuple) -> tuple[list[str], int]:
+    """One name per column of a two-row header: the lower name, or the upper where the lower
+    is blank (a cell merged down); "upper lower" where a lower name alone would repeat."""
+    both = sorted(set(_filled(top) + _filled(below)))
+    first, last = both[0], both[-1]
+    group, parts = "", []
+    for i in range(first, last + 1):
+        upper = top[i] if i < len(top) else None
+        lower = below[i] if i < len(below) else None
+        if not _is_blank(upper):
+            group = str(upper).strip()
+        elif _is_blank(lower):
+            group = ""
+        parts.append((group if not _is_blank(upper) or not _is_blank(lower) else "",
+                      "" if _is_blank(lower) else str(lower).strip()))
+    lowers = [lower for _, lower in parts if lower]
+    names = []
+    for upper, lower in parts:
+        if not lower:
+            names.append(upper)
+        elif lowers.count(lower) > 1 and upper:
+            names.append(f"{upper} {lower}")
+        else:
+            names.append(lower)
+    return names, first
+
+
+def _is_column_numbers(values: tuple) -> bool:
+    """The row of column numbers (1), (2), (3) … that official forms print under the header."""
+    numbers = []
+    for value in values:
+        if _is_blank(value):
+            continue
+        if type(value) is int:
+            numbers.append(value)
+            continue
+        found = _COLUMN_NUMBER.fullmatch(str(value).strip())
+        if not found:
+            return False
+        numbers.append(int(found.group(1)))
+    return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _is_totals_row(values: tuple) -> bool:
+    filled = [v for v in values if not _is_blank(v)]
+    return bool(filled) and isinstance(filled[0], str) and bool(_TOTALS.match(filled[0].strip()))
+
+
+_TOTALS_REASON = "a totals row (JUMLAH/TOTAL), not a record: not encoded"
+_FOOTER_REASON = ("below the last totals row, not a record (a signature block or a note?): "
+                  "not encoded; if the list goes on there, remove the totals row")
 
 
 def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
-                 batch_rows: int) -> Iterator[_Chunk]:
+                 batch_rows: int, sheet_name: str | None = None) -> Iterator[_Chunk]:
+    """Records below the header. A totals row is reported and skipped; the rows after it are
+    held back until another totals row shows they were a group of records (subtotals per
+    kecamatan) or the sheet ends and shows they were a footer."""
     first, last = header.first_index, header.first_index + len(header.names)
     wanted = {f: first + header.names.index(c) for f, c in mapping.items()}
-    workbook, sheet = _open_workbook(path)
+    workbook, sheet = _open_workbook(path, sheet_name)
+    rows: list[int] = []
+    columns: dict[str, list[object]] = {f: [] for f in mapping}
+    bad: list[tuple[int, str]] = []
+    held: list[tuple[int, tuple]] | None = None  # rows after a totals row, not yet judged
+
+    def add(number: int, values: tuple) -> None:
+        rows.append(number)
+        for f, i in wanted.items():
+            value = values[i] if i < len(values) else None
+            if type(value) is int:  # a number cell: Excel kept 15 digits of it at most
+                value = SheetInt(value)
+            columns[f].append(None if value == "" else value)
+
+    def chunk() -> _Chunk:
+        nonlocal rows, columns, bad
+        done = _Chunk(np.array(rows, dtype=np.int64), columns, bad)
+        rows, columns, bad = [], {f: [] for f in mapping}, []
+        return done
+
     try:
-        rows: list[int] = []
-        columns: dict[str, list[object]] = {f: [] for f in mapping}
         for number, values in _xlsx_rows(path, sheet):
-            if number <= header.row or all(_is_blank(v) for v in values[first:last]):
+            span = values[first:last]
+            if number <= header.row or number in header.skip or all(map(_is_blank, span)):
                 continue
-            rows.append(number)
-            for f, i in wanted.items():
-                value = values[i] if i < len(values) else None
-                if type(value) is int:  # a number cell: Excel kept 15 digits of it at most
-                    value = SheetInt(value)
-                columns[f].append(None if value == "" else value)
-            if len(rows) == batch_rows:
-                yield _Chunk(np.array(rows, dtype=np.int64), columns, [])
-                rows, columns = [], {f: [] for f in mapping}
-        if rows:
-            yield _Chunk(np.array(rows, dtype=np.int64), columns, [])
+            if _is_totals_row(span):
+                for held_number, held_values in held or []:
+                    add(held_number, held_values)
+                held = []
+                bad.append((number, _TOTALS_REASON))
+            elif held is not None:
+                held.append((number, values))
+                if len(held) > _MAX_HELD_ROWS:  # too long for a footer: records after all
+                    for held_number, held_values in held:
+                        add(held_number, held_values)
+                    held = None
+            else:
+                add(number, values)
+            if len(rows) >= batch_rows:
+                yield chunk()
+        bad.extend((number, _FOOTER_REASON) for number, _ in held or [])
+        if rows or bad:
+            yield chunk()
     finally:
         workbook.close()
 

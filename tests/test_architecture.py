@@ -54,3 +54,10 @@ def test_every_package_folder_is_installed():
             rel = init.parent.relative_to(ROOT / package)
             on_disk.add(".".join([top, *rel.parts]) if rel.parts else top)
     assert on_disk == listed, f"pyproject packages differ from folders: {on_disk ^ listed}"
+
+
+def test_no_package_imports_the_python_api():
+    """padan/ (`import padan`) sits on top of everything; nothing below may lean on it."""
+    for folder in ("encoder", "linker", "cli", "synth", "evaluation"):
+        for path, names in imports_of(folder).items():
+            assert not names & {"padan", "padan._api"}, f"{path} imports the Python API"

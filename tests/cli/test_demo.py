@@ -179,3 +179,17 @@ def test_pair_quality_without_pairs_has_no_ratios():
 def test_read_truth(tmp_path):
     (tmp_path / "truth.csv").write_text("agency,row,person_id\nDTKS,2,17\nKJP,2,17\n")
     assert read_truth(tmp_path / "truth.csv") == {("DTKS", 2): 17, ("KJP", 2): 17}
+
+
+def test_the_demo_json_document_holds_what_the_tables_show(tmp_path):
+    from padan.cli.demo_commands import DemoResult, result_document
+    from padan.cli.reveal_commands import RevealSummary
+
+    result = DemoResult(tmp_path, {"report": {"pairwise": []}}, tmp_path / "d.html",
+                        {"KJP": RevealSummary(tmp_path / "k.csv", 10, 4,
+                                              {"DTKS": {"match": 4, "possible": 0}})},
+                        [PairQuality("match", 10, 8, 8)], 1.25)
+    document = json.loads(json.dumps(result_document(result), default=str))
+    assert document["revealed"]["KJP"]["matched"] == 4
+    assert document["against_truth"][0]["precision"] == 1.0
+    assert document["against_truth"][0]["recall"] == 0.8

@@ -165,3 +165,13 @@ def test_the_summary_names_rows_with_an_invalid_field_apart_from_skipped_rows(pr
     text = " ".join(result.output.split())
     assert "rows with an invalid field 1" in text and "bad rows" not in text
     assert "skipped 0 (malformed 0)" in text
+
+
+def test_encode_json_prints_the_files_and_the_quality_report_on_stdout(project):
+    result = runner.invoke(app, encode_args(project, "--json"))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["output"].endswith("list.padan") and document["records"] == 3
+    written = json.loads((project / "list.quality.json").read_text())
+    assert document["quality"] == written
+    assert not [row[1] for row in ROWS[1:] if row[1] in result.stdout]  # counts, no names

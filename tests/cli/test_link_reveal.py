@@ -206,6 +206,52 @@ def test_link_refuses_bad_parameters(world, tmp_path, text, needle):
     assert_clean_error(result, needle)
 
 
+# run parameters as options, and --json (the options themselves: test_run_options.py)
+
+def link_json(world, tmp_path, *extra):
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KIS.padan"),
+                                 "--out", str(tmp_path / "o"), "--json", *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_thresholds_as_options_are_the_run_parameters(world, tmp_path):
+    document = link_json(world, tmp_path, "--match-threshold", "0.95",
+                         "--possible-threshold", "0.9", "--no-dedup")
+    used = document["report"]["parameters"]
+    assert (used["match_threshold"], used["possible_threshold"], used["dedup"]) == (0.95, 0.9,
+                                                                                     False)
+    written = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert written == document["report"]            # --json prints what report.json holds
+
+
+def test_options_override_the_file_and_the_file_still_counts(world, tmp_path):
+    (tmp_path / "p.json").write_text('{"match_threshold": 0.95, "possible_threshold": 0.9}')
+    document = link_json(world, tmp_path, "--parameters", str(tmp_path / "p.json"),
+                         "--possible-threshold", "0.85")
+    used = document["report"]["parameters"]
+    assert (used["match_threshold"], used["possible_threshold"]) == (0.95, 0.85)
+
+
+def test_link_json_holds_the_counts_and_the_files(world, tmp_path):
+    document = link_json(world, tmp_path)
+    assert set(document["results"]) == {"DTKS", "KIS"}
+    assert document["matches"]["DTKS"] > 0
+    assert document["report"]["report"]["pairwise"][0]["parties"] == ["DTKS", "KIS"]
+    assert document["report_html"].endswith("report.html")
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--match-threshold", "1.5"], "--match-threshold: must be a number greater than 0"),
+    (["--blocking", "identity,soundex"], "--blocking: unknown or missing pass"),
+    (["--lsh-bits", "99"], "--lsh-bits: must be an integer from 1 to 63"),
+])
+def test_bad_option_values_are_named_as_the_option(world, tmp_path, args, needle):
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), "--out", str(tmp_path),
+                                 *args])
+    assert_clean_error(result, needle)
+
+
 # -- padan reveal -------------------------------------------------------------------------------
 
 def test_reveal_joins_results_to_the_agencys_own_rows(world, tmp_path):
@@ -406,3 +452,14 @@ def test_reveal_refuses_a_missing_list(world, tmp_path):
 def test_reveal_error_type_names_file_and_line():
     assert str(RevealError("bad", path="r.csv", line=7)) == "r.csv, line 7: bad"
     assert str(RevealError("bad", path="r.csv")) == "r.csv: bad"
+
+
+def test_reveal_json_prints_counts_and_no_row(world, tmp_path):
+    result = runner.invoke(app, ["reveal", str(world / "run" / "DTKS.results.csv"),
+                                 str(world / "DTKS.csv"), "--out", str(tmp_path / "r.csv"),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["matched"] > 0 and set(document["by_agency"]) <= {"KJP", "KIS"}
+    assert document["output"] == str(tmp_path / "r.csv")
+    assert not [v for v in personal_values(world) if v in result.stdout]
