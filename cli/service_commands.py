@@ -79,7 +79,8 @@ def serve() -> None:
         tls = {"ssl_certfile": str(settings.tls_certfile),
                "ssl_keyfile": str(settings.tls_keyfile)}
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="info", **tls)
+                log_level="info", proxy_headers=True,
+                forwarded_allow_ips=settings.forwarded_allow_ips, **tls)
 
 
 @reports_errors

@@ -58,22 +58,26 @@ def create_coordinator(session: Session, name: str, pepper: str) -> IssuedToken:
 
 def authenticate(session: Session, token: str | None, pepper: str, *, path: str) -> Caller:
     """Return the caller of a valid, unrevoked token; audit and refuse anything else."""
-    party = None
-    if token:
-        candidate = session.scalars(
-            select(Party).where(Party.token_hash == hash_token(token, pepper))).first()
-        if candidate and token_matches(token, candidate.token_hash, pepper) \
-                and candidate.revoked_at is None:
-            party = candidate
-    if party is None:
-        raise Unauthenticated()
+    if not token:
+        raise Unauthenticated("missing")
+    party = session.scalars(
+        select(Party).where(Party.token_hash == hash_token(token, pepper))).first()
+    if party is None or not token_matches(token, party.token_hash, pepper):
+        raise Unauthenticated("unknown")
+    if party.revoked_at is not None:
+        raise Unauthenticated("revoked")
     return Caller(party.id, party.name, party.role, party.project_id)
 
 
 def record_failed_authentication(session: Session, *, path: str, method: str,
-                                 token_given: bool) -> None:
+                                 token_given: bool, address: str, reason: str) -> None:
+    """Audit a refused token: where, from which address and why, never the token itself."""
     append_entry(session, ANONYMOUS, "auth.failed", path=path, method=method,
-                 token_given=token_given)
+                 token_given=token_given, address=address, reason=reason)
+
+
+def record_lockout(session: Session, *, address: str, seconds: int) -> None:
+    append_entry(session, ANONYMOUS, "auth.lockout", address=address, seconds=seconds)
 
 
 def party_named(session: Session, project_id: str, name: str) -> Party:

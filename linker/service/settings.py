@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_PEPPER = "change-me-development-only"
@@ -35,6 +35,20 @@ class Settings(BaseSettings):
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
     audit_page_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+    auth_throttle: str = "10/minute"
+    auth_throttle_per_token: str = "10/minute"
+    auth_lockout_after: str = "30/hour"
+    auth_lockout_seconds: Annotated[int, Field(ge=1)] = 900
+    rate_limit_storage: str = "memory://"
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    @field_validator("auth_throttle", "auth_throttle_per_token", "auth_lockout_after")
+    @classmethod
+    def _is_a_rate(cls, value: str, info) -> str:
+        from padan.linker.service.throttle import parse_rate
+
+        parse_rate(value, f"PADAN_{info.field_name.upper()}")
+        return value
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:

@@ -14,6 +14,7 @@ from padan.linker.service.api.errors import install_error_handlers
 from padan.linker.service.database import migrate, new_engine, new_session_factory
 from padan.linker.service.settings import Settings, get_settings
 from padan.linker.service.store import ContentStore
+from padan.linker.service.throttle import AuthGuard
 from padan.linker.service.worker import Worker
 
 
@@ -24,8 +25,14 @@ def open_state(settings: Settings) -> ServiceState:
     settings.upload_directory.mkdir(parents=True, exist_ok=True)
     engine = new_engine(settings.resolved_database_url)
     migrate(engine)
+    guard = AuthGuard(per_address=settings.auth_throttle,
+                      per_token=settings.auth_throttle_per_token,
+                      lockout_after=settings.auth_lockout_after,
+                      lockout_seconds=settings.auth_lockout_seconds,
+                      storage_url=settings.rate_limit_storage,
+                      pepper=settings.token_pepper.get_secret_value())
     return ServiceState(settings, engine, new_session_factory(engine),
-                        ContentStore(settings.store_directory))
+                        ContentStore(settings.store_directory), guard)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -22,7 +22,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 
 async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers
     return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
