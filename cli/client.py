@@ -207,6 +207,13 @@ class PadanClient:
     def revoke_token(self, project_id: str, party: str) -> None:
         self._send("DELETE", f"/projects/{project_id}/parties/{party}/token")
 
+    def rotate_own_token(self) -> TokenPublic:
+        """A new token for the caller; the one this client holds stops working (and is
+        replaced here, so the client goes on working)."""
+        issued = self._model(TokenPublic, "POST", "/token/rotate")
+        self._headers = {"Authorization": f"Bearer {issued.token}"}
+        return issued
+
     # -- uploads --------------------------------------------------------------------------
     def uploads(self, project_id: str) -> list[UploadPublic]:
         return self._models(UploadPublic, "GET", f"/projects/{project_id}/uploads")

@@ -16,6 +16,7 @@ from padan.cli import (
     reveal_commands,
     service_commands,
     synth_commands,
+    token_commands,
 )
 
 app = typer.Typer(
@@ -34,7 +35,7 @@ def _root() -> None:
 
 
 for module in (demo_commands, encode_commands, link_commands, reveal_commands, service_commands,
-               synth_commands, evaluate_commands, attack_commands):
+               synth_commands, evaluate_commands, attack_commands, token_commands):
     module.register(app)
 
 

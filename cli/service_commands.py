@@ -131,10 +131,11 @@ def _print_project(project: ProjectPublic) -> None:
     out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
               f"small cells below {project.small_cell_k} suppressed")
     out.print(f"schema fingerprint {project.schema_fingerprint}")
-    table = Table("party", "role", "uploaded", "revoked")
+    table = Table("party", "role", "uploaded", "revoked", "token expires")
     for party in project.parties:
+        expires = f"{party.expires_at:%Y-%m-%d}" if party.expires_at else ""
         table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
-                      "yes" if party.revoked else "")
+                      "yes" if party.revoked else "", expires)
     out.print(table)
 
 

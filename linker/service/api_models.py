@@ -32,6 +32,7 @@ class PartyPublic(BaseModel):
     role: str
     revoked: bool
     uploaded: bool = False
+    expires_at: datetime | None = None
 
 
 class ProjectPublic(BaseModel):
@@ -54,6 +55,7 @@ class TokenPublic(BaseModel):
     party: str
     role: str
     token: str
+    expires_at: datetime | None = None
 
 
 class ProjectCreated(BaseModel):

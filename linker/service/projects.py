@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -43,8 +43,8 @@ def check_parameters(parameters: dict[str, Any]) -> None:
         raise InvalidRequest(f"run parameters are not valid: {exc}") from None
 
 
-def create_project(session: Session, caller: Caller, new: NewProject,
-                   pepper: str) -> tuple[Project, list[IssuedToken]]:
+def create_project(session: Session, caller: Caller, new: NewProject, pepper: str,
+                   lifetime: timedelta | None = None) -> tuple[Project, list[IssuedToken]]:
     if session.get(Project, new.project_id) is not None:
         raise Conflict(f"project '{new.project_id}' already exists", project=new.project_id)
     names = [*new.agencies, *new.auditors]
@@ -57,7 +57,8 @@ def create_project(session: Session, caller: Caller, new: NewProject,
                       small_cell_k=new.small_cell_k, state="open")
     session.add(project)
     session.flush()
-    tokens = [add_party(session, name=name, role=role, project_id=project.id, pepper=pepper)
+    tokens = [add_party(session, name=name, role=role, project_id=project.id, pepper=pepper,
+                        lifetime=lifetime)
               for role, group in (("agency", new.agencies), ("auditor", new.auditors))
               for name in group]
     append_entry(session, caller.actor, "project.create", project_id=project.id,

@@ -6,6 +6,7 @@ environment variables; tests build a `Settings(...)` and override `get_settings`
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -41,6 +42,7 @@ class Settings(BaseSettings):
     auth_lockout_seconds: Annotated[int, Field(ge=1)] = 900
     rate_limit_storage: str = "memory://"
     forwarded_allow_ips: str = "127.0.0.1"
+    token_lifetime_days: Annotated[float, Field(gt=0)] = 180.0
 
     @field_validator("auth_throttle", "auth_throttle_per_token", "auth_lockout_after")
     @classmethod
@@ -61,6 +63,10 @@ class Settings(BaseSettings):
         if (self.tls_certfile is None) != (self.tls_keyfile is None):
             raise ValueError("PADAN_TLS_CERTFILE and PADAN_TLS_KEYFILE must be given together")
         return self
+
+    @property
+    def token_lifetime(self) -> timedelta:
+        return timedelta(days=self.token_lifetime_days)
 
     @property
     def resolved_database_url(self) -> str:

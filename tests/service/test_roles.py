@@ -47,7 +47,10 @@ def world(request, tmp_path_factory):
             with admin.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
-    settings = Settings(data_dir=tmp / "data", database_url=url, max_upload_bytes=1 << 20)
+    # every endpoint is also called with a garbage and with no token: no throttling here
+    settings = Settings(data_dir=tmp / "data", database_url=url, max_upload_bytes=1 << 20,
+                        auth_throttle="1000/minute", auth_throttle_per_token="1000/minute",
+                        auth_lockout_after="1000/hour")
     app = create_app(settings)
     coordinator = create_coordinator_token(settings, "koordinator")
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -112,6 +115,9 @@ ENDPOINTS = [
     ("POST", f"{P}/parties/kis/token", None, {"coordinator": 201}),
     ("DELETE", f"{P}/parties/kis/token", None, {"coordinator": 204}),
     ("POST", f"{P}/close", None, {"coordinator": 200}),
+    # last: each role's token is replaced by a new one
+    ("POST", "/token/rotate", None,
+     dict.fromkeys(("coordinator", "agency", "other_agency", "auditor"), 201)),
 ]
 
 

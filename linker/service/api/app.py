@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from padan.linker.service.api import audit, health, projects, runs, uploads
+from padan.linker.service.api import audit, health, projects, runs, tokens, uploads
 from padan.linker.service.api.deps import ServiceState
 from padan.linker.service.api.errors import install_error_handlers
 from padan.linker.service.database import migrate, new_engine, new_session_factory
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "results by role, audit log. See docs/api.md.")
     app.state.padan = state
     install_error_handlers(app)
-    for module in (health, projects, uploads, runs, audit):
+    for module in (health, projects, uploads, runs, audit, tokens):
         app.include_router(module.router)
     return app
