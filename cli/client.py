@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +27,10 @@ from pydantic_settings import (
 
 from padan.linker.service.api_models import (
     AuditEntryPublic,
+    AuditKeyPublic,
+    AuditLinkPublic,
     AuditStatusPublic,
+    CheckpointPublic,
     ProjectCreate,
     ProjectCreated,
     ProjectPublic,
@@ -80,6 +83,7 @@ class ClientSettings(BaseSettings):
     token: SecretStr | None = None
     token_file: Path | None = None
     ca_file: Path | None = None
+    checkpoint_file: Path | None = None
     timeout_seconds: float = 60.0
     retries: int = 4
 
@@ -287,3 +291,21 @@ class PadanClient:
 
     def audit_verify(self) -> AuditStatusPublic:
         return self._model(AuditStatusPublic, "GET", "/audit/verify")
+
+    def audit_chain(self, page: int = 1000) -> Iterator[AuditLinkPublic]:
+        """Every link of the chain in order, page by page (entries the caller may not read
+        come without their content)."""
+        after = 0
+        while True:
+            links = self._models(AuditLinkPublic, "GET", "/audit/chain",
+                                 params={"after": after, "limit": page})
+            yield from links
+            if not links:
+                return
+            after = links[-1].seq
+
+    def audit_checkpoint(self) -> CheckpointPublic:
+        return self._model(CheckpointPublic, "GET", "/audit/checkpoint")
+
+    def audit_key(self) -> AuditKeyPublic:
+        return self._model(AuditKeyPublic, "GET", "/audit/key")

@@ -343,19 +343,3 @@ def report(project_id: str, run_id: RunId = "latest",
         err_console.print(f"wrote the report to {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-@audit_app.command("verify")
-@reports_errors
-def audit_verify(server: Server = None) -> None:
-    """Recompute the audit chain on the server; exit 1 if an entry was edited or deleted.
-
-    Example: padan audit verify
-    """
-    with _client(server) as client:
-        chain = client.audit_verify()
-    if chain.ok:
-        out.print(f"audit chain intact: {chain.entries} entries, head {chain.head_hash}")
-        return
-    err_console.print(f"error: audit chain broken at entry {chain.first_bad_seq}: {chain.reason}")
-    raise typer.Exit(1)

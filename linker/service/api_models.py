@@ -144,6 +144,29 @@ class AuditEntryPublic(BaseModel):
     hash: str
 
 
+class AuditLinkPublic(BaseModel):
+    seq: int
+    prev_hash: str
+    hash: str
+    entry: AuditEntryPublic | None  # None: another project's entry (auditors)
+
+
+class AuditKeyPublic(BaseModel):
+    key_id: str
+    public_key: str  # base64 of the raw 32-byte Ed25519 public key
+
+
+class CheckpointPublic(BaseModel):
+    """The audit chain's head signed by the service: entries 1..seq hash to head_hash."""
+
+    seq: int
+    head_hash: str
+    at: str
+    key_id: str
+    signature: str
+    public_key: str
+
+
 class AuditStatusPublic(BaseModel):
     ok: bool
     entries: int

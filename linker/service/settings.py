@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     forwarded_allow_ips: str = "127.0.0.1"
     token_lifetime_days: Annotated[float, Field(gt=0)] = 180.0
+    audit_key_file: Path | None = None  # default: audit-signing-key.pem in data_dir
 
     @field_validator("auth_throttle", "auth_throttle_per_token", "auth_lockout_after")
     @classmethod
@@ -85,6 +86,10 @@ class Settings(BaseSettings):
             raise ValueError(f"PADAN_STORE_URL: only local directories and file:// URLs are "
                              f"supported in this version, not {self.store_url.split('://')[0]}://")
         return Path(self.store_url).resolve()
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or (self.data_dir / "audit-signing-key.pem").resolve()
 
     @property
     def upload_directory(self) -> Path:

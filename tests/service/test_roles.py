@@ -110,6 +110,9 @@ ENDPOINTS = [
      dict.fromkeys(("coordinator", "auditor"), 200 if HAS_DASHBOARD else 404)),
     ("GET", "/audit", None, {"coordinator": 200, "auditor": 200}),
     ("GET", "/audit/verify", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/chain", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/key", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/checkpoint", None, {"coordinator": 200, "auditor": 200}),
     ("POST", "/projects", "new-project", {"coordinator": 201}),
     ("POST", f"{P}/runs", None, {"coordinator": 201}),
     ("POST", f"{P}/parties/kis/token", None, {"coordinator": 201}),
@@ -176,5 +179,9 @@ def test_endpoint_for_every_role(world, method, path, body, allowed):
             assert not any("score" in m or "similarity" in m for m in matches)
         if path == "/audit" and role == "auditor":
             assert {e["project_id"] for e in response.json()} == {"proj"}
+        if path == "/audit/chain" and role == "auditor":
+            readable = [link["entry"] for link in response.json() if link["entry"]]
+            assert readable and {e["project_id"] for e in readable} == {"proj"}
+            assert any(link["entry"] is None for link in response.json())
         if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
             json.loads(text)  # well-formed

@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import FastAPI
 
+from padan.linker.service.anchoring import CheckpointSigner, load_or_create_key
 from padan.linker.service.api import audit, health, projects, runs, tokens, uploads
 from padan.linker.service.api.deps import ServiceState
 from padan.linker.service.api.errors import install_error_handlers
@@ -39,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for `settings` (default: from the environment, see docs/operations.md)."""
     settings = settings or get_settings()
     state = open_state(settings)
+    state = replace(state, signer=CheckpointSigner(load_or_create_key(settings.audit_key_path)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

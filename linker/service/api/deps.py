@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from padan.linker.service.anchoring import CheckpointSigner
 from padan.linker.service.database import transaction
 from padan.linker.service.errors import TooManyAttempts, Unauthenticated
 from padan.linker.service.parties import (
@@ -33,6 +34,7 @@ class ServiceState:
     factory: sessionmaker[Session]
     store: ContentStore
     guard: AuthGuard
+    signer: CheckpointSigner | None = None  # the API's; workers sign nothing
 
     @property
     def pepper(self) -> str:
