@@ -51,6 +51,16 @@ class TooLarge(ServiceError):
     status, code = 413, "too_large"
 
 
+class LimitExceeded(ServiceError):
+    """A configured limit (parties, runs, open uploads) would be passed; names the setting."""
+
+    code = "limit_exceeded"
+
+    def __init__(self, message: str, *, setting: str, limit: int, status: int = 409):
+        super().__init__(f"{message} (limit {limit}, {setting})", setting=setting, limit=limit)
+        self.status = status
+
+
 class UploadRejected(ServiceError):
     """An uploaded encoding file failed validation; nothing stored was changed."""
 

@@ -10,7 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from padan.linker.service.audit import append_entry
-from padan.linker.service.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from padan.linker.service.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    LimitExceeded,
+    NotFound,
+)
 from padan.linker.service.parties import Caller, IssuedToken, add_party
 from padan.linker.service.tables import Party, Project, Upload, UploadSession
 
@@ -44,10 +50,16 @@ def check_parameters(parameters: dict[str, Any]) -> None:
 
 
 def create_project(session: Session, caller: Caller, new: NewProject, pepper: str,
-                   lifetime: timedelta | None = None) -> tuple[Project, list[IssuedToken]]:
+                   lifetime: timedelta | None = None,
+                   max_parties: int | None = None) -> tuple[Project, list[IssuedToken]]:
     if session.get(Project, new.project_id) is not None:
         raise Conflict(f"project '{new.project_id}' already exists", project=new.project_id)
     names = [*new.agencies, *new.auditors]
+    if max_parties is not None and len(names) > max_parties:
+        raise LimitExceeded(f"a project may have at most {max_parties} parties (agencies and "
+                            f"auditors); this one names {len(names)}",
+                            setting="PADAN_MAX_PARTIES_PER_PROJECT", limit=max_parties,
+                            status=422)
     if len(set(names)) != len(names):
         raise InvalidRequest("party names must be unique within a project")
     check_parameters(new.parameters)

@@ -12,11 +12,11 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from padan.linker.service.audit import Actor, append_entry
-from padan.linker.service.errors import Conflict, Gone, NotFound
+from padan.linker.service.errors import Conflict, Gone, LimitExceeded, NotFound
 from padan.linker.service.parties import Caller, agencies_of
 from padan.linker.service.tables import Project, Run
 from padan.linker.service.uploads import current_uploads
@@ -35,8 +35,15 @@ class ClaimedRun:
     attempt: int
 
 
-def create_run(session: Session, caller: Caller, project: Project) -> Run:
+def create_run(session: Session, caller: Caller, project: Project,
+               max_runs: int | None = None) -> Run:
     """Queue a run over every agency's current upload; refuse while any agency has none."""
+    if max_runs is not None:
+        runs = session.scalar(select(func.count()).select_from(Run)
+                              .where(Run.project_id == project.id))
+        if runs >= max_runs:
+            raise LimitExceeded(f"project '{project.id}' already has {runs} runs",
+                                setting="PADAN_MAX_RUNS_PER_PROJECT", limit=max_runs)
     uploads = {name: upload.sha256 for upload, name in current_uploads(session, project.id)}
     missing = [party.name for party in agencies_of(session, project.id)
                if party.name not in uploads]

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: SQLite file padan.db in data_dir
     store_url: str | None = None  # default: directory store/ in data_dir
     max_upload_bytes: Annotated[int, Field(gt=0)] = 8 * 1024**3
+    max_request_bytes: Annotated[int, Field(gt=0)] = 1024**2
+    max_parties_per_project: Annotated[int, Field(ge=2)] = 50
+    max_runs_per_project: Annotated[int, Field(ge=1)] = 1000
+    max_open_uploads_per_party: Annotated[int, Field(ge=1)] = 4
     small_cell_k: Annotated[int, Field(ge=1)] = 5
     dask_scheduler: str | None = None
     lease_seconds: Annotated[float, Field(gt=0)] = 60.0

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from padan.linker.service.anchoring import CheckpointSigner, load_or_create_key
 from padan.linker.service.api import audit, health, projects, runs, tokens, uploads
+from padan.linker.service.api.body_limit import BodyLimit
 from padan.linker.service.api.deps import ServiceState
 from padan.linker.service.api.errors import install_error_handlers
 from padan.linker.service.database import migrate, new_engine, new_session_factory
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                               "results by role, audit log. See docs/api.md.")
     app.state.padan = state
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     for module in (health, projects, uploads, runs, audit, tokens):
         app.include_router(module.router)
     return app

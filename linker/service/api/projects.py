@@ -32,7 +32,8 @@ def create(body: ProjectCreate, caller: CurrentCaller, session: SessionDep,
     if caller.role != "coordinator":
         raise Forbidden("only a coordinator creates projects", role=caller.role)
     project, tokens = create_project(session, caller, NewProject(**body.model_dump()),
-                                     state.pepper, state.settings.token_lifetime)
+                                     state.pepper, state.settings.token_lifetime,
+                                     max_parties=state.settings.max_parties_per_project)
     return ProjectCreated(project=project_view(session, project, state.settings.small_cell_k),
                           tokens=[token_view(t) for t in tokens])
 
