@@ -9,7 +9,9 @@ retried: connection errors by httpx's transport, and for idempotent requests als
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
+import ssl
 import time
 import tomllib
 from collections.abc import Callable, Iterator
@@ -83,6 +85,7 @@ class ClientSettings(BaseSettings):
     token: SecretStr | None = None
     token_file: Path | None = None
     ca_file: Path | None = None
+    allow_insecure_http: bool = False
     checkpoint_file: Path | None = None
     timeout_seconds: float = 60.0
     retries: int = 4
@@ -125,6 +128,33 @@ def _raise_for_error(response: httpx.Response) -> None:
                        ) from None
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(server_url: str, allow_insecure_http: bool) -> None:
+    """Refuse to send tokens in clear text across a network: http:// only to loopback."""
+    url = httpx.URL(server_url)
+    if url.scheme not in ("http", "https"):
+        raise ApiError(0, "server_url", f"the server URL must start with https:// (or http:// "
+                                        f"for this machine), not {url.scheme or 'nothing'}")
+    if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
+        raise ApiError(0, "insecure", f"refusing to send a token over plain HTTP to {url.host}: "
+                                      "use https://, or set PADAN_ALLOW_INSECURE_HTTP=true "
+                                      "inside a network you trust")
+
+
+def _certificate_problem(exc: Exception) -> str | None:
+    """The reason when a connection failed because the server's certificate is not trusted."""
+    text = str(exc)
+    return text if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify" in text else None
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -143,8 +173,18 @@ class PadanClient:
 
     @classmethod
     def connect(cls, settings: ClientSettings) -> PadanClient:
-        """A client with a real connection; connection errors retried by the transport."""
-        verify: Any = str(settings.ca_file) if settings.ca_file else True
+        """A client with a real connection; connection errors retried by the transport.
+
+        Certificates are verified against the system's trust store, or PADAN_CA_FILE; a token is
+        sent over plain HTTP only to this machine, unless PADAN_ALLOW_INSECURE_HTTP says so.
+        """
+        check_transport_security(settings.server_url, settings.allow_insecure_http)
+        try:
+            verify = ssl.create_default_context(
+                cafile=str(settings.ca_file) if settings.ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ApiError(0, "ca_file", f"cannot read the CA bundle {settings.ca_file}: "
+                                         f"{getattr(exc, 'strerror', None) or exc}") from None
         transport = httpx.HTTPTransport(retries=settings.retries, verify=verify)
         http = httpx.Client(base_url=settings.server_url, transport=transport,
                             timeout=settings.timeout_seconds)
@@ -166,6 +206,10 @@ class PadanClient:
             try:
                 response = self.http.request(method, url, headers=self._headers, **kwargs)
             except httpx.TransportError as exc:
+                if (reason := _certificate_problem(exc)) is not None:
+                    raise ApiError(0, "certificate", f"the certificate of {self.http.base_url} "
+                                   f"is not trusted ({reason}); if the linker uses a private "
+                                   "CA, give its bundle in PADAN_CA_FILE") from None
                 safe = method in IDEMPOTENT or isinstance(exc, httpx.ConnectError)
                 if not safe or attempt >= self.retries:
                     raise ApiError(0, "unreachable", f"cannot reach the linker at "
