@@ -107,6 +107,6 @@ def test_loopback_http_and_any_https_are_accepted(url):
 
 
 def test_a_missing_ca_bundle_names_the_file(tmp_path):
-    with pytest.raises(ApiError, match="missing.pem"):
+    with pytest.raises(ApiError, match=r"missing\.pem"):
         PadanClient.connect(ClientSettings(server_url="https://linker.example.go.id",
                                            ca_file=tmp_path / "missing.pem"))
