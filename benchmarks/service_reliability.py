@@ -128,8 +128,15 @@ def _fuzz_one(strategy, figures: FuzzFigures, checks: list, *, examples: int, se
         # so invalid bodies, queries and paths reach the code behind authentication.
         case.headers = {key: value for key, value in (case.headers or {}).items()
                         if key.lower() != "authorization"} | headers
-        response = case.call()
         figures.cases += 1
+        try:
+            response = case.call()
+        except Exception as exc:  # the in-process transport re-raises what the app did not handle
+            figures.server_errors += 1
+            if len(figures.examples) < 10:
+                figures.examples.append(f"{label}: unhandled {type(exc).__name__}: "
+                                        f"{' '.join(str(exc).split())[:300]}")
+            return
         figures.statuses[response.status_code] += 1
         figures.by_role.setdefault(role, Counter())[response.status_code] += 1
         try:

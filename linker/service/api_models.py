@@ -23,7 +23,7 @@ class ProjectCreate(_In):
     parameters: dict[str, Any] = {}
     result_policy: Literal["own_matches", "counts_only"] = "own_matches"
     key_check: Annotated[str, Field(min_length=1, max_length=128)] | None = None
-    small_cell_k: Annotated[int, Field(ge=1)] | None = None
+    small_cell_k: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     description: Annotated[str, Field(max_length=1000)] = ""
 
 

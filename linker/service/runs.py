@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from padan.linker.service.audit import Actor, append_entry
 from padan.linker.service.errors import Conflict, Gone, LimitExceeded, NotFound
 from padan.linker.service.parties import Caller, agencies_of
-from padan.linker.service.tables import Project, Run
+from padan.linker.service.tables import MAX_INTEGER_ID, Project, Run
 from padan.linker.service.uploads import current_uploads
 
 MAX_ATTEMPTS = 5
@@ -72,6 +72,8 @@ def run_of(session: Session, project: Project, run_id: int | str) -> Run:
         number = int(run_id)
     except ValueError:
         raise NotFound("run not found", run=str(run_id)) from None
+    if not 1 <= number <= MAX_INTEGER_ID:  # no such run; PostgreSQL would refuse the query
+        raise NotFound("run not found", run=str(run_id))
     run = session.get(Run, number)
     if run is None or run.project_id != project.id:
         raise NotFound("run not found", run=number)

@@ -41,6 +41,9 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+MAX_INTEGER_ID = 2**31 - 1  # Integer columns (ids, audit seq) hold no more on PostgreSQL
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -64,3 +64,18 @@ def test_a_lost_database_connection_is_a_503_to_retry(tmp_path, monkeypatch):
     error = response.json()["error"]
     assert error["code"] == "database_unavailable" and set(error["details"]) == {"request_id"}
     app.state.padan.engine.dispose()
+
+
+def test_numbers_beyond_the_columns_are_refused_not_a_server_error(client, coordinator_token):
+    """Found by the fuzzer on PostgreSQL: `after` and run ids past a 32-bit column were a 500."""
+    headers = auth(coordinator_token)
+    assert client.get("/audit", params={"after": 2**40}, headers=headers).status_code == 422
+    assert client.get("/audit/chain", params={"after": 2**40},
+                      headers=headers).status_code == 422
+    client.post("/projects", headers=headers,
+                json={"project_id": "p", "schema_fingerprint": "f", "agencies": ["a"]})
+    huge = client.get(f"/projects/p/runs/{2**40}", headers=headers)
+    assert huge.status_code == 404 and huge.json()["error"]["code"] == "not_found"
+    too_big_k = client.post("/projects", headers=headers, json={
+        "project_id": "q", "schema_fingerprint": "f", "agencies": ["a"], "small_cell_k": 2**40})
+    assert too_big_k.status_code == 422

@@ -18,7 +18,7 @@ from padan.linker.service.api_models import (
 )
 from padan.linker.service.audit import GENESIS, verify_chain
 from padan.linker.service.errors import Forbidden
-from padan.linker.service.tables import AuditEntry
+from padan.linker.service.tables import MAX_INTEGER_ID, AuditEntry
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -30,7 +30,7 @@ def _require_overseer(caller) -> None:
 
 @router.get("", response_model=list[AuditEntryPublic])
 def entries(caller: CurrentCaller, session: SessionDep, state: StateDep,
-            after: Annotated[int, Query(ge=0)] = 0,
+            after: Annotated[int, Query(ge=0, le=MAX_INTEGER_ID)] = 0,
             limit: Annotated[int | None, Query(ge=1)] = None) -> list[AuditEntryPublic]:
     """Entries after `after`: all for a coordinator, its own project's for an auditor."""
     _require_overseer(caller)
@@ -49,7 +49,7 @@ def _public(e: AuditEntry) -> AuditEntryPublic:
 
 @router.get("/chain", response_model=list[AuditLinkPublic])
 def chain(caller: CurrentCaller, session: SessionDep, state: StateDep,
-          after: Annotated[int, Query(ge=0)] = 0,
+          after: Annotated[int, Query(ge=0, le=MAX_INTEGER_ID)] = 0,
           limit: Annotated[int | None, Query(ge=1)] = None) -> list[AuditLinkPublic]:
     """Every entry's links (seq, prev_hash, hash) after `after`, with the entry itself where the
     caller may read it (an auditor: its own project's): enough to check the whole chain."""
