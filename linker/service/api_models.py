@@ -18,8 +18,9 @@ class _In(BaseModel):
 class ProjectCreate(_In):
     project_id: Name
     schema_fingerprint: Annotated[str, Field(min_length=1, max_length=128)]
-    agencies: Annotated[list[Name], Field(min_length=1, max_length=64)]
-    auditors: Annotated[list[Name], Field(max_length=16)] = ["auditor"]
+    # hard caps on the body; the operator's limit is PADAN_MAX_PARTIES_PER_PROJECT
+    agencies: Annotated[list[Name], Field(min_length=1, max_length=1000)]
+    auditors: Annotated[list[Name], Field(max_length=100)] = ["auditor"]
     parameters: dict[str, Any] = {}
     result_policy: Literal["own_matches", "counts_only"] = "own_matches"
     key_check: Annotated[str, Field(min_length=1, max_length=128)] | None = None

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     data_dir: Path = Path("padan-data")
     database_url: str | None = None  # default: SQLite file padan.db in data_dir
+    database_pool_size: Annotated[int, Field(ge=1)] = 10
+    database_max_overflow: Annotated[int, Field(ge=0)] = 30
     store_url: str | None = None  # default: directory store/ in data_dir
     max_upload_bytes: Annotated[int, Field(gt=0)] = 8 * 1024**3
     max_request_bytes: Annotated[int, Field(gt=0)] = 1024**2

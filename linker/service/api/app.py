@@ -26,7 +26,8 @@ def open_state(settings: Settings) -> ServiceState:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.store_directory.mkdir(parents=True, exist_ok=True)
     settings.upload_directory.mkdir(parents=True, exist_ok=True)
-    engine = new_engine(settings.resolved_database_url)
+    engine = new_engine(settings.resolved_database_url, pool_size=settings.database_pool_size,
+                        max_overflow=settings.database_max_overflow)
     migrate(engine)
     guard = AuthGuard(per_address=settings.auth_throttle,
                       per_token=settings.auth_throttle_per_token,

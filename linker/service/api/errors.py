@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from padan.linker.service.errors import ServiceError
@@ -41,11 +42,14 @@ async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
 
 
-async def _database_unavailable(_request: Request, exc: OperationalError) -> JSONResponse:
-    # The database went away mid-request (restarted, connection cut): the transaction was rolled
-    # back and the pool reconnects (pre-ping), so the request can simply be sent again.
+async def _database_unavailable(_request: Request,
+                                exc: OperationalError | PoolTimeout) -> JSONResponse:
+    # The database went away mid-request (restarted, connection cut) or no connection was free
+    # in time: the transaction was rolled back (the pool reconnects with pre-ping), so the
+    # request can simply be sent again.
     request_id = uuid.uuid4().hex
-    log.warning("request %s: database unavailable (%s)", request_id, type(exc.orig).__name__)
+    cause = type(getattr(exc, "orig", None) or exc).__name__
+    log.warning("request %s: database unavailable (%s)", request_id, cause)
     return error_response(503, "database_unavailable", "the database is briefly unavailable; "
                           "nothing was changed, retry", {"request_id": request_id},
                           headers={"Retry-After": "1"})
@@ -63,4 +67,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
