@@ -18,8 +18,9 @@ as the tests); each part works in a fresh schema, dropped afterwards. Everything
           times under load: it must recover without a restart and lose nothing.
 4. logs   every log written above, scanned for the synthetic lists' names and NIKs.
 
-Prints markdown tables; writes the figures to OUT/figures.json. Exit status 1 if any target is
-missed (a server error, a schema violation, a lost write, a changed byte, a leaked value).
+Prints markdown tables; writes the figures to OUT/figures.json (default OUT:
+test-artifacts/reliability). Exit status 1 if any target is missed (a server error, a schema
+violation, a failed request, a lost write, a changed byte, a leaked value).
 """
 
 from __future__ import annotations
@@ -620,7 +621,7 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("reliability-run"))
+    parser.add_argument("--out", type=Path, default=Path("test-artifacts/reliability"))
     parser.add_argument("--examples", type=int, default=10)
     parser.add_argument("--uploads", type=int, default=100)
     parser.add_argument("--reads", type=int, default=200)
