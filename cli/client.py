@@ -9,10 +9,12 @@ retried: connection errors by httpx's transport, and for idempotent requests als
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
+import ssl
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +29,10 @@ from pydantic_settings import (
 
 from padan.linker.service.api_models import (
     AuditEntryPublic,
+    AuditKeyPublic,
+    AuditLinkPublic,
     AuditStatusPublic,
+    CheckpointPublic,
     ProjectCreate,
     ProjectCreated,
     ProjectPublic,
@@ -80,6 +85,8 @@ class ClientSettings(BaseSettings):
     token: SecretStr | None = None
     token_file: Path | None = None
     ca_file: Path | None = None
+    allow_insecure_http: bool = False
+    checkpoint_file: Path | None = None
     timeout_seconds: float = 60.0
     retries: int = 4
 
@@ -121,6 +128,33 @@ def _raise_for_error(response: httpx.Response) -> None:
                        ) from None
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(server_url: str, allow_insecure_http: bool) -> None:
+    """Refuse to send tokens in clear text across a network: http:// only to loopback."""
+    url = httpx.URL(server_url)
+    if url.scheme not in ("http", "https"):
+        raise ApiError(0, "server_url", f"the server URL must start with https:// (or http:// "
+                                        f"for this machine), not {url.scheme or 'nothing'}")
+    if url.scheme == "http" and not is_loopback(url.host) and not allow_insecure_http:
+        raise ApiError(0, "insecure", f"refusing to send a token over plain HTTP to {url.host}: "
+                                      "use https://, or set PADAN_ALLOW_INSECURE_HTTP=true "
+                                      "inside a network you trust")
+
+
+def _certificate_problem(exc: Exception) -> str | None:
+    """The reason when a connection failed because the server's certificate is not trusted."""
+    text = str(exc)
+    return text if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify" in text else None
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -139,8 +173,18 @@ class PadanClient:
 
     @classmethod
     def connect(cls, settings: ClientSettings) -> PadanClient:
-        """A client with a real connection; connection errors retried by the transport."""
-        verify: Any = str(settings.ca_file) if settings.ca_file else True
+        """A client with a real connection; connection errors retried by the transport.
+
+        Certificates are verified against the system's trust store, or PADAN_CA_FILE; a token is
+        sent over plain HTTP only to this machine, unless PADAN_ALLOW_INSECURE_HTTP says so.
+        """
+        check_transport_security(settings.server_url, settings.allow_insecure_http)
+        try:
+            verify = ssl.create_default_context(
+                cafile=str(settings.ca_file) if settings.ca_file else None)
+        except (OSError, ssl.SSLError) as exc:
+            raise ApiError(0, "ca_file", f"cannot read the CA bundle {settings.ca_file}: "
+                                         f"{getattr(exc, 'strerror', None) or exc}") from None
         transport = httpx.HTTPTransport(retries=settings.retries, verify=verify)
         http = httpx.Client(base_url=settings.server_url, transport=transport,
                             timeout=settings.timeout_seconds)
@@ -162,6 +206,10 @@ class PadanClient:
             try:
                 response = self.http.request(method, url, headers=self._headers, **kwargs)
             except httpx.TransportError as exc:
+                if (reason := _certificate_problem(exc)) is not None:
+                    raise ApiError(0, "certificate", f"the certificate of {self.http.base_url} "
+                                   f"is not trusted ({reason}); if the linker uses a private "
+                                   "CA, give its bundle in PADAN_CA_FILE") from None
                 safe = method in IDEMPOTENT or isinstance(exc, httpx.ConnectError)
                 if not safe or attempt >= self.retries:
                     raise ApiError(0, "unreachable", f"cannot reach the linker at "
@@ -206,6 +254,13 @@ class PadanClient:
 
     def revoke_token(self, project_id: str, party: str) -> None:
         self._send("DELETE", f"/projects/{project_id}/parties/{party}/token")
+
+    def rotate_own_token(self) -> TokenPublic:
+        """A new token for the caller; the one this client holds stops working (and is
+        replaced here, so the client goes on working)."""
+        issued = self._model(TokenPublic, "POST", "/token/rotate")
+        self._headers = {"Authorization": f"Bearer {issued.token}"}
+        return issued
 
     # -- uploads --------------------------------------------------------------------------
     def uploads(self, project_id: str) -> list[UploadPublic]:
@@ -280,3 +335,21 @@ class PadanClient:
 
     def audit_verify(self) -> AuditStatusPublic:
         return self._model(AuditStatusPublic, "GET", "/audit/verify")
+
+    def audit_chain(self, page: int = 1000) -> Iterator[AuditLinkPublic]:
+        """Every link of the chain in order, page by page (entries the caller may not read
+        come without their content)."""
+        after = 0
+        while True:
+            links = self._models(AuditLinkPublic, "GET", "/audit/chain",
+                                 params={"after": after, "limit": page})
+            yield from links
+            if not links:
+                return
+            after = links[-1].seq
+
+    def audit_checkpoint(self) -> CheckpointPublic:
+        return self._model(CheckpointPublic, "GET", "/audit/checkpoint")
+
+    def audit_key(self) -> AuditKeyPublic:
+        return self._model(AuditKeyPublic, "GET", "/audit/key")

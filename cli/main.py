@@ -9,6 +9,7 @@ import typer
 
 from padan.cli import (
     attack_commands,
+    audit_commands,
     demo_commands,
     encode_commands,
     evaluate_commands,
@@ -16,6 +17,7 @@ from padan.cli import (
     reveal_commands,
     service_commands,
     synth_commands,
+    token_commands,
 )
 
 app = typer.Typer(
@@ -34,7 +36,8 @@ def _root() -> None:
 
 
 for module in (demo_commands, encode_commands, link_commands, reveal_commands, service_commands,
-               synth_commands, evaluate_commands, attack_commands):
+               synth_commands, evaluate_commands, attack_commands, token_commands,
+               audit_commands):
     module.register(app)
 
 

@@ -86,7 +86,8 @@ def serve(
         tls = {"ssl_certfile": str(settings.tls_certfile),
                "ssl_keyfile": str(settings.tls_keyfile)}
     uvicorn.run(create_app(settings), host=host or settings.host,
-                port=settings.port if port is None else port, log_level="info", **tls)
+                port=settings.port if port is None else port, log_level="info",
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, **tls)
 
 
 @reports_errors
@@ -160,10 +161,11 @@ def _print_project(project: ProjectPublic, as_json: bool = False) -> None:
     out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
               f"small cells below {project.small_cell_k} suppressed")
     out.print(f"schema fingerprint {project.schema_fingerprint}")
-    table = Table("party", "role", "uploaded", "revoked")
+    table = Table("party", "role", "uploaded", "revoked", "token expires")
     for party in project.parties:
+        expires = f"{party.expires_at:%Y-%m-%d}" if party.expires_at else ""
         table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
-                      "yes" if party.revoked else "")
+                      "yes" if party.revoked else "", expires)
     out.print(readable(table))
 
 
@@ -371,19 +373,3 @@ def report(project_id: str, run_id: RunId = "latest",
         err_console.print(f"wrote the report to {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-@audit_app.command("verify")
-@reports_errors
-def audit_verify(server: Server = None) -> None:
-    """Recompute the audit chain on the server; exit 1 if an entry was edited or deleted.
-
-    Example: padan audit verify
-    """
-    with _client(server) as client:
-        chain = client.audit_verify()
-    if chain.ok:
-        out.print(f"audit chain intact: {chain.entries} entries, head {chain.head_hash}")
-        return
-    err_console.print(f"error: audit chain broken at entry {chain.first_bad_seq}: {chain.reason}")
-    raise typer.Exit(1)

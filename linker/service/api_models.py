@@ -18,12 +18,13 @@ class _In(BaseModel):
 class ProjectCreate(_In):
     project_id: Name
     schema_fingerprint: Annotated[str, Field(min_length=1, max_length=128)]
-    agencies: Annotated[list[Name], Field(min_length=1, max_length=64)]
-    auditors: Annotated[list[Name], Field(max_length=16)] = ["auditor"]
+    # hard caps on the body; the operator's limit is PADAN_MAX_PARTIES_PER_PROJECT
+    agencies: Annotated[list[Name], Field(min_length=1, max_length=1000)]
+    auditors: Annotated[list[Name], Field(max_length=100)] = ["auditor"]
     parameters: dict[str, Any] = {}
     result_policy: Literal["own_matches", "counts_only"] = "own_matches"
     key_check: Annotated[str, Field(min_length=1, max_length=128)] | None = None
-    small_cell_k: Annotated[int, Field(ge=1)] | None = None
+    small_cell_k: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     description: Annotated[str, Field(max_length=1000)] = ""
 
 
@@ -32,6 +33,7 @@ class PartyPublic(BaseModel):
     role: str
     revoked: bool
     uploaded: bool = False
+    expires_at: datetime | None = None
 
 
 class ProjectPublic(BaseModel):
@@ -54,6 +56,7 @@ class TokenPublic(BaseModel):
     party: str
     role: str
     token: str
+    expires_at: datetime | None = None
 
 
 class ProjectCreated(BaseModel):
@@ -140,6 +143,29 @@ class AuditEntryPublic(BaseModel):
     details: dict[str, Any]
     prev_hash: str
     hash: str
+
+
+class AuditLinkPublic(BaseModel):
+    seq: int
+    prev_hash: str
+    hash: str
+    entry: AuditEntryPublic | None  # None: another project's entry (auditors)
+
+
+class AuditKeyPublic(BaseModel):
+    key_id: str
+    public_key: str  # base64 of the raw 32-byte Ed25519 public key
+
+
+class CheckpointPublic(BaseModel):
+    """The audit chain's head signed by the service: entries 1..seq hash to head_hash."""
+
+    seq: int
+    head_hash: str
+    at: str
+    key_id: str
+    signature: str
+    public_key: str
 
 
 class AuditStatusPublic(BaseModel):

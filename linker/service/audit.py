@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from padan.linker.service.database import lock_audit_log
@@ -55,21 +55,45 @@ def entry_hash(prev_hash: str, *, seq: int, at: str, actor: str, role: str, acti
 
 
 def append_entry(session: Session, actor: Actor, action: str, *, project_id: str | None = None,
-                 **details: Any) -> AuditEntry:
-    """Append one entry in the caller's transaction. `details` must hold no personal data."""
+                 **details: Any) -> None:
+    """Add one entry to the caller's transaction. `details` must hold no personal data.
+
+    The entry is written when the transaction commits (`_write_pending`), so the lock that keeps
+    the chain in one line is held only inside that commit, never while a request waits for
+    anything else: held across a request's thread hand-offs, it froze the API under load (every
+    thread waiting for the lock, the holder waiting for a thread to commit in).
+    """
+    session.info.setdefault(_PENDING, []).append((actor, action, project_id, canonical(details)))
+
+
+_PENDING = "padan_audit_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
     lock_audit_log(session)
     last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    seq = 1 if last is None else last.seq + 1
+    seq = 0 if last is None else last.seq
     prev = GENESIS if last is None else last.hash
-    at = datetime.now(UTC).isoformat(timespec="microseconds")
-    text = canonical(details)
-    entry = AuditEntry(seq=seq, at=at, actor=actor.name, role=actor.role, action=action,
-                       project_id=project_id, details=text, prev_hash=prev,
-                       hash=entry_hash(prev, seq=seq, at=at, actor=actor.name, role=actor.role,
-                                       action=action, project_id=project_id, details=text))
-    session.add(entry)
+    for actor, action, project_id, text in pending:
+        seq += 1
+        at = datetime.now(UTC).isoformat(timespec="microseconds")
+        entry = AuditEntry(seq=seq, at=at, actor=actor.name, role=actor.role, action=action,
+                           project_id=project_id, details=text, prev_hash=prev,
+                           hash=entry_hash(prev, seq=seq, at=at, actor=actor.name,
+                                           role=actor.role, action=action,
+                                           project_id=project_id, details=text))
+        session.add(entry)
+        prev = entry.hash
     session.flush()
-    return entry
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def verify_chain(session: Session, batch: int = 5000) -> ChainStatus:

@@ -13,6 +13,7 @@ def create_coordinator_token(settings: Settings, name: str) -> str:
     state = open_state(settings)
     try:
         with transaction(state.factory) as session:
-            return create_coordinator(session, name, state.pepper).token
+            return create_coordinator(session, name, state.pepper,
+                                      settings.token_lifetime).token
     finally:
         state.engine.dispose()

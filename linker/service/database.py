@@ -19,8 +19,13 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_SECONDS = 60
 
 
-def new_engine(url: str) -> Engine:
-    """Create an engine for `url` with the per-dialect settings described above."""
+def new_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """Create an engine for `url` with the per-dialect settings described above.
+
+    PostgreSQL: a pool of `pool_size` connections kept open and up to `max_overflow` more at busy
+    times; together they should cover the API's request threads (40 by default) so that requests
+    wait for the database, not for a connection.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS,
                                                   "check_same_thread": False})
@@ -38,7 +43,8 @@ def new_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow)
 
 
 def new_session_factory(engine: Engine) -> sessionmaker[Session]:

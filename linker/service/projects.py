@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from padan.linker.service.audit import append_entry
-from padan.linker.service.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from padan.linker.service.errors import (
+    Conflict,
+    Forbidden,
+    InvalidRequest,
+    LimitExceeded,
+    NotFound,
+)
 from padan.linker.service.parties import Caller, IssuedToken, add_party
 from padan.linker.service.tables import Party, Project, Upload, UploadSession
 
@@ -43,11 +49,17 @@ def check_parameters(parameters: dict[str, Any]) -> None:
         raise InvalidRequest(f"run parameters are not valid: {exc}") from None
 
 
-def create_project(session: Session, caller: Caller, new: NewProject,
-                   pepper: str) -> tuple[Project, list[IssuedToken]]:
+def create_project(session: Session, caller: Caller, new: NewProject, pepper: str,
+                   lifetime: timedelta | None = None,
+                   max_parties: int | None = None) -> tuple[Project, list[IssuedToken]]:
     if session.get(Project, new.project_id) is not None:
         raise Conflict(f"project '{new.project_id}' already exists", project=new.project_id)
     names = [*new.agencies, *new.auditors]
+    if max_parties is not None and len(names) > max_parties:
+        raise LimitExceeded(f"a project may have at most {max_parties} parties (agencies and "
+                            f"auditors); this one names {len(names)}",
+                            setting="PADAN_MAX_PARTIES_PER_PROJECT", limit=max_parties,
+                            status=422)
     if len(set(names)) != len(names):
         raise InvalidRequest("party names must be unique within a project")
     check_parameters(new.parameters)
@@ -57,7 +69,8 @@ def create_project(session: Session, caller: Caller, new: NewProject,
                       small_cell_k=new.small_cell_k, state="open")
     session.add(project)
     session.flush()
-    tokens = [add_party(session, name=name, role=role, project_id=project.id, pepper=pepper)
+    tokens = [add_party(session, name=name, role=role, project_id=project.id, pepper=pepper,
+                        lifetime=lifetime)
               for role, group in (("agency", new.agencies), ("auditor", new.auditors))
               for name in group]
     append_entry(session, caller.actor, "project.create", project_id=project.id,

@@ -12,13 +12,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from padan.linker.service.audit import Actor, append_entry
-from padan.linker.service.errors import Conflict, Gone, NotFound
+from padan.linker.service.errors import Conflict, Gone, LimitExceeded, NotFound
 from padan.linker.service.parties import Caller, agencies_of
-from padan.linker.service.tables import Project, Run
+from padan.linker.service.tables import MAX_INTEGER_ID, Project, Run
 from padan.linker.service.uploads import current_uploads
 
 MAX_ATTEMPTS = 5
@@ -35,8 +35,15 @@ class ClaimedRun:
     attempt: int
 
 
-def create_run(session: Session, caller: Caller, project: Project) -> Run:
+def create_run(session: Session, caller: Caller, project: Project,
+               max_runs: int | None = None) -> Run:
     """Queue a run over every agency's current upload; refuse while any agency has none."""
+    if max_runs is not None:
+        runs = session.scalar(select(func.count()).select_from(Run)
+                              .where(Run.project_id == project.id))
+        if runs >= max_runs:
+            raise LimitExceeded(f"project '{project.id}' already has {runs} runs",
+                                setting="PADAN_MAX_RUNS_PER_PROJECT", limit=max_runs)
     uploads = {name: upload.sha256 for upload, name in current_uploads(session, project.id)}
     missing = [party.name for party in agencies_of(session, project.id)
                if party.name not in uploads]
@@ -65,6 +72,8 @@ def run_of(session: Session, project: Project, run_id: int | str) -> Run:
         number = int(run_id)
     except ValueError:
         raise NotFound("run not found", run=str(run_id)) from None
+    if not 1 <= number <= MAX_INTEGER_ID:  # no such run; PostgreSQL would refuse the query
+        raise NotFound("run not found", run=str(run_id))
     run = session.get(Run, number)
     if run is None or run.project_id != project.id:
         raise NotFound("run not found", run=number)

@@ -6,11 +6,12 @@ environment variables; tests build a `Settings(...)` and override `get_settings`
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_PEPPER = "change-me-development-only"
@@ -22,8 +23,14 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     data_dir: Path = Path("padan-data")
     database_url: str | None = None  # default: SQLite file padan.db in data_dir
+    database_pool_size: Annotated[int, Field(ge=1)] = 10
+    database_max_overflow: Annotated[int, Field(ge=0)] = 30
     store_url: str | None = None  # default: directory store/ in data_dir
     max_upload_bytes: Annotated[int, Field(gt=0)] = 8 * 1024**3
+    max_request_bytes: Annotated[int, Field(gt=0)] = 1024**2
+    max_parties_per_project: Annotated[int, Field(ge=2)] = 50
+    max_runs_per_project: Annotated[int, Field(ge=1)] = 1000
+    max_open_uploads_per_party: Annotated[int, Field(ge=1)] = 4
     small_cell_k: Annotated[int, Field(ge=1)] = 5
     dask_scheduler: str | None = None
     lease_seconds: Annotated[float, Field(gt=0)] = 60.0
@@ -35,6 +42,22 @@ class Settings(BaseSettings):
     tls_certfile: Path | None = None
     tls_keyfile: Path | None = None
     audit_page_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+    auth_throttle: str = "10/minute"
+    auth_throttle_per_token: str = "10/minute"
+    auth_lockout_after: str = "30/hour"
+    auth_lockout_seconds: Annotated[int, Field(ge=1)] = 900
+    rate_limit_storage: str = "memory://"
+    forwarded_allow_ips: str = "127.0.0.1"
+    token_lifetime_days: Annotated[float, Field(gt=0)] = 180.0
+    audit_key_file: Path | None = None  # default: audit-signing-key.pem in data_dir
+
+    @field_validator("auth_throttle", "auth_throttle_per_token", "auth_lockout_after")
+    @classmethod
+    def _is_a_rate(cls, value: str, info) -> str:
+        from padan.linker.service.throttle import parse_rate
+
+        parse_rate(value, f"PADAN_{info.field_name.upper()}")
+        return value
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
@@ -47,6 +70,10 @@ class Settings(BaseSettings):
         if (self.tls_certfile is None) != (self.tls_keyfile is None):
             raise ValueError("PADAN_TLS_CERTFILE and PADAN_TLS_KEYFILE must be given together")
         return self
+
+    @property
+    def token_lifetime(self) -> timedelta:
+        return timedelta(days=self.token_lifetime_days)
 
     @property
     def resolved_database_url(self) -> str:
@@ -65,6 +92,10 @@ class Settings(BaseSettings):
             raise ValueError(f"PADAN_STORE_URL: only local directories and file:// URLs are "
                              f"supported in this version, not {self.store_url.split('://')[0]}://")
         return Path(self.store_url).resolve()
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or (self.data_dir / "audit-signing-key.pem").resolve()
 
     @property
     def upload_directory(self) -> Path:

@@ -41,6 +41,9 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+MAX_INTEGER_ID = 2**31 - 1  # Integer columns (ids, audit seq) hold no more on PostgreSQL
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -77,6 +80,7 @@ class Party(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Upload(Base):

@@ -13,13 +13,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from padan.encoder.encoding_file import EncodingHeader, read_header, verify_checksum
 from padan.encoder.errors import EncodingFileError
 from padan.linker.service.audit import append_entry
-from padan.linker.service.errors import Conflict, Forbidden, NotFound, TooLarge, UploadRejected
+from padan.linker.service.errors import (
+    Conflict,
+    Forbidden,
+    LimitExceeded,
+    NotFound,
+    TooLarge,
+    UploadRejected,
+)
 from padan.linker.service.parties import Caller
 from padan.linker.service.store import ContentStore, file_sha256
 from padan.linker.service.tables import Party, Project, Run, Upload, UploadSession
@@ -40,7 +47,8 @@ def part_path(upload_dir: Path, session_id: str) -> Path:
 
 
 def begin_upload(session: Session, caller: Caller, project: Project, *, size: int,
-                 sha256: str | None, max_bytes: int) -> UploadSession:
+                 sha256: str | None, max_bytes: int,
+                 max_open: int | None = None) -> UploadSession:
     """Open an upload session, or resume the caller's open one for the same bytes."""
     if size > max_bytes:
         raise TooLarge(f"the file is {size} bytes; this server accepts at most {max_bytes}",
@@ -52,6 +60,14 @@ def begin_upload(session: Session, caller: Caller, project: Project, *, size: in
             UploadSession.state == "open")).first()
         if existing is not None:
             return existing
+    if max_open is not None:
+        open_now = session.scalar(select(func.count()).select_from(UploadSession).where(
+            UploadSession.project_id == project.id, UploadSession.party_id == caller.party_id,
+            UploadSession.state == "open"))
+        if open_now >= max_open:
+            raise LimitExceeded(f"party '{caller.name}' already has {open_now} unfinished "
+                                "uploads; finish or resume one (same file, same SHA-256)",
+                                setting="PADAN_MAX_OPEN_UPLOADS_PER_PARTY", limit=max_open)
     pending = UploadSession(id=secrets.token_urlsafe(16), project_id=project.id,
                             party_id=caller.party_id, size=size, sha256=sha256, offset=0,
                             state="open")

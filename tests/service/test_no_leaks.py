@@ -53,7 +53,8 @@ P = f"/projects/{PROJECT}"
 RUN = "/projects/{project_id}/runs/{run_id}"
 # GET routes each role must be refused (403); every other GET route must answer it (200)
 REFUSED = {
-    "agency": {f"{RUN}/report", f"{RUN}/dashboard", "/audit", "/audit/verify"},
+    "agency": {f"{RUN}/report", f"{RUN}/dashboard", "/audit", "/audit/verify", "/audit/chain",
+               "/audit/key", "/audit/checkpoint"},
     "overseer": {f"{RUN}/results", "/projects/{project_id}/uploads/{upload_id}"},
 }
 # seconds the run took; the fitted model (checked apart: per-level aggregates)

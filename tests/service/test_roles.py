@@ -47,7 +47,10 @@ def world(request, tmp_path_factory):
             with admin.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
             admin.dispose()
-    settings = Settings(data_dir=tmp / "data", database_url=url, max_upload_bytes=1 << 20)
+    # every endpoint is also called with a garbage and with no token: no throttling here
+    settings = Settings(data_dir=tmp / "data", database_url=url, max_upload_bytes=1 << 20,
+                        auth_throttle="1000/minute", auth_throttle_per_token="1000/minute",
+                        auth_lockout_after="1000/hour")
     app = create_app(settings)
     coordinator = create_coordinator_token(settings, "koordinator")
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -107,11 +110,17 @@ ENDPOINTS = [
      dict.fromkeys(("coordinator", "auditor"), 200 if HAS_DASHBOARD else 404)),
     ("GET", "/audit", None, {"coordinator": 200, "auditor": 200}),
     ("GET", "/audit/verify", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/chain", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/key", None, {"coordinator": 200, "auditor": 200}),
+    ("GET", "/audit/checkpoint", None, {"coordinator": 200, "auditor": 200}),
     ("POST", "/projects", "new-project", {"coordinator": 201}),
     ("POST", f"{P}/runs", None, {"coordinator": 201}),
     ("POST", f"{P}/parties/kis/token", None, {"coordinator": 201}),
     ("DELETE", f"{P}/parties/kis/token", None, {"coordinator": 204}),
     ("POST", f"{P}/close", None, {"coordinator": 200}),
+    # last: each role's token is replaced by a new one
+    ("POST", "/token/rotate", None,
+     dict.fromkeys(("coordinator", "agency", "other_agency", "auditor"), 201)),
 ]
 
 
@@ -170,5 +179,9 @@ def test_endpoint_for_every_role(world, method, path, body, allowed):
             assert not any("score" in m or "similarity" in m for m in matches)
         if path == "/audit" and role == "auditor":
             assert {e["project_id"] for e in response.json()} == {"proj"}
+        if path == "/audit/chain" and role == "auditor":
+            readable = [link["entry"] for link in response.json() if link["entry"]]
+            assert readable and {e["project_id"] for e in readable} == {"proj"}
+            assert any(link["entry"] is None for link in response.json())
         if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
             json.loads(text)  # well-formed

@@ -198,5 +198,26 @@ def test_store_put_file_leaves_no_temporaries_and_refuses_bad_digests(tmp_path: 
 
 def test_anonymous_actor_is_recorded(factory):
     with transaction(factory) as session:
-        entry = append_entry(session, ANONYMOUS, "auth.failed", path="/projects")
+        append_entry(session, ANONYMOUS, "auth.failed", path="/projects")
+    with transaction(factory) as session:
+        entry = session.scalars(select(AuditEntry)).one()
     assert (entry.actor, entry.role, entry.seq) == ("anonymous", "none", 1)
+
+
+def test_entries_are_written_at_commit_and_dropped_on_rollback(factory):
+    with transaction(factory) as session:
+        append_entry(session, ANONYMOUS, "auth.failed", path="/a")
+        assert session.scalars(select(AuditEntry)).all() == []  # not yet: no lock taken
+    try:
+        with transaction(factory) as session:
+            append_entry(session, ANONYMOUS, "auth.failed", path="/b")
+            raise RuntimeError("the request failed")
+    except RuntimeError:
+        pass
+    with transaction(factory) as session:
+        append_entry(session, ANONYMOUS, "auth.failed", path="/c")
+        append_entry(session, ANONYMOUS, "auth.failed", path="/d")
+    with transaction(factory) as session:
+        paths = [e.details for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq))]
+        assert verify_chain(session).ok
+    assert paths == ['{"path":"/a"}', '{"path":"/c"}', '{"path":"/d"}']

@@ -11,11 +11,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from padan.linker.service.anchoring import CheckpointSigner
 from padan.linker.service.database import transaction
-from padan.linker.service.errors import Unauthenticated
-from padan.linker.service.parties import Caller, authenticate, record_failed_authentication
+from padan.linker.service.errors import TooManyAttempts, Unauthenticated
+from padan.linker.service.parties import (
+    Caller,
+    authenticate,
+    record_failed_authentication,
+    record_lockout,
+)
 from padan.linker.service.settings import Settings
 from padan.linker.service.store import ContentStore
+from padan.linker.service.throttle import AuthGuard
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,8 @@ class ServiceState:
     engine: Engine
     factory: sessionmaker[Session]
     store: ContentStore
+    guard: AuthGuard
+    signer: CheckpointSigner | None = None  # the API's; workers sign nothing
 
     @property
     def pepper(self) -> str:
@@ -54,18 +63,35 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 _bearer = HTTPBearer(auto_error=False, description="A padan token: coordinator, agency or auditor")
 
 
+def client_address(request: Request) -> str:
+    """The caller's address (behind a proxy: from X-Forwarded-For, see forwarded_allow_ips)."""
+    return request.client.host if request.client else "unknown"
+
+
 def get_caller(request: Request, state: StateDep,
                credentials: Annotated[HTTPAuthorizationCredentials | None,
                                       Depends(_bearer)]) -> Caller:
-    """Authenticate in a short transaction of its own, so a failure is audited and committed."""
+    """Authenticate in a short transaction of its own, so a failure is audited and committed.
+
+    A client that has failed too often is refused (429) before its token is even looked at.
+    """
     token = credentials.credentials if credentials else None
+    address = client_address(request)
+    refusal = state.guard.refusal(address, token)
+    if refusal is not None:
+        raise TooManyAttempts(refusal.retry_after)
     try:
         with transaction(state.factory) as session:
             return authenticate(session, token, state.pepper, path=request.url.path)
-    except Unauthenticated:
+    except Unauthenticated as failure:
+        locked = state.guard.failed(address, token)
         with transaction(state.factory) as session:
             record_failed_authentication(session, path=request.url.path,
-                                         method=request.method, token_given=token is not None)
+                                         method=request.method, token_given=token is not None,
+                                         address=address, reason=failure.reason)
+            if locked:
+                record_lockout(session, address=address,
+                               seconds=state.settings.auth_lockout_seconds)
         raise
 
 

@@ -8,6 +8,8 @@ import uuid
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from padan.linker.service.errors import ServiceError
@@ -22,7 +24,7 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 
 async def _service_error(_request: Request, exc: ServiceError) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else exc.headers
     return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
@@ -35,8 +37,22 @@ async def _validation_error(_request: Request, exc: RequestValidationError) -> J
 
 
 async def _http_error(_request: Request, exc: HTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+
+
+async def _database_unavailable(_request: Request,
+                                exc: OperationalError | PoolTimeout) -> JSONResponse:
+    # The database went away mid-request (restarted, connection cut) or no connection was free
+    # in time: the transaction was rolled back (the pool reconnects with pre-ping), so the
+    # request can simply be sent again.
+    request_id = uuid.uuid4().hex
+    cause = type(getattr(exc, "orig", None) or exc).__name__
+    log.warning("request %s: database unavailable (%s)", request_id, cause)
+    return error_response(503, "database_unavailable", "the database is briefly unavailable; "
+                          "nothing was changed, retry", {"request_id": request_id},
+                          headers={"Retry-After": "1"})
 
 
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -50,4 +66,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from padan.linker.service.api.deps import CurrentCaller, SessionDep, StateDep
-from padan.linker.service.api.views import project_view
+from padan.linker.service.api.views import project_view, token_view
 from padan.linker.service.api_models import (
     ProjectCreate,
     ProjectCreated,
@@ -32,10 +32,10 @@ def create(body: ProjectCreate, caller: CurrentCaller, session: SessionDep,
     if caller.role != "coordinator":
         raise Forbidden("only a coordinator creates projects", role=caller.role)
     project, tokens = create_project(session, caller, NewProject(**body.model_dump()),
-                                     state.pepper)
-    return ProjectCreated(
-        project=project_view(session, project, state.settings.small_cell_k),
-        tokens=[TokenPublic(party=t.party, role=t.role, token=t.token) for t in tokens])
+                                     state.pepper, state.settings.token_lifetime,
+                                     max_parties=state.settings.max_parties_per_project)
+    return ProjectCreated(project=project_view(session, project, state.settings.small_cell_k),
+                          tokens=[token_view(t) for t in tokens])
 
 
 @router.get("", response_model=list[ProjectPublic])
@@ -70,8 +70,8 @@ def reissue(project_id: str, party: str, caller: CurrentCaller, session: Session
             state: StateDep) -> TokenPublic:
     """Give a party a new token (shown once); its old token stops working."""
     project_for(session, caller, project_id, "coordinator")
-    issued = reissue_token(session, caller, project_id, party, state.pepper)
-    return TokenPublic(party=issued.party, role=issued.role, token=issued.token)
+    return token_view(reissue_token(session, caller, project_id, party, state.pepper,
+                                    state.settings.token_lifetime))
 
 
 @router.delete("/{project_id}/parties/{party}/token", status_code=status.HTTP_204_NO_CONTENT)

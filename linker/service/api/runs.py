@@ -29,11 +29,13 @@ router = APIRouter(prefix="/projects/{project_id}/runs", tags=["runs"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RunPublic)
-def start(project_id: str, caller: CurrentCaller, session: SessionDep) -> RunPublic:
+def start(project_id: str, caller: CurrentCaller, session: SessionDep,
+          state: StateDep) -> RunPublic:
     """Queue a run over every agency's current upload (all agencies must have uploaded)."""
     project = project_for(session, caller, project_id, "coordinator")
     require_open(project)
-    return run_view(create_run(session, caller, project))
+    return run_view(create_run(session, caller, project,
+                               max_runs=state.settings.max_runs_per_project))
 
 
 @router.get("", response_model=list[RunPublic])

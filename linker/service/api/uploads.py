@@ -41,7 +41,8 @@ def create(project_id: str, body: UploadCreate, caller: CurrentCaller, session: 
     project = project_for(session, caller, project_id, "agency")
     require_open(project)
     pending = begin_upload(session, caller, project, size=body.size, sha256=body.sha256,
-                           max_bytes=state.settings.max_upload_bytes)
+                           max_bytes=state.settings.max_upload_bytes,
+                           max_open=state.settings.max_open_uploads_per_party)
     return _session_view(pending)
 
 

@@ -8,8 +8,10 @@ from padan.linker.service.api_models import (
     PartyPublic,
     ProjectPublic,
     RunPublic,
+    TokenPublic,
     UploadPublic,
 )
+from padan.linker.service.parties import IssuedToken
 from padan.linker.service.projects import parties_of
 from padan.linker.service.tables import Project, Run, Upload
 from padan.linker.service.uploads import current_uploads
@@ -18,7 +20,8 @@ from padan.linker.service.uploads import current_uploads
 def project_view(session: Session, project: Project, default_k: int) -> ProjectPublic:
     uploaded = {name for _, name in current_uploads(session, project.id)}
     parties = [PartyPublic(name=p.name, role=p.role, revoked=p.revoked_at is not None,
-                           uploaded=p.name in uploaded) for p in parties_of(session, project.id)]
+                           uploaded=p.name in uploaded, expires_at=p.expires_at)
+               for p in parties_of(session, project.id)]
     return ProjectPublic(
         project_id=project.id, description=project.description,
         schema_fingerprint=project.schema_fingerprint, key_check=project.key_check,
@@ -42,3 +45,8 @@ def run_view(run: Run) -> RunPublic:
                      progress=run.progress, attempts=run.attempts, invalidated=run.invalidated,
                      error=run.error, created_at=run.created_at, started_at=run.started_at,
                      finished_at=run.finished_at, seconds=seconds)
+
+
+def token_view(issued: IssuedToken) -> TokenPublic:
+    return TokenPublic(party=issued.party, role=issued.role, token=issued.token,
+                       expires_at=issued.expires_at)
