@@ -1,8 +1,10 @@
-"""The benchmark-only reference (anonlink, clkhash) in its own virtualenv, run as a subprocess.
+"""The benchmark-only references, each in its own virtualenv, run as subprocesses.
 
-anonlink and clkhash pin old dependencies, so they never enter padan's environment: this
-module creates /work/main/.refenv (ignored by git) on first use and runs snippets there that
-print JSON. Usage from a benchmark: `reference_dice(left, right, threshold)`.
+anonlink and clkhash pin old dependencies, and Splink brings DuckDB and its own pins, so none
+of them enters padan's environment: this module creates `.refenv` (anonlink, clkhash) and
+`.splinkenv` (Splink) at the repository root (ignored by git) on first use, and runs scripts
+or snippets there. Usage from a benchmark: `reference_dice(left, right, threshold)`, or
+`SPLINK.ensure()` then `SPLINK.python()`.
 """
 
 from __future__ import annotations
@@ -11,13 +13,44 @@ import json
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-REFENV = ROOT / ".refenv"
-PACKAGES = ["anonlink", "clkhash"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceEnv:
+    """A virtualenv at `folder` holding `packages`; ready when `modules` import there."""
+
+    folder: Path
+    packages: tuple[str, ...]
+    modules: str
+
+    def python(self) -> Path:
+        return self.folder / "bin" / "python"
+
+    def ensure(self) -> str | None:
+        """Create the venv if needed; return None if ready, else why it cannot be."""
+        if self.python().exists():
+            probe = subprocess.run([str(self.python()), "-c", f"import {self.modules}"],
+                                   capture_output=True, text=True)
+            if probe.returncode == 0:
+                return None
+        subprocess.run([sys.executable, "-m", "venv", str(self.folder)], check=True)
+        install = subprocess.run([str(self.python()), "-m", "pip", "install", "-q",
+                                  *self.packages], capture_output=True, text=True)
+        if install.returncode != 0:
+            return (f"pip install {' '.join(self.packages)} failed: "
+                    + install.stderr.strip()[-500:])
+        return None
+
+
+ANONLINK = ReferenceEnv(ROOT / ".refenv", ("anonlink", "clkhash"), "anonlink, clkhash")
+# Splink's API changed at each major version; _splink_quality.py is written for 5
+SPLINK = ReferenceEnv(ROOT / ".splinkenv", ("splink>=5,<6", "numpy"), "splink, numpy")
 
 _SNIPPET = r"""
 import json, sys, time
@@ -46,22 +79,11 @@ print(json.dumps({"seconds": best, "pairs": int(len(scores))}))
 
 
 def python() -> Path:
-    return REFENV / "bin" / "python"
+    return ANONLINK.python()
 
 
 def ensure_refenv() -> str | None:
-    """Create the reference venv if needed; return None if ready, else why it cannot be."""
-    if python().exists():
-        probe = subprocess.run([str(python()), "-c", "import anonlink, clkhash"],
-                               capture_output=True, text=True)
-        if probe.returncode == 0:
-            return None
-    subprocess.run([sys.executable, "-m", "venv", str(REFENV)], check=True)
-    install = subprocess.run([str(python()), "-m", "pip", "install", "-q", *PACKAGES],
-                             capture_output=True, text=True)
-    if install.returncode != 0:
-        return "pip install anonlink clkhash failed: " + install.stderr.strip()[-500:]
-    return None
+    return ANONLINK.ensure()
 
 
 def reference_dice(left: np.ndarray, right: np.ndarray, threshold: float, repeats: int = 3
@@ -82,4 +104,5 @@ def reference_dice(left: np.ndarray, right: np.ndarray, threshold: float, repeat
 
 
 if __name__ == "__main__":
-    print(ensure_refenv() or f"reference venv ready at {REFENV}")
+    for env in (ANONLINK, SPLINK):
+        print(env.ensure() or f"reference venv ready at {env.folder}")

