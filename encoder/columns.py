@@ -48,6 +48,7 @@ DEFAULT_ALIASES: dict[str, list[str]] = {
     ],
     "address": [
         "ALAMAT", "ALAMAT_LENGKAP", "ALAMAT_KTP", "ALAMAT_RUMAH", "ALAMAT_TINGGAL", "ADDRESS",
+        "ALAMAT_PESERTA", "ALAMAT_PENERIMA", "ALAMAT_SISWA", "ALAMAT_PASIEN", "ALAMAT_ANGGOTA",
     ],
     "village": [
         "DESA", "KELURAHAN", "DESA_KELURAHAN", "KELURAHAN_DESA", "DESA/KEL", "KEL/DESA",
