@@ -15,7 +15,7 @@ from padan.encoder.normalise.generic import MISSING, invalid, text_words
 from padan.encoder.normalise.place_codes import canonical_regency, province_code, regency_code
 from padan.encoder.normalise.result import FieldResult, Status
 from padan.encoder.normalise.spelling import modernise
-from padan.encoder.normalise.text import is_dummy, is_missing
+from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
 
 # Leading words that say what kind of place follows; True for a city, False for a regency.
 _REGENCY_PREFIXES: dict[tuple[str, ...], bool | None] = {
@@ -93,7 +93,7 @@ def _words(raw: object) -> tuple[list[str], list[str]] | FieldResult:
     if is_dummy(raw):
         return invalid("dummy")
     notes: list[str] = []
-    text = raw
+    text = fold_ascii(raw)   # superscript and full-width digits are digits too
     if (digit := _FIRST_DIGIT.search(text)) is not None:
         head = text[:digit.start()]
         if any(c.isalpha() for c in head) and ("," in head or "/" in head):
