@@ -135,9 +135,7 @@ def _strings(values) -> pa.Array:
 
 
 def _address_text(homes: Homes, style: AddressStyle) -> np.ndarray:
-    key = (homes.region * 100 + homes.village) * 100 + homes.street
-    street = places.names_of(key, lambda k: places.street_name(k // 10**4, k // 100 % 100,
-                                                               k % 100))
+    street = places.street_names((homes.region * 100 + homes.village) * 100 + homes.street)
     kind = np.array(style.street_kinds, dtype=object)[homes.street_kind]
 
     def padded(values: np.ndarray) -> pa.Array:
@@ -216,10 +214,11 @@ def field_columns(rng: np.random.Generator, spec: AgencySpec, index: int,
                 mask[row] |= np.uint16(kind)
     # tempat lahir: the regency or city, mostly without KAB./KOTA
     birth = residence.birth_region[person_ids]
-    birthplace = places.names_of(birth, lambda c: places.regency_name(c // 100, c % 100))
     bare = rng.random(n) < 0.8
-    birthplace[bare] = np.array([p.split(" ", 1)[1] for p in birthplace[bare].tolist()],
-                                dtype=object)
+    birthplace = np.where(
+        bare, places.names_of(birth, lambda c: places.regency_name(c // 100, c % 100).split(
+            " ", 1)[1]),
+        places.names_of(birth, lambda c: places.regency_name(c // 100, c % 100)))
     for row in picked(D.BIRTHPLACE_OLD).tolist():
         name = birthplace[row]
         for new, old in OLD_FORMS.items():
@@ -267,13 +266,11 @@ def field_columns(rng: np.random.Generator, spec: AgencySpec, index: int,
         for column in values:
             column[rows] = "BELUM ADA" if kind == D.KK_MISSING and index % 2 else None
         mask[rows] |= np.uint16(kind)
-    case = str.upper if upper else str.title    # as the agency writes names
-    birthplace, village, district, regency, mother = (
-        np.array([case(v) if v else v for v in c.tolist()], dtype=object)
-        for c in (birthplace, village, district, regency, mother))
-    if upper:
-        address = np.array([v.upper() if v else v for v in address.tolist()], dtype=object)
+    case = pc.utf8_upper if upper else pc.utf8_title    # as the agency writes names
     headers = headers_for(spec)
-    values = {"birthplace": birthplace, "address": address, "village": village,
-              "district": district, "regency": regency, "mother_name": mother, "kk": kk_text}
-    return FieldColumns(columns={headers[k]: _strings(values[k]) for k in KINDS}, dirt=mask)
+    values = {"birthplace": case(_strings(birthplace)),
+              "address": pc.utf8_upper(_strings(address)) if upper else _strings(address),
+              "village": case(_strings(village)), "district": case(_strings(district)),
+              "regency": case(_strings(regency)), "mother_name": case(_strings(mother)),
+              "kk": _strings(kk_text)}
+    return FieldColumns(columns={headers[k]: values[k] for k in KINDS}, dirt=mask)

@@ -162,10 +162,9 @@ def generate_residence(rng: np.random.Generator, population: Population) -> Resi
                            nik_province).to_numpy(zero_copy_only=False).astype(object)
     young = np.flatnonzero(age_2021 < 30)
     if len(young):
-        _, first_young = np.unique(household[young], return_index=True)
-        lookup = dict(zip(household[young[first_young]].tolist(),
-                          young[first_young].tolist(), strict=True))
-        mother[young] = mother[[lookup[h] for h in household[young].tolist()]]
+        _, first_young, inverse = np.unique(household[young], return_index=True,
+                                            return_inverse=True)
+        mother[young] = mother[young[first_young]][inverse.ravel()]
 
     # events
     draw = rng.random(n)
