@@ -2,11 +2,12 @@
 Bali and Nusa Tenggara Barat: the table that ships with padan.
 
 Province codes: Kemendagri 2025, as in NIKs (INDONESIA.md, "NIK"). Regency and city codes: the
-first four digits of a NIK and of a Kemendagri kode wilayah ("32.04" = Kab. Bandung). Only the
-provinces whose codes two independent public lists agree on are shipped (docs/normalisation.md,
-"Places"): DKI Jakarta, Jawa Barat, Jawa Tengah, DI Yogyakarta, Jawa Timur, Banten, Bali and Nusa
-Tenggara Barat, about 60 % of the population. Elsewhere the place keeps its name and gets no
-code; an unknown name is never guessed.
+first four digits of a NIK and of a Kemendagri kode wilayah ("32.04" = Kab. Bandung), not the
+BPS codes, which differ in most provinces (DKI Jakarta: Kemendagri 31.71 is Jakarta Pusat, BPS
+3171 Jakarta Selatan). Shipped: DKI Jakarta, Jawa Barat, Jawa Tengah, DI Yogyakarta, Jawa Timur,
+Banten, Bali and Nusa Tenggara Barat, about 60 % of the population, where the codes were checked
+against two public lists (docs/normalisation.md, "Places"). Elsewhere the place keeps its name
+and gets no code; an unknown name is never guessed.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ PROVINCES: dict[str, str] = {
 # code: name; codes 01-69 are regencies (kabupaten), 71-99 cities (kota).
 _REGENCIES = """
 3101 kepulauan seribu
-3171 jakarta selatan|3172 jakarta timur|3173 jakarta pusat|3174 jakarta barat|3175 jakarta utara
+3171 jakarta pusat|3172 jakarta utara|3173 jakarta barat|3174 jakarta selatan|3175 jakarta timur
 3201 bogor|3202 sukabumi|3203 cianjur|3204 bandung|3205 garut|3206 tasikmalaya|3207 ciamis
 3208 kuningan|3209 cirebon|3210 majalengka|3211 sumedang|3212 indramayu|3213 subang
 3214 purwakarta|3215 karawang|3216 bekasi|3217 bandung barat|3218 pangandaran

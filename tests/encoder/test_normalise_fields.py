@@ -93,7 +93,8 @@ def test_number_refused(raw, note):
     ("KABUPATEN BANDUNG BARAT", "bandung barat", "3217"),
     ("BANDUNG", "bandung", None),  # both a regency and a city: no code without the prefix
     ("Surabaya", "surabaya", "3578"), ("Soerabaja", "surabaya", "3578"),
-    ("KOTA ADM. JAKARTA PUSAT", "jakarta pusat", "3173"), ("Jakbar", "jakarta barat", "3174"),
+    ("KOTA ADM. JAKARTA PUSAT", "jakarta pusat", "3171"), ("Jakbar", "jakarta barat", "3173"),
+    ("Jakarta Selatan", "jakarta selatan", "3174"),  # Kemendagri's code; BPS's is 3171
     ("DKI JAKARTA", "jakarta", "31"), ("Jakarta", "jakarta", "31"),
     ("Djokjakarta", "yogyakarta", "3471"), ("Jogja", "yogyakarta", "3471"),
     ("Ujung Pandang", "makassar", None), ("Kotaradja", "banda aceh", None),
