@@ -69,7 +69,9 @@ def normalise_address(raw: object) -> FieldResult:
     if is_dummy(value):
         return invalid("dummy")
     note = ",".join(dict.fromkeys(notes))
-    return FieldResult(value, Status.REPAIRED if note else Status.VALID, note)
+    # RT/RW moved and unpadded is a way of writing, not a repair (like a place's KAB. prefix)
+    repaired = any(n != "rt-rw" for n in notes)
+    return FieldResult(value, Status.REPAIRED if repaired else Status.VALID, note)
 
 
 def _one_pass(text: str, notes: list[str]) -> str:
