@@ -54,7 +54,7 @@ def test_list_years():
 
 
 def test_family_cards_carry_the_home_region_and_a_card_date(residence):
-    population, res = residence
+    _, res = residence
     assert (res.kk_before // 10**10 == res.home_before.region).all()
     day = res.kk_before // 10**8 % 100
     month = res.kk_before // 10**6 % 100
@@ -64,7 +64,7 @@ def test_family_cards_carry_the_home_region_and_a_card_date(residence):
 
 def test_households_share_a_home_and_a_card(residence):
     _, res = residence
-    kk, counts = np.unique(res.kk_before, return_counts=True)
+    _, counts = np.unique(res.kk_before, return_counts=True)
     # smaller than 1 + 2.5 on average: 20,000 people leave few per district to group
     assert 1.5 < counts.mean() < 4.5 and counts.max() <= 7
     same = res.kk_before == res.kk_before[np.argmax(np.bincount(np.unique(
@@ -86,6 +86,9 @@ def test_events_change_cards_and_homes_as_documented(residence):
     homes_2025, kk_2025 = res.at(ids, 2025)
     between = (res.event != NONE) & (res.event_year > 2021) & (res.event_year <= 2025)
     assert (kk_2021[between] != kk_2025[between]).all()
+    moved = between & (res.event == MOVE)
+    assert (homes_2021.number[moved] != homes_2025.number[moved]).mean() > 0.95
+    assert (homes_2021.number[~between] == homes_2025.number[~between]).all()
     assert (kk_2021[~between] == kk_2025[~between]).all()
 
 
