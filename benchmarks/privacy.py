@@ -84,6 +84,12 @@ def _default_birth_only() -> LinkageSchema:
     return parse_schema(text[:text.index('[[segments]]\nname = "nama_nik"')])
 
 
+def _example(name: str) -> LinkageSchema:
+    """An example schema of docs/schemas/ (the default and the other identifying fields)."""
+    text = (ROOT / "docs" / "schemas" / f"{name}.toml").read_text(encoding="utf-8")
+    return parse_schema(text.replace('project_id = "evaluation"', 'project_id = "privacy"'))
+
+
 def configurations() -> dict[str, tuple[str, LinkageSchema]]:
     return {
         "control": ("names only, 20 bits per bigram, unsalted (the attacks' control)",
@@ -99,6 +105,14 @@ def configurations() -> dict[str, tuple[str, LinkageSchema]]:
                           _default_birth_only()),
         "default": ("the default: name salted with the birthdate, and with the NIK",
                     default_schema("privacy")),
+        "default_fields": ("a candidate, not the default: the default + the address, and the "
+                           "birthplace with the mother's name, each in a segment salted with "
+                           "the birthdate (docs/schemas/fields-own-segments.toml)",
+                           _example("fields-own-segments")),
+        "default_fields_name": ("a candidate, not the default: the default + name, address, "
+                                "birthplace and mother's name in one segment salted with the "
+                                "birthdate (docs/schemas/fields-with-name.toml)",
+                                _example("fields-with-name")),
     }
 
 

@@ -17,9 +17,11 @@ from padan.encoder.errors import InputFileError
 from padan.encoder.schema import FieldSpec
 
 # By field kind. Deliberately absent, because they hold another person or another thing:
-# NO_KK / NIK_KK / NIK_KEPALA_KELUARGA (family card, head of family), NAMA_KK, NAMA_IBU(_KANDUNG),
-# NAMA_AYAH, NAMA_PANGGILAN (nickname), TEMPAT_LAHIR (place of birth), and TTL / TEMPAT_TGL_LAHIR
-# (place and date in one cell: split it first, or map it explicitly with --map).
+# NIK_KK / NIK_KEPALA_KELUARGA / NAMA_KK (the head of the family, not the person), NAMA_AYAH,
+# NAMA_PANGGILAN (nickname), ALAMAT_DOMISILI next to ALAMAT_KTP (two addresses: map one with
+# --map). TTL / TEMPAT_TGL_LAHIR holds place and date in one cell: see COMBINED_PLACE_DATE.
+# Generic kinds (text, exact, date, digits, number) have no default aliases: the schema names
+# their columns.
 DEFAULT_ALIASES: dict[str, list[str]] = {
     "nik": [
         "NIK", "No KTP", "NIK_PENERIMA", "NO_NIK", "NOMOR_NIK", "NOMOR_INDUK_KEPENDUDUKAN",
@@ -40,11 +42,46 @@ DEFAULT_ALIASES: dict[str, list[str]] = {
         "JENIS_KELAMIN", "jk", "L/P", "SEX", "KELAMIN", "JNS_KELAMIN", "JENIS_KEL", "JNS_KEL",
         "JENKEL", "GENDER",
     ],
+    "birthplace": [
+        "TEMPAT_LAHIR", "TMP_LAHIR", "TMPT_LAHIR", "TEMPAT_LHR", "TMP_LHR", "TPT_LAHIR",
+        "KOTA_LAHIR", "BIRTHPLACE", "PLACE_OF_BIRTH", "BIRTH_PLACE",
+    ],
+    "address": [
+        "ALAMAT", "ALAMAT_LENGKAP", "ALAMAT_KTP", "ALAMAT_RUMAH", "ALAMAT_TINGGAL", "ADDRESS",
+        "ALAMAT_PESERTA", "ALAMAT_PENERIMA", "ALAMAT_SISWA", "ALAMAT_PASIEN", "ALAMAT_ANGGOTA",
+    ],
+    "village": [
+        "DESA", "KELURAHAN", "DESA_KELURAHAN", "KELURAHAN_DESA", "DESA/KEL", "KEL/DESA",
+        "DESA_KEL", "KEL_DESA", "NAMA_DESA", "NAMA_KELURAHAN", "NAMA_DESA_KELURAHAN",
+    ],
+    "district": ["KECAMATAN", "KEC", "NAMA_KECAMATAN", "NAMA_KEC"],
+    "regency": [
+        "KABUPATEN", "KAB_KOTA", "KABUPATEN_KOTA", "KAB/KOTA", "KOTA_KABUPATEN", "KOTA/KAB",
+        "NAMA_KABUPATEN", "NAMA_KAB_KOTA", "KABKOTA",
+    ],
+    "mother_name": [
+        "NAMA_IBU", "NAMA_IBU_KANDUNG", "IBU_KANDUNG", "NAMA_GADIS_IBU_KANDUNG", "NM_IBU",
+        "NAMA_IBU_KDG", "MOTHER_NAME", "MOTHERS_NAME", "MOTHERS_MAIDEN_NAME",
+    ],
+    "kk": [
+        "NO_KK", "NOMOR_KK", "NO_KARTU_KELUARGA", "NOMOR_KARTU_KELUARGA", "NKK", "NOKK",
+        "KK", "NO_KK_PENERIMA",
+    ],
 }
+
+# Columns that hold the place and the date of birth in one cell, as offices export them
+# ("JAKARTA, 05-01-1980"): mapped to both the birthplace and the birthdate field when the file has
+# no column of their own. Each normaliser keeps its half (the birthdate's drops the place, note
+# `place-removed`; the birthplace's drops the date, note `date-removed`). Compared by column_key.
+COMBINED_PLACE_DATE = frozenset({
+    "ttl", "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir", "tmptgllahir",
+    "tempattgllhr", "tmptgllhr", "tempat,tanggallahir", "tempat,tgllahir", "tmplahirtgllahir",
+    "tempatlahirtanggallahir", "tempatlahirtgllahir", "tempattanggallhr",
+})  # fmt: skip
+_COMBINED_KINDS = ("birthplace", "birthdate")
 
 _SEPARATORS = re.compile(r"[\s_\-./\ufeff]+")
 _NOTE = re.compile(r"\([^)]*\)")
-_COMBINED_PLACE_DATE = {"ttl", "tempattanggallahir", "tempattgllahir", "tempatdantanggallahir"}
 _MAX_LISTED = 40
 
 
@@ -107,6 +144,8 @@ def map_columns(columns: list[str], fields: Sequence[FieldSpec],
             continue
         keys = {column_key(a) for a in aliases_for(field)}
         matches = [c for c in columns if column_key(c) in keys and c not in claimed]
+        if not matches and field.kind in _COMBINED_KINDS:
+            matches = [c for c in columns if column_key(c) in COMBINED_PLACE_DATE]
         if len(matches) > 1:
             problems.append(f"field '{field.name}' matches several columns "
                             f"({_quoted(matches)}); choose one with --map {field.name}=COLUMN")
@@ -114,7 +153,7 @@ def map_columns(columns: list[str], fields: Sequence[FieldSpec],
             mapping[field.name] = matches[0]
         elif field.required:
             problems.append(_unmapped(field, columns))
-    problems.extend(_shared_columns(mapping))
+    problems.extend(_shared_columns(mapping, fields))
     if problems:
         raise InputFileError("; ".join(problems), path=path)
     return {f.name: mapping[f.name] for f in fields if f.name in mapping}
@@ -131,19 +170,27 @@ def _unmapped(field: FieldSpec, columns: list[str]) -> str:
     reason = (f"required field '{field.name}' ({field.kind}) matches no column; "
               f"{_columns_found(columns)}; aliases tried: {_quoted(aliases_for(field))}; "
               f"map it with --map {field.name}=COLUMN")
-    if field.kind == "birthdate" and any(column_key(c) in _COMBINED_PLACE_DATE for c in columns):
+    if field.kind == "birthdate" and any(column_key(c) in COMBINED_PLACE_DATE for c in columns):
         reason += (" (a TTL column holds place and date together and is not mapped "
                    "automatically: put the date in a column of its own)")
     return reason
 
 
-def _shared_columns(mapping: dict[str, str]) -> list[str]:
+def _shared_columns(mapping: dict[str, str], fields: Sequence[FieldSpec]) -> list[str]:
+    """Two fields may read one column only when it is a place-and-date column read by a
+    birthplace and a birthdate field."""
+    kind_of = {f.name: f.kind for f in fields}
     by_column: dict[str, list[str]] = {}
     for field_name, column in mapping.items():
         by_column.setdefault(column, []).append(field_name)
     return [f"fields {_quoted(names)} are all mapped to column '{column}'; "
             "each column may hold one field" for column, names in by_column.items()
-            if len(names) > 1]
+            if len(names) > 1 and not _combined(column, [kind_of.get(n) for n in names])]
+
+
+def _combined(column: str, kinds: list[str | None]) -> bool:
+    return (column_key(column) in COMBINED_PLACE_DATE and len(kinds) == 2
+            and sorted(kinds) == sorted(_COMBINED_KINDS))
 
 
 def _columns_found(columns: list[str]) -> str:

@@ -31,6 +31,7 @@ from padan.encoder.encoding_file import (
 from padan.encoder.keys import derive_key
 from padan.encoder.nik_columns import scan_nik_column
 from padan.encoder.normalise import (
+    FieldResult,
     Status,
     name_code,
     normalise_birthdate,
@@ -38,19 +39,29 @@ from padan.encoder.normalise import (
     normalise_nik,
     normalise_sex,
 )
+from padan.encoder.normalise.fields import normaliser_for
 from padan.encoder.quality import QualityReport
-from padan.encoder.schema import IDENTITY_SALT, FieldSpec, LinkageSchema
+from padan.encoder.schema import CORE_KINDS, IDENTITY_SALT, FieldSpec, LinkageSchema
 from padan.encoder.segments import FieldTokens, SaltedPositions, segment_filters
 from padan.encoder.tokens import (
     NIK_FUZZY_POSITIONS,
     date_tokens,
     exact_tokens,
+    field_tokens,
     name_qgrams,
     nik_digit_tokens,
     word_qgrams,
 )
 
 _USABLE = (Status.VALID, Status.REPAIRED)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraColumn:
+    """A field of the other kinds in one batch: its distinct values and their tokens."""
+
+    column: DistinctColumn
+    token_lists: list[list[bytes]]   # per distinct value
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +77,22 @@ class RecordEncoder:
     def __init__(self, schema: LinkageSchema, secret: bytes):
         self.schema = schema
         bits, project = schema.filter_bits, schema.project_id
-        self._fields: dict[str, FieldSpec] = {f.kind: f for f in schema.fields}
+        self._fields: dict[str, FieldSpec] = {f.kind: f for f in schema.fields
+                                               if f.kind in CORE_KINDS}
         self._caches = {
             f.kind: TokenFilterCache(derive_key(secret, project, f"field:{f.name}"),
                                      f.bits_per_token, bits)
-            for f in schema.fields if f.bits_per_token and not schema.segments
+            for f in self._fields.values() if f.bits_per_token and not schema.segments
         }
+        # fields of the other kinds (any number, docs/schema.md): by field name
+        self._extras = [f for f in schema.fields if f.kind not in CORE_KINDS]
+        self._extra_caches = {
+            f.name: TokenFilterCache(derive_key(secret, project, f"field:{f.name}"),
+                                     f.bits_per_token, bits)
+            for f in self._extras if f.bits_per_token and not schema.segments
+        }
+        self._extra_distinct = {f.name: DistinctValues(normaliser_for(f.kind))
+                                for f in self._extras}
         # per segment: (segment, [(field spec, keyed positions)])
         self._segments = [
             (segment, [(schema.field_named(name), SaltedPositions(
@@ -151,13 +172,15 @@ class RecordEncoder:
         n = len(rows)
         rows = np.asarray(rows, dtype=np.int64)
         quality = QualityReport(rows_read=n)
-        by_kind = {f.kind: columns.get(f.name) for f in self.schema.fields}
-        fields, salts = self._fields, {f.kind: f.salt_with for f in self.schema.fields}
+        by_kind = {f.kind: columns.get(f.name) for f in self._fields.values()}
+        fields, salts = self._fields, {f.kind: f.salt_with for f in self._fields.values()}
 
         names = self._column("name", by_kind.get("name"), n, quality, rows)
         dates = self._column("birthdate", by_kind.get("birthdate"), n, quality, rows)
         sexes = self._column("sex", by_kind.get("sex"), n, quality, rows)
         nik = self._nik_column(by_kind.get("nik"), n, quality, rows)
+        extras = {spec.name: self._extra_column(spec, columns.get(spec.name), n, quality, rows)
+                  for spec in self._extras}
 
         name_ok, date_ok, sex_ok = (c.usable[c.index] for c in (names, dates, sexes))
         # values per distinct entry, gathered per record only as small integers
@@ -206,7 +229,8 @@ class RecordEncoder:
 
         filters = np.zeros((n, self._words), dtype=np.uint64)
         if self._segments:
-            filters = self._segment_filters(names, dates, sexes, nik, blocks, placeholder_d)
+            filters = self._segment_filters(names, dates, sexes, nik, blocks, placeholder_d,
+                                            extras)
         if "name" in self._caches:
             filters |= self._salted_filters(
                 names, part_text, salts.get("name"),
@@ -235,6 +259,9 @@ class RecordEncoder:
                     for r, s in zip(results, salt_list, strict=True)]))
         if self._nik_table is not None:
             filters |= self._nik_filters(nik)
+        for spec in self._extras:
+            if spec.name in self._extra_caches:
+                filters |= self._extra_filters(spec, extras[spec.name], part_text)
 
         keep = name_ok | date_ok | nik.has_digits
         quality.rows_skipped += int((~keep).sum())
@@ -252,7 +279,8 @@ class RecordEncoder:
 
     def _segment_filters(self, names: DistinctColumn, dates: DistinctColumn,
                          sexes: DistinctColumn, nik: NikFacts, blocks: np.ndarray,
-                         placeholder_d: np.ndarray) -> np.ndarray:
+                         placeholder_d: np.ndarray,
+                         extras: dict[str, ExtraColumn]) -> np.ndarray:
         """The salted segments side by side: (n, words of all segments)."""
         n = len(nik.identity)
         key_column = {b.name: i for i, b in enumerate(self.schema.blocking)}
@@ -281,6 +309,9 @@ class RecordEncoder:
             fields = [FieldTokens(positions, tokens_of_whole, whole_nik[1])
                       if spec.kind == "nik" and segment.purpose == "veto"
                       else FieldTokens(positions, *tokens_of[spec.kind])
+                      if spec.kind in CORE_KINDS
+                      else FieldTokens(positions, extras[spec.name].token_lists,
+                                       extras[spec.name].column.index)
                       for spec, positions in field_positions]
             parts.append(segment_filters(np.asarray(salts, np.uint64), fields, segment.bits,
                                          segment.record_bits))
@@ -372,6 +403,51 @@ class RecordEncoder:
                     quality.add_bad_row(int(rows[i]), spec.name,
                                         f"{result.status}: {result.note or result.status}")
         return DistinctColumn(results=results, index=positions, usable=usable)
+
+    def _extra_column(self, spec: FieldSpec, values, n: int, quality: QualityReport,
+                      rows: np.ndarray) -> ExtraColumn:
+        """A field of the other kinds: distinct values normalised once, counted in the quality
+        report (never printed), and their tokens. A value that is not usable has no tokens,
+        except the digits a positional tokeniser can still compare (a KK that lost its 16th
+        digit in Excel)."""
+        if values is None:
+            values = [None] * n
+        index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+        positions = np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=n)
+        cache = self._extra_distinct[spec.name]
+        results = [cache.get(raw) for raw in index]
+        usable = np.array([r.status in _USABLE for r in results], dtype=bool)
+        counts = np.bincount(positions, minlength=len(results))
+        for result, times in zip(results, counts.tolist(), strict=True):
+            quality.count(spec.name, str(result.status), result.note, times)
+        if spec.required and len(results) and not usable.all():
+            for i in np.flatnonzero(~usable[positions]).tolist():
+                result = results[positions[i]]
+                quality.add_bad_row(int(rows[i]), spec.name,
+                                    f"{result.status}: {result.note or result.status}")
+        partial_ok = spec.tokeniser.kind == "positions"
+        token_lists = [
+            [t.encode() for t in field_tokens(spec.tokeniser, r)]
+            if ok or (partial_ok and isinstance(r, FieldResult) and r.partial) else []
+            for r, ok in zip(results, usable.tolist(), strict=True)]
+        return ExtraColumn(DistinctColumn(results=results, index=positions, usable=usable),
+                           token_lists)
+
+    def _extra_filters(self, spec: FieldSpec, extra: ExtraColumn, part_text: dict
+                       ) -> np.ndarray:
+        """Record-level filters of one field of the other kinds, per distinct (value, salt)."""
+        cache = self._extra_caches[spec.name]
+        column = extra.column
+        has_tokens = np.array([bool(t) for t in extra.token_lists], dtype=bool)
+        lists = {id(r): t for r, t in zip(column.results, extra.token_lists, strict=True)}
+
+        def make_many(results, salt_list):
+            return np.stack([cache.tokens([s + t.decode() for t in lists[id(r)]])
+                             for r, s in zip(results, salt_list, strict=True)])
+
+        return self._salted_filters(
+            DistinctColumn(results=column.results, index=column.index, usable=has_tokens),
+            part_text, spec.salt_with, make_many)
 
     def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> NikFacts:
         spec = self._fields.get("nik")

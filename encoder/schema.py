@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from padan.encoder.errors import SchemaError
 
 SCHEMA_VERSION = 2
-FieldKind = Literal["nik", "name", "birthdate", "sex"]
+# The four kinds the filter, the blocking keys and the NIK checks are built around: at most one
+# field of each. The others (generic and Indonesian, docs/schema.md) may repeat.
+CORE_KINDS = ("nik", "name", "birthdate", "sex")
+FieldKind = Literal[
+    "nik", "name", "birthdate", "sex",
+    "text", "exact", "date", "digits", "number",
+    "birthplace", "address", "village", "district", "regency", "mother_name", "kk",
+]  # fmt: skip
 # "birthdate" leaves placeholder dates (1 Jul, 31 Dec, 1 Jan) out of a key; "birthdate_any" keeps
 # them, for keys that salt a segment (a person recorded on 1 July is so recorded on every list).
 BlockingPart = Literal["birthdate", "birthdate_any", "birth_year", "sex", "name_code", "province"]
@@ -28,6 +35,12 @@ MIN_FILTER_BITS, MAX_FILTER_BITS = 64, 8192
 _TOKENISERS_BY_KIND = {
     "nik": ("nik_digits",), "name": ("qgram", "exact"), "birthdate": ("date", "exact"),
     "sex": ("exact",),
+    "text": ("qgram", "exact"), "exact": ("exact",), "date": ("date", "exact"),
+    "digits": ("positions", "exact"), "number": ("number", "exact"),
+    "birthplace": ("qgram", "exact", "region"), "regency": ("qgram", "exact", "region"),
+    "village": ("qgram", "exact"), "district": ("qgram", "exact"),
+    "address": ("address", "qgram", "exact"), "mother_name": ("qgram", "exact"),
+    "kk": ("positions", "exact"),
 }
 
 
@@ -60,8 +73,36 @@ class DigitsTokeniser(_Model):
     kind: Literal["nik_digits"] = "nik_digits"
 
 
+class PositionsTokeniser(_Model):
+    """Every digit with its position (a KK number, a code): survives a typo in one digit."""
+
+    kind: Literal["positions"] = "positions"
+
+
+class NumberTokeniser(_Model):
+    """Two offset grids of width `step`: numbers closer than step/2 share a token."""
+
+    kind: Literal["number"] = "number"
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+
+
+class AddressTokeniser(_Model):
+    """q-grams of the address's words, with RT, RW and house number as tokens of their own."""
+
+    kind: Literal["address"] = "address"
+    q: Annotated[int, Field(ge=1, le=4)] = 2
+
+
+class RegionTokeniser(_Model):
+    """The place's name, plus its Kemendagri code where the shipped table has it."""
+
+    kind: Literal["region"] = "region"
+
+
 Tokeniser = Annotated[
-    QgramTokeniser | DateTokeniser | ExactTokeniser | DigitsTokeniser, Field(discriminator="kind")
+    QgramTokeniser | DateTokeniser | ExactTokeniser | DigitsTokeniser | PositionsTokeniser
+    | NumberTokeniser | AddressTokeniser | RegionTokeniser,
+    Field(discriminator="kind"),
 ]
 
 
@@ -141,9 +182,10 @@ class LinkageSchema(_Model):
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError("field names must be unique")
-        kinds = [f.kind for f in self.fields]
+        kinds = [f.kind for f in self.fields if f.kind in CORE_KINDS]
         if len(set(kinds)) != len(kinds):
-            raise ValueError("each field kind (nik, name, birthdate, sex) may appear once")
+            raise ValueError("each field kind nik, name, birthdate and sex may appear once "
+                             "(the other kinds any number of times)")
         if self.identity_field is not None and self.field_named(self.identity_field) is None:
             raise ValueError(f"identity_field '{self.identity_field}' is not a field")
         if self.identity_field is not None and self.field_named(self.identity_field).kind != "nik":

@@ -7,6 +7,7 @@ strings of different fields set unrelated bits.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 # NIK positions outside the embedded DDMMYY (indices 6..11): region (0..5) and serial (12..15).
 NIK_FUZZY_POSITIONS = (0, 1, 2, 3, 4, 5, 12, 13, 14, 15)
@@ -60,3 +61,75 @@ def nik_digit_tokens(digits: str | None) -> list[str]:
 
 def exact_tokens(value: str | None) -> list[str]:
     return [] if value is None or value == "" else [value]
+
+
+def position_tokens(digits: str | None) -> list[str]:
+    """Every digit with its position, 'position:digit': a typo costs one token of sixteen, and
+    a KK number reissued in the same district keeps its region tokens."""
+    return [f"{i}:{d}" for i, d in enumerate(digits or "") if d.isdigit()]
+
+
+def number_tokens(value: float, step: float) -> list[str]:
+    """Two grids of width `step`, the second shifted by half a step: values closer than half a
+    step share at least one token, equal values both."""
+    return [f"a{math.floor(value / step)}", f"b{math.floor(value / step + 0.5)}"]
+
+
+# Address words that say what follows (normalise/address.py writes them in one form): left out
+# of the tokens, so "Jl. Merdeka" and "Merdeka" compare equal.
+ADDRESS_MARKERS = frozenset({"jl", "gg", "kp", "dsn", "perum", "komp", "blok", "no", "kel",
+                             "desa", "kec", "kab", "lingk"})
+_ADDRESS_UNITS = ("rt", "rw", "no")
+
+
+def address_tokens(value: str | None, q: int = 2) -> set[str]:
+    """q-grams of the address's words, and RT, RW and house number as tokens of their own
+    ('rt:3', 'rw:2', 'no:5'); other numbers as '#:12'."""
+    if not value:
+        return set()
+    words = value.split()
+    tokens: set[str] = set()
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word in _ADDRESS_UNITS and at + 1 < len(words) and words[at + 1][:1].isdigit():
+            tokens.add(f"{word}:{words[at + 1]}")
+            at += 2
+            continue
+        if word[:1].isdigit():
+            tokens.add(f"#:{word}")
+        elif word not in ADDRESS_MARKERS:
+            tokens.update(word_qgrams(word, q))
+        at += 1
+    return tokens
+
+
+def region_tokens(name: str | None, code: str | None) -> list[str]:
+    """The place's name, and its Kemendagri code when the shipped table knows it."""
+    if not name:
+        return []
+    return [f"n:{name}", f"c:{code}"] if code else [f"n:{name}"]
+
+
+def field_tokens(tokeniser, result) -> list[str]:
+    """Tokens of one usable normalised value of a field of the other kinds (not nik, name,
+    birthdate, sex), by its tokeniser setting (schema.py)."""
+    value = result.value
+    if value is None and getattr(result, "partial", None) is None:
+        return []
+    kind = tokeniser.kind
+    if kind == "qgram":
+        return sorted(name_qgrams(value, tokeniser.q))
+    if kind == "exact":
+        return exact_tokens(value.isoformat() if isinstance(value, dt.date) else value)
+    if kind == "date":
+        return date_tokens(value, placeholder=False)
+    if kind == "positions":
+        return position_tokens(value or result.partial)
+    if kind == "number":
+        return number_tokens(float(value), tokeniser.step)
+    if kind == "address":
+        return sorted(address_tokens(value, tokeniser.q))
+    if kind == "region":
+        return region_tokens(value, result.code)
+    raise ValueError(f"no tokeniser '{kind}' for this field kind")

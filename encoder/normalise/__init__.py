@@ -5,12 +5,17 @@ XLSX and Parquet) and never raises on bad input: it returns a value with a `Stat
 `note` from a fixed vocabulary that never contains the value (docs/normalisation.md).
 """
 
+from padan.encoder.normalise.address import normalise_address
 from padan.encoder.normalise.birthdate import normalise_birthdate
+from padan.encoder.normalise.generic import normalise_digits, normalise_number, normalise_text
+from padan.encoder.normalise.kk import normalise_kk
 from padan.encoder.normalise.name import clear_caches, normalise_name
 from padan.encoder.normalise.nik import check_nik, normalise_nik
 from padan.encoder.normalise.phonetic import name_code
+from padan.encoder.normalise.place import normalise_area, normalise_place
 from padan.encoder.normalise.result import (
     DateResult,
+    FieldResult,
     NameResult,
     NikCheck,
     NikResult,
@@ -21,6 +26,7 @@ from padan.encoder.normalise.sex import normalise_sex
 
 __all__ = [
     "DateResult",
+    "FieldResult",
     "NameResult",
     "NikCheck",
     "NikResult",
@@ -29,8 +35,15 @@ __all__ = [
     "check_nik",
     "clear_caches",
     "name_code",
+    "normalise_address",
+    "normalise_area",
     "normalise_birthdate",
+    "normalise_digits",
+    "normalise_kk",
     "normalise_name",
     "normalise_nik",
+    "normalise_number",
+    "normalise_place",
     "normalise_sex",
+    "normalise_text",
 ]

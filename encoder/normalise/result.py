@@ -54,6 +54,18 @@ class SexResult:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldResult:
+    """The result of every normaliser of the other fields (docs/normalisation.md, "Other
+    fields"): a text value, and where the field has one, a code or surviving digits."""
+
+    value: str | None  # the comparison key (lowercase ASCII, one space apart; digits; a number)
+    status: Status
+    note: str
+    code: str | None = None  # Kemendagri code of a place; the 6-digit region of a KK number
+    partial: str | None = None  # digits still comparable by position when value is None
+
+
+@dataclass(frozen=True, slots=True)
 class NikCheck:
     birthdate_agrees: bool | None  # None when the NIK or the birthdate is unknown
     sex_agrees: bool | None  # None when the NIK or the sex is unknown
@@ -83,4 +95,24 @@ NOTES: dict[str, frozenset[str]] = {
         }
     ),
     "sex": frozenset({"dummy", "unrecognised", "wrong-type"}),
+    "text": frozenset({"dummy", "no-text", "non-latin", "wrong-type"}),
+    "digits": frozenset(
+        {"apostrophe", "separators", "decimal-suffix", "excel-scientific", "not-digits",
+         "dummy", "wrong-type"}
+    ),
+    "number": frozenset({"decimal-comma", "thousands", "not-a-number", "dummy", "wrong-type"}),
+    "place": frozenset(
+        {"prefix", "old-name", "old-spelling", "abbreviation", "date-removed", "digits",
+         "no-letters", "dummy", "wrong-type"}
+    ),
+    "address": frozenset(
+        {"abbreviation", "rt-rw", "old-spelling", "no-text", "dummy", "wrong-type"}
+    ),
+    "kk": frozenset(
+        {
+            "apostrophe", "separators", "decimal-suffix", "unicode", "excel-scientific",
+            "excel-lost-digit", "dummy", "too-short", "too-long", "bad-province", "bad-regency",
+            "bad-district", "bad-date", "bad-serial", "not-digits", "wrong-type",
+        }
+    ),
 }  # fmt: skip

@@ -18,7 +18,9 @@ def test_the_public_names_the_pipeline_uses():
     expected = {
         "Status", "NikResult", "NameResult", "DateResult", "SexResult", "NikCheck",
         "normalise_nik", "normalise_name", "normalise_birthdate", "normalise_sex", "check_nik",
-        "name_code", "clear_caches",
+        "name_code", "clear_caches", "FieldResult", "normalise_text", "normalise_digits",
+        "normalise_number", "normalise_place", "normalise_area", "normalise_address",
+        "normalise_kk",
     }  # fmt: skip
     assert set(normalise.__all__) == expected
     assert all(hasattr(normalise, name) for name in expected)
@@ -32,7 +34,7 @@ def test_status_values():
 @pytest.mark.parametrize(
     "result_type",
     [normalise.NikResult, normalise.NameResult, normalise.DateResult, normalise.SexResult,
-     normalise.NikCheck],
+     normalise.NikCheck, normalise.FieldResult],
 )  # fmt: skip
 def test_results_are_frozen_slotted_dataclasses(result_type):
     params = result_type.__dataclass_params__

@@ -150,7 +150,8 @@ def test_cli_writes_the_lists_and_reports_them(tmp_path):
     for word in ("DTKS", "KJP", "BPJS", "truth", "500"):
         assert word in result.output
     header = (out / "KJP.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "NIK_SISWA,Nama Siswa,Tanggal Lahir,JK"
+    assert header == ("NIK_SISWA,Nama Siswa,Tanggal Lahir,JK,Tempat Lahir,Alamat,Kelurahan,"
+                      "Kecamatan,Kab/Kota,Nama Ibu,No KK")
     again = tmp_path / "again"
     runner.invoke(app, ["synth", "--out", str(again), "--population", "3000",
                         "--agencies", "DTKS:500,KJP:200,BPJS:100", "--seed", "1"])

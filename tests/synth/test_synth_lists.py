@@ -22,6 +22,7 @@ from padan.synth import (
 )
 from padan.synth.agencies import draw_members, list_shape, people_needed
 from padan.synth.dates import format_dates
+from padan.synth.field_columns import headers_for
 
 SMALL = (AgencySpec("DTKS", 3_000, stratum="PROVINSI"),
          AgencySpec("KJP", 1_000, date_format="indonesian", name_case="title"),
@@ -47,9 +48,9 @@ def test_lists_have_the_asked_sizes_and_the_agencies_own_headers(clean):
     for spec in SMALL:
         table = clean.tables[spec.name]
         assert table.num_rows == spec.size == len(clean.truth[spec.name])
-        assert table.column_names == spec.headers()
+        assert table.column_names == spec.headers() + list(headers_for(spec).values())
         assert all(t == pa.string() for t in table.schema.types)
-    assert clean.tables["DTKS"].column_names[-1] == "PROVINSI"
+    assert clean.tables["DTKS"].column_names[4] == "PROVINSI"
 
 
 def test_truth_rows_count_from_two_and_name_real_people(clean):
