@@ -71,6 +71,9 @@ class ComparisonVectors:
     levels: np.ndarray   # uint8 (pairs, comparisons); 0 = null
     name_dice: np.ndarray      # float32 per pair: the name's Dice where comparable, else -1
     same_identity: np.ndarray  # bool per pair: equal keyed NIK tokens
+    # float32 per pair: the best Dice of the other field sets (address, birthplace, mother's
+    # name...) where comparable, else -1
+    other_dice: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.levels)
@@ -204,6 +207,7 @@ def compare(lists: Sequence[EncodingFile], a: np.ndarray, b: np.ndarray,
     comparisons = describe(run.segments, lists[0].header.filter_bits)
     levels = np.zeros((len(a), len(comparisons)), np.uint8)
     name_dice = np.full(len(a), -1.0, np.float32)
+    other_dice = np.full(len(a), -1.0, np.float32)
     bucket_size = _bucket_sizes(run)
     name_column = _name_column(run.segments)
     for start in range(0, len(a), chunk):   # bounded memory for gathered filters
@@ -212,8 +216,11 @@ def compare(lists: Sequence[EncodingFile], a: np.ndarray, b: np.ndarray,
                                      np.asarray(b[part], np.int64), bucket_size)
         if name_column is not None:
             name_dice[part] = best[name_column]
+            for k, dice in enumerate(best):
+                if k != name_column:
+                    other_dice[part] = np.maximum(other_dice[part], dice)
     same = (run.identity[a] == run.identity[b]) & (run.identity[a] != 0)
-    return ComparisonVectors(comparisons, levels, name_dice, same)
+    return ComparisonVectors(comparisons, levels, name_dice, same, other_dice)
 
 
 def _name_column(segments: Sequence[SegmentInfo]) -> int | None:

@@ -3,7 +3,8 @@
 comparison vectors (padan.linker.comparison) -> EM fit (padan.linker.match_model) -> a match
 probability per pair, with one rule above the model: **a match needs the name**. A pair whose
 name is not comparable, or agrees less than `name_floor` (Dice), is never linked, unless both
-records carry the same NIK and the name still reaches `corroborated_threshold`. Without the rule,
+records carry the same NIK, or another identifying field agrees closely (Dice >= 0.87: the
+address, the mother's name), and the name still reaches `corroborated_threshold`. Without the rule,
 a birthdate shared in a small bucket and similar NIK digits could outvote plainly different
 names, which is how precision collapsed at 1 M records (issue 16); with it, no combination of
 birthdate, sex and NIK fragments alone makes a match.
@@ -49,14 +50,22 @@ class ModelScores:
                 "match_threshold": round(self.match_threshold, 6)}
 
 
+# Another identifying field (the address, the birthplace, the mother's name) that agrees at least
+# this much corroborates a weaker name, as the same NIK does.
+OTHER_FIELD_AGREES = 0.87
+
+
 def name_agrees(vectors: ComparisonVectors, name_floor: float,
                 corroborated_threshold: float) -> np.ndarray:
     """Pairs the name rule lets through (every pair where the encodings do not say which
     segments hold the name, as in files written before the segments carried field kinds)."""
     if not len(vectors) or (vectors.name_dice < 0).all():
         return np.ones(len(vectors), bool)
+    corroborated = vectors.same_identity
+    if vectors.other_dice is not None:
+        corroborated = corroborated | (vectors.other_dice >= OTHER_FIELD_AGREES)
     return (vectors.name_dice >= name_floor) | (
-        vectors.same_identity & (vectors.name_dice >= corroborated_threshold))
+        corroborated & (vectors.name_dice >= corroborated_threshold))
 
 
 # A two-class mixture is identified by comparisons that carry evidence of identity on their own
