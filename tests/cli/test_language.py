@@ -1,0 +1,79 @@
+"""`--lang`, PADAN_LANG and the locale choose the CLI's language, before any help is printed."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from padan.cli.language import choose_language, language_from_arguments
+from padan.cli.main import app
+from padan.i18n import LanguageError, LanguageSettings, current_language, language_from_environment
+
+runner = CliRunner()
+COMMANDS = ["encode", "link", "reveal"]
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--lang", "id", "encode", "--help"], "id"),
+    (["--lang=en", "encode"], "en"),
+    (["encode", "--lang", "id"], None),          # after the command it is not the root's option
+    (["encode", "x.csv"], None),
+])
+def test_the_lang_option_is_read_before_the_command(args, expected):
+    assert language_from_arguments(args, COMMANDS) == expected
+
+
+@pytest.mark.parametrize(("environment", "expected"), [
+    ({"LANG": "id_ID.UTF-8"}, "id"),
+    ({"LANG": "en_US.UTF-8", "LC_MESSAGES": "id_ID.UTF-8"}, "id"),
+    ({"LANG": "id_ID.UTF-8", "LC_ALL": "C"}, "en"),         # LC_ALL overrides, as in gettext
+    ({"LANGUAGE": "fr:id", "LANG": "en_US.UTF-8"}, "id"),    # GNU's list: the first padan speaks
+    ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({}, "en"),
+    ({"PADAN_LANG": "en", "LANG": "id_ID.UTF-8"}, "en"),    # PADAN_LANG wins over the locale
+    ({"PADAN_LANG": "id_ID", "LANG": "C"}, "id"),
+])
+def test_the_language_comes_from_padan_lang_then_the_locale(monkeypatch, environment, expected):
+    for name in ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "PADAN_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert language_from_environment(LanguageSettings()) == expected
+
+
+def test_an_unknown_language_asked_for_explicitly_is_refused(monkeypatch):
+    monkeypatch.setenv("PADAN_LANG", "fr")
+    with pytest.raises(LanguageError, match="PADAN_LANG must be one of id, en"):
+        language_from_environment()
+    with pytest.raises(LanguageError, match="--lang must be one of id, en"):
+        choose_language(["--lang", "klingon", "encode"], COMMANDS)
+    result = runner.invoke(app, ["--lang", "klingon", "keygen", "--help"])
+    assert result.exit_code == 2 and "--lang must be one of id, en" in result.output
+
+
+def test_help_in_indonesian_under_lang_id():
+    result = runner.invoke(app, ["--lang", "id", "encode", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Sandikan daftar menjadi sandi filter Bloom berkunci" in result.output
+    assert "Petakan elemen data ke kolom" in result.output
+    assert "Tampilkan pesan ini lalu keluar." in result.output
+    assert "Encode a list into" not in result.output
+    assert current_language() == "id"
+
+
+def test_help_in_indonesian_under_padan_lang_and_the_locale():
+    for env in ({"PADAN_LANG": "id"}, {"LANG": "id_ID.UTF-8"}):
+        result = runner.invoke(app, ["reveal", "--help"], env=env)
+        assert result.exit_code == 0, result.output
+        assert "Gabungkan hasil kembali ke baris daftar Anda sendiri" in result.output
+    root = runner.invoke(app, ["--help"], env={"PADAN_LANG": "id"})
+    assert "Pemadanan data antarinstansi" in root.output and "Perintah" in root.output
+
+
+def test_english_help_stays_english_after_an_indonesian_run():
+    runner.invoke(app, ["--lang", "id", "encode", "--help"])
+    result = runner.invoke(app, ["encode", "--help"])
+    assert "Encode a list into keyed Bloom-filter encodings" in result.output
+    assert "Show this message and exit." in result.output
+    assert current_language() == "en"
