@@ -1,9 +1,15 @@
 """Root of the test suite: pytest puts this folder on sys.path, so shared helpers such as
 dashboard_fields.py can be imported by tests in any subfolder."""
 
+import os
+
 import pytest
 
 from padan.i18n import set_language
+
+# English for what runs outside a test's own environment too (module fixtures, subprocesses),
+# whatever this machine's locale; tests of the language choice set their own.
+os.environ["PADAN_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True)
