@@ -19,7 +19,7 @@ DEFAULT = "en"
 _ALIASES = {"in": "id", "ind": "id", "indonesian": "id", "bahasa": "id", "eng": "en",
             "english": "en"}
 
-_default = DEFAULT
+_default: str | None = None   # chosen on first use from PADAN_LANG or the locale
 _override: ContextVar[str | None] = ContextVar("padan_language", default=None)
 
 
@@ -77,7 +77,18 @@ def set_language(language: str) -> None:
 
 
 def current_language() -> str:
-    return _override.get() or _default
+    """The block's language (use_language), else the process's: set_language's, or on first use
+    PADAN_LANG's or the locale's (English if PADAN_LANG names a language padan does not speak:
+    the CLI reports that as an error, a library caller gets English)."""
+    global _default
+    if (chosen := _override.get()) is not None:
+        return chosen
+    if _default is None:
+        try:
+            _default = language_from_environment()
+        except LanguageError:
+            _default = DEFAULT
+    return _default
 
 
 @contextmanager

@@ -77,3 +77,15 @@ def test_english_help_stays_english_after_an_indonesian_run():
     assert "Encode a list into keyed Bloom-filter encodings" in result.output
     assert "Show this message and exit." in result.output
     assert current_language() == "en"
+
+
+def test_without_a_choice_the_process_speaks_the_locales_language(monkeypatch):
+    """A library caller (the service started without the CLI, a notebook) gets the locale's."""
+    from padan.i18n import language as state
+
+    monkeypatch.setattr(state, "_default", None)
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    assert current_language() == "id"
+    monkeypatch.setattr(state, "_default", None)
+    monkeypatch.setenv("PADAN_LANG", "fr")          # refused by the CLI; a library gets English
+    assert current_language() == "en"

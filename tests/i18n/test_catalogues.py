@@ -88,3 +88,35 @@ def test_the_package_data_names_the_compiled_catalogues():
         shipped = catalogues.mo_path(language).relative_to(ROOT / "i18n").as_posix()
         assert any(fnmatch.fnmatch(shipped, pattern) for pattern in patterns), shipped
     assert type(translations("id")).__name__ == "Translations"   # found, not the English fallback
+
+
+def test_the_i18n_package_imports_no_other_part_of_padan():
+    """Every part imports padan.i18n (the encoder and the linker too), so it imports none."""
+    import ast
+
+    for path in (ROOT / "i18n").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.startswith("padan.") and
+                        not n.startswith("padan.i18n")], path
+
+
+def marked_inside_f_strings(source: str) -> list[int]:
+    """Lines where _("…") is called inside an f-string's braces."""
+    import ast
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            found += [call.lineno for call in ast.walk(node) if isinstance(call, ast.Call)
+                      and isinstance(call.func, ast.Name) and call.func.id in ("_", "N_")]
+    return found
+
+
+def test_no_text_is_marked_inside_an_f_string():
+    """Babel cannot see _("…") inside an f-string's braces: such a text would stay English."""
+    assert marked_inside_f_strings('x = f"<th>{_(\'threshold\')}</th>"') == [1]
+    for folder in ("cli", "encoder", "linker", "synth", "evaluation", "i18n"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert marked_inside_f_strings(path.read_text(encoding="utf-8")) == [], path
