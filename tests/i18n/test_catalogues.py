@@ -120,3 +120,12 @@ def test_no_text_is_marked_inside_an_f_string():
     for folder in ("cli", "encoder", "linker", "synth", "evaluation", "i18n"):
         for path in (ROOT / folder).rglob("*.py"):
             assert marked_inside_f_strings(path.read_text(encoding="utf-8")) == [], path
+
+
+def test_the_glossary_gives_the_words_officials_use():
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for word in ("pemadanan", "penerima", "NIK", "tanggal lahir", "ganda", "meninggal",
+                 "belum terdaftar", "kabupaten/kota", "padanan", "data ganda"):
+        assert word in glossary, word
+    rows = [line for line in glossary.splitlines() if line.startswith("| **")]
+    assert rows and all(line.count("|") == 5 for line in rows)   # both languages on every row
