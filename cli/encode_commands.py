@@ -20,7 +20,7 @@ from padan.encoder.keys import (
 )
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import load_schema
-from padan.i18n import N_, _, number
+from padan.i18n import N_, _, decimal, number
 
 schema_app = typer.Typer(help="Create, check and show the project's linkage schema.",
                          no_args_is_help=True)
@@ -154,7 +154,7 @@ def encode(
         "encoded {encoded} of {records} records in {seconds} s -> {output}\n"
         "keep locally (never upload): {id_map}\nquality report: {quality}").format(
             encoded=summary.records, records=summary.quality.rows_read,
-            seconds=f"{summary.seconds:.1f}", output=summary.output, id_map=summary.id_map,
+            seconds=decimal(summary.seconds, 1), output=summary.output, id_map=summary.id_map,
             quality=summary.quality_path))
 
 

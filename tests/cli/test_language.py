@@ -89,3 +89,27 @@ def test_without_a_choice_the_process_speaks_the_locales_language(monkeypatch):
     monkeypatch.setattr(state, "_default", None)
     monkeypatch.setenv("PADAN_LANG", "fr")          # refused by the CLI; a library gets English
     assert current_language() == "en"
+
+
+def test_encoder_errors_in_indonesian_name_row_and_field_never_the_value(tmp_path):
+    import csv
+
+    assert runner.invoke(app, ["keygen", str(tmp_path / "k.key")]).exit_code == 0
+    assert runner.invoke(app, ["schema", "init", str(tmp_path / "s.toml"),
+                               "--project-id", "uji"]).exit_code == 0
+    with open(tmp_path / "daftar.csv", "w", newline="") as handle:
+        csv.writer(handle).writerows([["NIK", "Nama", "TGL_LAHIR", "JK"],
+                                      ["3171014501800001", "Siti", "05-01-1980", "P"],
+                                      ["3578031207650003", "Slamet", "31-02-1965", "L"]])
+    result = runner.invoke(app, ["--lang", "id", "encode", str(tmp_path / "daftar.csv"),
+                                 "--schema", str(tmp_path / "s.toml"), "--key-file",
+                                 str(tmp_path / "k.key"), "--quiet", "--workers", "1",
+                                 "--strict"])
+    assert result.exit_code == 2
+    assert "kesalahan: baris 3, elemen data 'tanggal_lahir':" in result.output
+    assert "(--strict berhenti pada baris rusak pertama" in result.output
+    assert "31-02-1965" not in result.output
+    missing = runner.invoke(app, ["schema", "check", str(tmp_path / "tidak-ada.toml")],
+                            env={"PADAN_LANG": "id"})
+    assert missing.exit_code == 2
+    assert "berkas skema tidak ditemukan (buat dengan 'padan schema init')" in missing.output
