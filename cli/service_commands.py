@@ -23,7 +23,7 @@ from rich.table import Table
 
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
-from padan.i18n import _
+from padan.i18n import _, set_language
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
 from padan.linker.service.errors import ServiceError
 
@@ -74,6 +74,8 @@ def serve() -> None:
 
     from padan.linker.service import create_app, get_settings
 
+    set_language("en")  # the API's messages are read by programs; the dashboard has ?lang=
+
     settings = get_settings()
     tls = {}
     if settings.tls_certfile:
@@ -94,6 +96,8 @@ def worker(
     import logging
 
     from padan.linker.service import Worker, get_settings, open_state
+
+    set_language("en")  # a run's error is stored and served by the API: English
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     state = open_state(get_settings())

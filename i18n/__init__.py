@@ -21,6 +21,7 @@ from padan.i18n.language import (
     LanguageError,
     LanguageSettings,
     current_language,
+    environment_language,
     language_from_environment,
     parse_language,
     set_language,
@@ -29,5 +30,5 @@ from padan.i18n.language import (
 from padan.i18n.translate import N_, _, decimal, number, translations
 
 __all__ = ["LANGUAGES", "N_", "LanguageError", "LanguageSettings", "_", "current_language",
-           "decimal", "language_from_environment", "number", "parse_language", "set_language",
-           "translations", "use_language"]
+           "decimal", "environment_language", "language_from_environment", "number",
+           "parse_language", "set_language", "translations", "use_language"]

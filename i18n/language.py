@@ -70,6 +70,15 @@ def language_from_environment(settings: LanguageSettings | None = None) -> str:
     return DEFAULT
 
 
+def environment_language() -> str:
+    """language_from_environment, with English where PADAN_LANG names a language padan does not
+    speak (the CLI reports that as an error; a library or the service falls back)."""
+    try:
+        return language_from_environment()
+    except LanguageError:
+        return DEFAULT
+
+
 def set_language(language: str) -> None:
     """The process's language (the CLI calls this once, before any text is built)."""
     global _default
@@ -84,10 +93,7 @@ def current_language() -> str:
     if (chosen := _override.get()) is not None:
         return chosen
     if _default is None:
-        try:
-            _default = language_from_environment()
-        except LanguageError:
-            _default = DEFAULT
+        _default = environment_language()
     return _default
 
 
