@@ -348,7 +348,7 @@ def report(project_id: str, run_id: RunId = "latest",
             "{project}, run {run} (cells below {k} suppressed)").format(
                 project=body.project_id, run=body.run_id, k=body.small_cell_k))
         for item, value in _rows(body.report):
-            table.add_row(item, value)
+            table.add_row(item, _(value) if value == "suppressed" else value)
         (Console(file=output.open("w"), width=120) if output else out).print(table)
         return
     if output:
