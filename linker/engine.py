@@ -135,7 +135,7 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     components = cluster(cross, party_of, match_threshold=params.match_threshold,
                          possible_threshold=params.possible_threshold, constrained=True,
                          complete=False, ordered=True)
-    _groups, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
+    _, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
                            cut_thresholds=SENSITIVITY_THRESHOLDS)
     duplicates = GroupTable.empty()
     cross_label = components.label
