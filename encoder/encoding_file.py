@@ -60,6 +60,10 @@ class SegmentInfo(BaseModel):
     bits: int
     salt: str | None = None
     purpose: str = "compare"   # or "veto": see padan.encoder.schema.Segment
+    # the schema fields it encodes: segments of the same fields are views of one comparison
+    # (the linker's match model counts their evidence once)
+    fields: list[str] = []
+    kinds: list[str] = []     # their kinds: a match needs the name's agreement
 
     @property
     def words(self) -> tuple[int, int]:

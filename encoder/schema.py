@@ -223,7 +223,9 @@ class LinkageSchema(_Model):
         layout, start = [], 0
         for segment in self.segments:
             layout.append({"name": segment.name, "start": start, "bits": segment.bits,
-                           "salt": segment.salt, "purpose": segment.purpose})
+                           "salt": segment.salt, "purpose": segment.purpose,
+                           "fields": list(segment.fields),
+                           "kinds": [self.field_named(name).kind for name in segment.fields]})
             start += segment.bits
         return layout
 

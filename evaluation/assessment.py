@@ -31,7 +31,7 @@ from padan.linker.blocking import (
     plan_passes,
     resolve_blocking,
 )
-from padan.linker.engine import absorb_duplicates, link
+from padan.linker.engine import absorb_duplicates, cross_edges, link
 from padan.linker.parameters import LinkParameters
 from padan.linker.quality import blocking_quality
 from padan.linker.results import MATCH, GroupTable
@@ -39,6 +39,9 @@ from padan.linker.solver import Edges, solve, with_identity_evidence
 from padan.linker.work import Unit, run_unit
 
 CURVE_THRESHOLDS = thresholds_between(0.50, 0.98, 0.02)
+# scoring "model": the curve runs over match probabilities
+PROBABILITY_THRESHOLDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95,
+                          0.98, 0.99, 0.995, 0.999)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,14 @@ class Assessment:
     curve: ThresholdCurve      # pair F1 across lists by match threshold
     histogram_valley: float | None  # the report's suggestion; the run used params' thresholds
     pairwise: tuple[tuple[tuple[str, str], Quality], ...] = ()   # links, per pair of lists
+    match_model: dict | None = None   # scoring "model": the run's fitted model and threshold
+
+    @property
+    def used_threshold(self) -> float:
+        """The match threshold the run linked at (a probability with scoring "model")."""
+        if self.match_model is not None:
+            return self.match_model["match_threshold"]
+        return self.params.match_threshold
 
     @property
     def best_threshold(self) -> float:
@@ -95,7 +106,8 @@ class Assessment:
                           "reduction_ratio": round(r.reduction_ratio, 6),
                           "comparisons": r.comparisons} for r in self.blocking],
             "curve": self.curve.to_dict(),
-            "match_threshold": self.params.match_threshold,
+            "scoring": self.params.scoring, "match_threshold": self.used_threshold,
+            "match_model": self.match_model,
             "possible_threshold": self.params.possible_threshold,
             "best_threshold": self.best_threshold, "histogram_valley": self.histogram_valley,
             "valley_distance": self.valley_distance,
@@ -106,7 +118,7 @@ class Assessment:
 
 
 def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = None, *,
-           thresholds: Sequence[float] = CURVE_THRESHOLDS,
+           thresholds: Sequence[float] | None = None,
            with_blocking: bool = True) -> Assessment:
     """Link `parties` with the real engine and measure the result against their truth."""
     params = params or LinkParameters()
@@ -125,32 +137,43 @@ def assess(parties: Sequence[LabelledParty], params: LinkParameters | None = Non
     groups = group_quality(match_groups, entity, party)
     duplicates = pair_quality(pairs_of_labels(dup_groups, party, cross=False), true_within)
 
-    # pairs below the thresholds still count when they share a valid NIK (identity rule)
-    edges = candidate_edges(parties, params, floor=min(*thresholds, params.identity_threshold,
-                                                        params.corroborated_threshold))
-    identity = identity_tokens([p.encodings for p in parties])
-    corroboration = corroboration_tokens([p.encodings for p in parties])
+    modelled = result.report.match_model is not None   # else the run scored by Dice
+    curve_thresholds = thresholds or (PROBABILITY_THRESHOLDS if modelled else CURVE_THRESHOLDS)
+    if modelled:
+        # the same candidates, scored by the same model the run fitted (EM is deterministic)
+        edges = candidate_edges(parties, params, floor=params.keep_threshold)
+        scored, _, _, _ = cross_edges([p.encodings for p in parties], edges, params)
 
-    def at_threshold(t: float) -> Edges:  # as the engine scores them at match threshold t
-        return with_identity_evidence(
-            edges, identity, match_threshold=t, identity_threshold=params.identity_threshold,
-            corroboration=corroboration,
-            corroborated_threshold=params.corroborated_threshold).at_least(t)
+        def at_threshold(t: float) -> Edges:
+            return scored.at_least(t)
+    else:
+        # pairs below the thresholds still count when they share a valid NIK (identity rule)
+        edges = candidate_edges(parties, params, floor=min(
+            *curve_thresholds, params.identity_threshold, params.corroborated_threshold))
+        identity = identity_tokens([p.encodings for p in parties])
+        corroboration = corroboration_tokens([p.encodings for p in parties])
+
+        def at_threshold(t: float) -> Edges:  # as the engine scores them at match threshold t
+            return with_identity_evidence(
+                edges, identity, match_threshold=t, identity_threshold=params.identity_threshold,
+                corroboration=corroboration,
+                corroborated_threshold=params.corroborated_threshold).at_least(t)
 
     def labels_at(t: float) -> np.ndarray:  # the engine's groups at match threshold t
-        label = solve(at_threshold(t), party, constrained=True)[0].label
+        label = solve(at_threshold(t), party, constrained=True,
+                      ordered=modelled)[0].label
         return absorb_duplicates(label, dup_groups, np.ones(max(result.duplicates.groups, 1),
                                                             bool))
 
     curve = curve_from([(t, pair_quality(pairs_of_labels(labels_at(t), party, cross=True),
-                                         true_cross)) for t in thresholds])
+                                         true_cross)) for t in curve_thresholds])
     blocking = _blocking_rows(parties, params) if with_blocking else ()
     pairwise = tuple(((parties[i].name, parties[j].name),
                       _pair_of_lists(match_groups, entity, party, i, j))
                      for i, j in combinations(range(len(parties)), 2))
     return Assessment(tuple(p.name for p in parties), {p.name: len(p) for p in parties}, params,
                       links, links_possible, groups, duplicates, blocking, curve,
-                      result.report.histogram_valley, pairwise)
+                      result.report.histogram_valley, pairwise, result.report.match_model)
 
 
 def _pair_of_lists(groups: np.ndarray, entity: np.ndarray, party: np.ndarray, i: int,

@@ -33,6 +33,7 @@ from padan.linker.blocking import (
 )
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
+from padan.linker.model_scoring import score_with_model
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
 from padan.linker.report import OverlapReport, best_match_histogram, valley
 from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
@@ -126,15 +127,12 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
-    identity = identity_tokens([p.encodings for p in parties])
-    cross = with_identity_evidence(
-        collected.edges(offsets, cross=True), identity, match_threshold=params.match_threshold,
-        identity_threshold=params.identity_threshold,
-        corroboration=corroboration_tokens([p.encodings for p in parties]),
-        corroborated_threshold=params.corroborated_threshold).ordered()
-    components = cluster(cross, party_of, match_threshold=params.match_threshold,
-                         possible_threshold=params.possible_threshold, constrained=True,
-                         complete=False, ordered=True)
+    lists = [p.encodings for p in parties]
+    cross, match_at, possible_at, model = cross_edges(lists, collected.edges(offsets, cross=True),
+                                                      params)
+    components = cluster(cross, party_of, match_threshold=match_at,
+                         possible_threshold=possible_at, constrained=True, complete=False,
+                         ordered=True)
     _, sensitivity = solve(cross, party_of, constrained=True, ordered=True,
                            cut_thresholds=SENSITIVITY_THRESHOLDS)
     duplicates = GroupTable.empty()
@@ -148,15 +146,33 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
                                  params.duplicate_threshold)
         cross_label = absorb_duplicates(cross_label, dup.label,
                                         dup.weakest >= params.duplicate_threshold)
-    groups = group_table(cross_label, components.weakest, party_of, pseudo,
-                         params.match_threshold)
+    groups = group_table(cross_label, components.weakest, party_of, pseudo, match_at)
     solved = time.perf_counter()
 
     timings = {"scoring": scored - started, "solving": solved - scored}
     report = _report(parties, params, groups, duplicates, sensitivity, collected, party_of,
-                     cross_label >= 0, timings)
+                     cross_label >= 0, timings, model)
     timings["total"] = time.perf_counter() - started
     return LinkResult(tuple(p.name for p in parties), params, groups, duplicates, report)
+
+
+def cross_edges(lists: Sequence[EncodingFile], edges: Edges, params: LinkParameters
+                ) -> tuple[Edges, float, float, dict | None]:
+    """Candidate pairs across lists scored as `params.scoring` says, in the solver's order, with
+    the match and possible thresholds on that score and the fitted model's report (None where
+    the run scored by Dice: asked to, or too few comparisons vary to fit a model)."""
+    scores = score_with_model(lists, edges, params) if params.scoring == "model" else None
+    if scores is not None:
+        match_at = scores.match_threshold
+        return (scores.edges, match_at, min(params.possible_probability, match_at),
+                scores.report())
+    identity = identity_tokens(lists)
+    scored = with_identity_evidence(
+        edges, identity, match_threshold=params.match_threshold,
+        identity_threshold=params.identity_threshold,
+        corroboration=corroboration_tokens(lists),
+        corroborated_threshold=params.corroborated_threshold).ordered()
+    return scored, params.match_threshold, params.possible_threshold, None
 
 
 def absorb_duplicates(cross_label: np.ndarray, dup_label: np.ndarray, dup_match: np.ndarray
@@ -206,7 +222,8 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
                  (parties[i].name, parties[j].name), spec, part, partitions,
                  params.max_block_size, lsh, params.keep_threshold,
                  min(params.histogram_floor, params.keep_threshold),
-                 executor.threads_per_unit, params.kernel, params.veto_threshold)
+                 executor.threads_per_unit, params.kernel,
+                 params.duplicate_veto_threshold if i == j else params.veto_threshold)
             # pass by pass, so a worker's cached keys of a list serve its next units
             for spec in passes for i, j in pairs for part in range(partitions)]
 
@@ -276,7 +293,8 @@ def _distinct(parts: list[CandidatePairs]) -> CandidatePairs:
 
 
 def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensitivity,
-            collected: _Collected, party_of, grouped: np.ndarray, timings) -> OverlapReport:
+            collected: _Collected, party_of, grouped: np.ndarray, timings,
+            model: dict | None) -> OverlapReport:
     names = tuple(p.name for p in parties)
     n = len(parties)
     members = _group_masks(groups)          # agency bit mask per cross-party group
@@ -320,7 +338,7 @@ def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensiti
         histogram=histogram, histogram_valley=auto, histogram_valley_counts=either_side,
         strata=strata, comparisons=collected.comparisons,
         candidate_pairs=sum(len(p) for p in distinct.values()), timings=timings,
-        passes=list(collected.passes.values()))
+        passes=list(collected.passes.values()), match_model=model)
 
 
 def _group_first(table: GroupTable, column: np.ndarray) -> np.ndarray:

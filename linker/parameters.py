@@ -9,6 +9,7 @@ from padan.linker.errors import ParameterError
 from padan.linker.similarity import KERNEL_NAMES
 
 PASSES = ("identity", "keys", "lsh", "lsh_auto", "none")
+SCORINGS = ("model", "dice")
 SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 
 
@@ -16,7 +17,22 @@ SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
 class LinkParameters:
     """Settings of one run. Defaults were chosen by measurement (docs/benchmarks.md, Linker)."""
 
-    # Pairs with Dice >= match_threshold form "match" groups.
+    # How pairs across lists are scored. "model": a Fellegi–Sunter model fitted by EM on the
+    # run's own candidate pairs gives each pair a match probability (padan.linker.model_scoring;
+    # the fitted model is in the report); the bands below are then probabilities.
+    # "dice": the pair's best segment Dice, with the NIK rules below (the first versions).
+    scoring: str = "model"
+    # scoring "model": pairs with a match probability at least this are matches; None picks the
+    # threshold that maximises the F1 the model's own probabilities expect (no truth needed).
+    match_probability: float | None = None
+    # scoring "model": pairs from this probability up to the match threshold are "possible".
+    possible_probability: float = 0.20
+    # scoring "model": a pair is linked only if its names agree at least this much (Dice), or
+    # its NIKs are equal and the names reach corroborated_threshold: no birthdate, sex or NIK
+    # fragment can make a match without the name. docs/evaluation.md has the measurement.
+    name_floor: float = 0.72
+
+    # scoring "dice": pairs with Dice >= match_threshold form "match" groups.
     match_threshold: float = 0.80
     # Lower edge of the "possible match" band: pairs in [possible, match) join groups too, and
     # the group is then banded "possible". Must not exceed match_threshold.
@@ -43,6 +59,10 @@ class LinkParameters:
     # the ten digits (Dice >= 0.8); two people of one birthdate from different districts differ
     # in several. 0 turns the veto off. docs/evaluation.md has the measurement.
     veto_threshold: float = 0.75
+    # The same veto for two records of one list (a duplicate): stricter, since a wrong duplicate
+    # also pulls its twin's cross-list group onto the wrong person. Two of ten digits apart
+    # (0.8) is as often two namesakes of nearby districts with the same serial as a typo.
+    duplicate_veto_threshold: float = 0.85
     # Blocking passes, combined by union: "identity" (keyed NIK), "keys" (every encoder blocking
     # key), "lsh" (bit-sampling LSH on the filters), "lsh_auto" (LSH only when some list has
     # fewer valid NIKs than lsh_auto_min_identity); ("none",) compares every pair. Where NIKs
@@ -73,9 +93,15 @@ class LinkParameters:
     kernel: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.scoring not in SCORINGS:
+            raise ParameterError(f"unknown scoring; choose from {', '.join(SCORINGS)}",
+                                 parameter="scoring")
+        probabilities = ["possible_probability"]
+        if self.match_probability is not None:
+            probabilities.append("match_probability")
         for name in ("match_threshold", "possible_threshold", "duplicate_threshold",
                      "duplicate_possible_threshold", "histogram_floor", "identity_threshold",
-                     "corroborated_threshold"):
+                     "corroborated_threshold", "name_floor", *probabilities):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 < value <= 1.0:
@@ -104,9 +130,11 @@ class LinkParameters:
         if self.kernel not in KERNEL_NAMES:
             raise ParameterError(_("unknown kernel; choose from {choices}").format(
                 choices=", ".join(KERNEL_NAMES)), parameter="kernel")
-        if isinstance(self.veto_threshold, bool) or not isinstance(
-                self.veto_threshold, int | float) or not 0.0 <= self.veto_threshold <= 1.0:
-            raise ParameterError(_("must be a number from 0 to 1"), parameter="veto_threshold")
+        for name in ("veto_threshold", "duplicate_veto_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0.0 <= value <= 1.0:
+                raise ParameterError(_("must be a number from 0 to 1"), parameter=name)
         if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
             raise ParameterError(_("must be a share from 0 to 1"),
                                  parameter="lsh_auto_min_identity")
@@ -120,7 +148,7 @@ class LinkParameters:
         and the same-NIK rules."""
         return min(self.possible_threshold, self.duplicate_possible_threshold,
                    SENSITIVITY_THRESHOLDS[0], self.identity_threshold,
-                   self.corroborated_threshold)
+                   self.corroborated_threshold, self.name_floor)
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -48,6 +48,9 @@ class OverlapReport:
     timings: dict[str, float]
     passes: list[dict[str, Any]] = field(default_factory=list)  # per blocking pass, operational
     suppressed_below: int | None = None
+    # scoring "model": the fitted match model (levels, m, u, weights, prior, convergence) and
+    # the threshold chosen (padan.linker.model_scoring.ModelScores.report); None for "dice"
+    match_model: dict[str, Any] | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)

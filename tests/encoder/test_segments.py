@@ -86,11 +86,11 @@ def test_segment_layout_is_in_the_schema():
     assert SCHEMA.encoded_bits == 2560
     assert SCHEMA.segment_layout() == [
         {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir",
-         "purpose": "compare"},
+         "purpose": "compare", "fields": ["nama"], "kinds": ["name"]},
         {"name": "nik_lahir", "start": 1024, "bits": 512, "salt": "lahir",
-         "purpose": "veto"},
+         "purpose": "veto", "fields": ["nik"], "kinds": ["nik"]},
         {"name": "nama_nik", "start": 1536, "bits": 1024, "salt": "identity",
-         "purpose": "compare"}]
+         "purpose": "compare", "fields": ["nama"], "kinds": ["name"]}]
 
 
 def test_the_veto_segment_holds_whole_niks_only():

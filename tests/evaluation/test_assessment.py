@@ -5,7 +5,13 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from padan.evaluation.assessment import CURVE_THRESHOLDS, assess, candidate_edges, true_rows
+from padan.evaluation.assessment import (
+    CURVE_THRESHOLDS,
+    PROBABILITY_THRESHOLDS,
+    assess,
+    candidate_edges,
+    true_rows,
+)
 from padan.evaluation.datasets import generate_synthetic, synthetic_parties
 from padan.evaluation.labelled import encode_labelled
 from padan.linker.parameters import LinkParameters
@@ -25,17 +31,28 @@ def test_links_on_moderate_dirt_are_mostly_right(assessment):
     assert assessment.curve.best.quality.f1 >= assessment.links.f1 - 1e-9
 
 
-def test_the_curve_covers_every_threshold(assessment):
-    assert [p.threshold for p in assessment.curve.points] == list(CURVE_THRESHOLDS)
-    recalls = [p.quality.recall for p in assessment.curve.points]
-    assert all(a >= b - 1e-12 for a, b in pairwise(recalls)), \
-        "recall cannot rise with the threshold"
+@pytest.fixture(scope="module")
+def by_dice(small_parties):
+    return assess(small_parties, LinkParameters(scoring="dice"), with_blocking=False)
 
 
-def test_curve_at_the_match_threshold_equals_the_engine(small_parties):
-    params = LinkParameters(match_threshold=0.80, possible_threshold=0.80)
-    result = assess(small_parties, params, thresholds=(0.80,), with_blocking=False)
-    # same blocking, same greedy solver: the curve's point is the engine's own result
+def test_the_curve_covers_every_threshold(assessment, by_dice):
+    # the default scores by the match model: its curve runs over match probabilities
+    assert assessment.match_model is not None and by_dice.match_model is None
+    for result, thresholds in ((assessment, PROBABILITY_THRESHOLDS), (by_dice, CURVE_THRESHOLDS)):
+        assert [p.threshold for p in result.curve.points] == list(thresholds)
+        recalls = [p.quality.recall for p in result.curve.points]
+        assert all(a >= b - 1e-12 for a, b in pairwise(recalls)), \
+            "recall cannot rise with the threshold"
+
+
+@pytest.mark.parametrize("params", [
+    LinkParameters(scoring="dice", match_threshold=0.80, possible_threshold=0.80),
+    LinkParameters(match_probability=0.5, possible_probability=0.5)])
+def test_curve_at_the_match_threshold_equals_the_engine(small_parties, params):
+    at = params.match_threshold if params.scoring == "dice" else params.match_probability
+    result = assess(small_parties, params, thresholds=(at,), with_blocking=False)
+    # same blocking, same scores, same greedy solver: the curve's point is the engine's result
     assert result.curve.points[0].quality == result.links
 
 
@@ -54,7 +71,8 @@ def test_the_histogram_valley_is_compared_with_the_best(assessment):
     assert set(data) >= {"links", "groups", "duplicates", "curve", "blocking", "histogram_valley",
                          "valley_distance", "valley_f1", "match_threshold"}
     assert not [key for key in data if key.startswith("auto")]
-    assert data["match_threshold"] == assessment.params.match_threshold
+    assert data["match_threshold"] == assessment.used_threshold
+    assert data["match_model"]["match_threshold"] == assessment.used_threshold
 
 
 def test_clean_copies_link_perfectly(schema):

@@ -78,7 +78,9 @@ def test_febrl4_links_with_high_precision(schema):
 
     parties = febrl4_parties(schema, SECRET, limit=600)
     assert [len(p) for p in parties] == [600, 600]
-    result = assess(parties, with_blocking=False)
-    assert result.links.precision > 0.99
-    assert result.curve.best.quality.f1 > 0.8
     assert np.all(parties[0].entity >= 0)
+    # without a NIK, FEBRL under the default schema has one comparison that tells people apart
+    # (the name): too few for the match model, so the run scores by Dice
+    result = assess(parties, with_blocking=False)
+    assert result.match_model is None
+    assert result.links.precision > 0.99 and result.curve.best.quality.f1 > 0.8

@@ -145,13 +145,35 @@ def pseudo_ids_of(path: Path) -> set[int]:
     return {int(pid) for pid in open_encoding_file(path).records["pseudo_id"].tolist()}
 
 
-def json_keys(value: Any) -> set[str]:
-    """Every key of every object inside a JSON value."""
+def json_keys(value: Any, *, skip: frozenset[str] = frozenset()) -> set[str]:
+    """Every key of every object inside a JSON value, leaving out what sits under `skip`."""
     if isinstance(value, dict):
-        return set(value).union(*(json_keys(v) for v in value.values()))
+        return set(value).union(*(json_keys(v, skip=skip) for k, v in value.items()
+                                  if k not in skip))
     if isinstance(value, list):
-        return set().union(*(json_keys(v) for v in value))
+        return set().union(*(json_keys(v, skip=skip) for v in value))
     return set()
+
+
+# The report's fitted match model (scoring "model") holds per-level aggregates: weights and m/u
+# probabilities of a few levels per comparison, over all of a run's candidate pairs.
+MODEL_KEYS = frozenset({"prior", "iterations", "converged", "pairs", "comparisons",
+                        "refused_by_name_rule", "automatic_threshold", "expected_precision",
+                        "expected_recall", "match_threshold"})
+
+
+def model_problems(model: dict | None) -> list[str]:
+    """Why `model` could hold more than aggregates (empty when it is only the model)."""
+    if model is None:
+        return []
+    problems = [f"unexpected key {k}" for k in set(model) - MODEL_KEYS]
+    for comparison in model.get("comparisons", []):
+        levels = comparison["levels"]
+        if len(levels) > 16:
+            problems.append(f"{comparison['name']}: {len(levels)} levels")
+        problems += [f"{comparison['name']}: level keys {sorted(level)}" for level in levels
+                     if set(level) != {"label", "m", "u", "weight"}]
+    return problems
 
 
 def fractions(value: Any, *, skip: frozenset[str] = frozenset(),

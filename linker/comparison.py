@@ -1,0 +1,290 @@
+"""Comparison vectors: what the linker may say about a candidate pair, in levels.
+
+The linker sees keyed tokens and filters, never values. For a pair of records it can tell:
+
+- **identity**: whether the keyed NIK tokens and the blocking tokens (the salts of the segments:
+  the birthdate in the default schema) agree, and, where the salts agree, how close the NIK's
+  digits are (the veto segment). One comparison with joint levels, because candidate pairs are
+  chosen by these very agreements: split into separate comparisons they would not be independent
+  among the candidates, which a Fellegi–Sunter model assumes.
+- **similarity of each field set** (the name, in the default schema): the Dice of the segments
+  that encode those fields, over the segments whose salt agrees for this pair (a salted segment
+  of two records with different salts is unrelated bits). Segments of the same fields are views
+  of one comparison: the best of them counts once.
+- **frequency**: how many records of the run share the pair's blocking token, in levels. A
+  match in a crowded bucket (a placeholder birthdate, 1 July) is less surprising than one in a
+  bucket of two: the term-frequency adjustment, computed from bucket sizes the linker already
+  sees when it blocks, so it reveals nothing new.
+
+Level 0 of every comparison is "null": nothing to compare (a field missing on one side, or no
+segment whose salt agrees). It carries no weight in the match model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from padan.encoder.encoding_file import FLAG_BIRTHDATE_PLACEHOLDER, EncodingFile, SegmentInfo
+
+# Dice levels of a field-set similarity, highest first: level 1 is >= the first edge, and so on;
+# the last level holds everything below the last edge.
+DICE_EDGES = (0.99, 0.93, 0.87, 0.80, 0.72, 0.62)
+# Bucket sizes (records of the run with the pair's blocking token) that end each frequency level.
+FREQUENCY_EDGES = (2, 4, 16, 64, 256)
+# NIK digits (veto segment) at least this Dice count as "close": one digit of the ten typed wrong
+# (0.9); two differ (0.8) as often between namesakes of nearby districts with the same serial.
+NIK_CLOSE = 0.85
+NIK_EQUAL = 0.99
+# A NIK is issued to one person: two different people share a valid one only through a data
+# error. EM may not explain more than this share of non-matching candidate pairs by a shared NIK;
+# without the bound, a run whose candidates are nearly all matches (small lists, exact blocking)
+# lets EM split the matches themselves into two classes.
+NIK_SHARED = 0.001
+
+IDENTITY_LEVELS = ("null", "NIK and salts agree", "NIK agrees, salts differ",
+                   "salts agree, NIK digits equal", "salts agree, NIK digits close",
+                   "salts agree, NIK differs",
+                   "salts agree, NIK unknown", "salts agree on a placeholder, NIK unknown",
+                   "nothing agrees")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One column of the comparison vectors: its name and the label of each level."""
+
+    name: str
+    levels: tuple[str, ...]
+    kind: str = "similarity"    # "identity", "similarity" (Dice levels) or "frequency"
+    # the most a level can weigh among non-matches, where a fact bounds it (None: no bound)
+    u_caps: tuple[float | None, ...] | None = None
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "levels": list(self.levels)}
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonVectors:
+    comparisons: tuple[Comparison, ...]
+    levels: np.ndarray   # uint8 (pairs, comparisons); 0 = null
+    name_dice: np.ndarray      # float32 per pair: the name's Dice where comparable, else -1
+    same_identity: np.ndarray  # bool per pair: equal keyed NIK tokens
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldSet:
+    name: str
+    segments: tuple[SegmentInfo, ...]
+
+
+def _dice_labels() -> tuple[str, ...]:
+    edges = [f"Dice >= {DICE_EDGES[0]:.2f}"]
+    edges += [f"Dice {low:.2f}-{high:.2f}" for low, high in zip(DICE_EDGES[1:], DICE_EDGES,
+                                                                  strict=False)]
+    return ("null", *edges, f"Dice < {DICE_EDGES[-1]:.2f}")
+
+
+def _frequency_labels() -> tuple[str, ...]:
+    labels, low = [], 2
+    for high in FREQUENCY_EDGES:
+        labels.append(f"{low} records" if low == high else f"{low}-{high} records")
+        low = high + 1
+    return ("null", *labels, f"over {FREQUENCY_EDGES[-1]} records")
+
+
+def _field_sets(segments: Sequence[SegmentInfo]) -> list[_FieldSet]:
+    groups: dict[tuple[str, ...], list[SegmentInfo]] = {}
+    for segment in segments:
+        if segment.purpose == "veto":
+            continue
+        key = tuple(segment.fields) or (segment.name,)
+        groups.setdefault(key, []).append(segment)
+    return [_FieldSet("+".join(key), tuple(found)) for key, found in groups.items()]
+
+
+def _whole_filter(bits: int) -> list[SegmentInfo]:
+    return [SegmentInfo(name="filter", start=0, bits=bits)]
+
+
+class _Run:
+    """The parties' per-record facts in global numbering (party offset + row)."""
+
+    def __init__(self, lists: Sequence[EncodingFile]):
+        self.lists = lists
+        self.offsets = np.cumsum([0, *(len(e) for e in lists)])
+        header = lists[0].header
+        self.keys = header.blocking_keys
+        self.segments = list(header.segments) or _whole_filter(header.filter_bits)
+        self.identity = np.concatenate([np.asarray(e.records["identity"], np.uint64)
+                                        for e in lists])
+        self.blocks = np.concatenate([np.asarray(e.records["blocks"], np.uint64).reshape(
+            len(e), len(self.keys)) for e in lists])
+        self.flags = np.concatenate([np.asarray(e.records["flags"], np.uint16) for e in lists])
+        salts = {s.salt for s in self.segments if s.salt not in (None, "identity")}
+        # the salts of the segments; without salted segments, every blocking key
+        self.salt_columns = [self.keys.index(k) for k in sorted(salts)] or list(
+            range(len(self.keys)))
+
+    def filters(self, records: np.ndarray, words: tuple[int, int]) -> np.ndarray:
+        """Filter words [words) of global records, gathered list by list."""
+        out = np.zeros((len(records), words[1] - words[0]), np.uint64)
+        party = np.searchsorted(self.offsets, records, side="right") - 1
+        for p, encodings in enumerate(self.lists):
+            here = np.flatnonzero(party == p)
+            if len(here):
+                rows = records[here] - self.offsets[p]
+                out[here] = encodings.filters[rows][:, words[0]:words[1]]
+        return out
+
+    def salt_agrees(self, salt: str | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if salt is None:
+            return np.ones(len(a), bool)
+        if salt == "identity":
+            column_a, column_b = self.identity[a], self.identity[b]
+        else:
+            index = self.keys.index(salt)
+            column_a, column_b = self.blocks[a, index], self.blocks[b, index]
+        return (column_a == column_b) & (column_a != 0)
+
+
+def _dice(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dice per row, and whether both rows are non-empty."""
+    size_a = np.bitwise_count(left).sum(axis=1, dtype=np.int64)
+    size_b = np.bitwise_count(right).sum(axis=1, dtype=np.int64)
+    common = np.bitwise_count(left & right).sum(axis=1, dtype=np.int64)
+    both = (size_a > 0) & (size_b > 0)
+    return 2 * common / np.maximum(size_a + size_b, 1), both
+
+
+def describe(segments: Sequence[SegmentInfo], filter_bits: int) -> tuple[Comparison, ...]:
+    """The comparisons of a run whose encodings have these segments."""
+    sets = _field_sets(list(segments) or _whole_filter(filter_bits))
+    caps = tuple(NIK_SHARED if level in LIKELY_IDENTITY_LEVELS else None
+                 for level in range(len(IDENTITY_LEVELS)))
+    return (Comparison("identity", IDENTITY_LEVELS, "identity", caps),
+            *(Comparison(s.name, _dice_labels()) for s in sets),
+            Comparison("frequency", _frequency_labels(), "frequency"))
+
+
+# identity levels where both records carry a NIK
+NIK_KNOWN_LEVELS = (1, 2, 3, 4, 5)
+
+# where EM starts: pairs at these levels are taken as likely matches, every other as unlikely
+LIKELY_IDENTITY_LEVELS = (1, 2)     # the NIK agrees
+LIKELY_DICE_LEVELS = (1, 2, 3)      # Dice >= 0.87 on the first field set (the name)
+
+
+def likely_matches(comparisons: Sequence[Comparison], levels: np.ndarray) -> np.ndarray:
+    """bool per row of `levels`: a first guess of which pairs match, for EM to start from. A
+    guess from the levels that are plainly agreement, rather than guessed m and u, keeps EM away
+    from a degenerate start where a comparison without information (a field no list carries)
+    decides every pair."""
+    likely = np.zeros(len(levels), bool)
+    first_similarity = True
+    for k, comparison in enumerate(comparisons):
+        if comparison.kind == "identity":
+            likely |= np.isin(levels[:, k], LIKELY_IDENTITY_LEVELS)
+        elif comparison.kind == "similarity" and first_similarity:
+            # never every level: a guess that calls every pair likely teaches EM nothing
+            top = LIKELY_DICE_LEVELS[:max(1, len(comparison.levels) - 3)]
+            likely |= np.isin(levels[:, k], top)
+            first_similarity = False
+    return likely
+
+
+def compare(lists: Sequence[EncodingFile], a: np.ndarray, b: np.ndarray,
+            chunk: int = 1 << 18) -> ComparisonVectors:
+    """The comparison vectors of the pairs (a[i], b[i]) of global record numbers."""
+    run = _Run(lists)
+    comparisons = describe(run.segments, lists[0].header.filter_bits)
+    levels = np.zeros((len(a), len(comparisons)), np.uint8)
+    name_dice = np.full(len(a), -1.0, np.float32)
+    bucket_size = _bucket_sizes(run)
+    name_column = _name_column(run.segments)
+    for start in range(0, len(a), chunk):   # bounded memory for gathered filters
+        part = slice(start, start + chunk)
+        levels[part], best = _levels(run, np.asarray(a[part], np.int64),
+                                     np.asarray(b[part], np.int64), bucket_size)
+        if name_column is not None:
+            name_dice[part] = best[name_column]
+    same = (run.identity[a] == run.identity[b]) & (run.identity[a] != 0)
+    return ComparisonVectors(comparisons, levels, name_dice, same)
+
+
+def _name_column(segments: Sequence[SegmentInfo]) -> int | None:
+    """Which field set holds the name (a field of kind "name"); None if none is known."""
+    for k, field_set in enumerate(_field_sets(segments)):
+        if any("name" in s.kinds for s in field_set.segments):
+            return k
+    return None
+
+
+def _bucket_sizes(run: _Run) -> np.ndarray:
+    """Per record: how many records of the run share its salt tokens (0 where one is missing)."""
+    if not run.salt_columns:
+        return np.zeros(len(run.identity), np.int64)
+    tokens = run.blocks[:, run.salt_columns]
+    missing = (tokens == 0).any(axis=1)
+    _, inverse, counts = np.unique(tokens, axis=0, return_inverse=True, return_counts=True)
+    size = counts[inverse.reshape(-1)]
+    size[missing] = 0
+    return size
+
+
+def _levels(run: _Run, a: np.ndarray, b: np.ndarray, bucket_size: np.ndarray
+            ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Levels of the pairs, and each field set's best Dice (-1 where not comparable)."""
+    sets = _field_sets(run.segments)
+    out = np.zeros((len(a), len(sets) + 2), np.uint8)
+    dice_of_sets = []
+    salts = np.ones(len(a), bool)
+    for column in run.salt_columns:
+        salts &= (run.blocks[a, column] == run.blocks[b, column]) & (run.blocks[a, column] != 0)
+    out[:, 0] = _identity_level(run, a, b, salts)
+    for k, field_set in enumerate(sets, start=1):
+        best = np.full(len(a), -1.0)
+        for segment in field_set.segments:
+            valid = run.salt_agrees(segment.salt, a, b)
+            if not valid.any():
+                continue
+            rows = np.flatnonzero(valid)
+            dice, both = _dice(run.filters(a[rows], segment.words),
+                               run.filters(b[rows], segment.words))
+            best[rows] = np.maximum(best[rows], np.where(both, dice, -1.0))
+        level = 1 + np.searchsorted(-np.asarray(DICE_EDGES), -best, side="right")
+        out[:, k] = np.where(best >= 0, level, 0)
+        dice_of_sets.append(best)
+    size = np.where(salts, np.maximum(bucket_size[a], 1), 0)
+    out[:, -1] = np.where(salts, 1 + np.searchsorted(np.asarray(FREQUENCY_EDGES), size), 0)
+    return out, dice_of_sets
+
+
+def _identity_level(run: _Run, a: np.ndarray, b: np.ndarray, salts: np.ndarray) -> np.ndarray:
+    ia, ib = run.identity[a], run.identity[b]
+    known = (ia != 0) & (ib != 0)
+    same = known & (ia == ib)
+    level = np.full(len(a), 8, np.uint8)                    # nothing agrees
+    level[salts] = 6                                        # salts agree, NIK unknown
+    placeholder = ((run.flags[a] | run.flags[b]) & FLAG_BIRTHDATE_PLACEHOLDER) != 0
+    level[salts & placeholder] = 7
+    level[salts & known & ~same] = 5                        # NIK differs
+    veto = next((s for s in run.segments if s.purpose == "veto"), None)
+    if veto is not None:
+        rows = np.flatnonzero(salts & ~same)
+        valid = run.salt_agrees(veto.salt, a[rows], b[rows])
+        rows = rows[valid]
+        dice, both = _dice(run.filters(a[rows], veto.words), run.filters(b[rows], veto.words))
+        level[rows[both & (dice >= NIK_EQUAL)]] = 3
+        level[rows[both & (dice >= NIK_CLOSE) & (dice < NIK_EQUAL)]] = 4
+        level[rows[both & (dice < NIK_CLOSE)]] = 5
+        level[rows[~both]] = np.where(placeholder[rows[~both]], 7, 6)
+    level[same & ~salts] = 2
+    level[same & salts] = 1
+    if not run.keys and not run.identity.any():
+        level[:] = 0
+    return level
