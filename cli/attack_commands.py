@@ -13,6 +13,7 @@ from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
 from padan.cli.tables import readable
+from padan.i18n import _, number
 
 console = Console(highlight=False)
 # the same names as padan.evaluation.simulation.ATTACKS (imported lazily: the CLI starts fast)
@@ -68,48 +69,52 @@ def attack(
     chosen = tuple(only) if only else ATTACKS
     unknown = [a for a in chosen if a not in ATTACKS]
     if unknown:
-        raise fail(f"unknown attack '{unknown[0]}'; choose from {', '.join(ATTACKS)}")
+        raise fail(_("unknown attack '{attack}'; choose from {choices}").format(
+            attack=unknown[0], choices=", ".join(ATTACKS)))
     schema = load_schema(schema_path) if schema_path else default_schema("attack")
     window = _bit_range(bit_range, schema.encoded_bits)
     outcomes = run_attacks(schema, records=records, public=public, dirt=dirt, seed=seed,
                            attacks=chosen, bit_range=window)
-    table = Table(title=f"attacks on {records:,} encoded records (dirt {dirt}, seed {seed}); "
-                        f"public sample {public:,}")
+    table = Table(title=_("attacks on {records} encoded records (dirt {dirt}, seed {seed}); "
+                          "public sample {public}").format(records=number(records), dirt=dirt,
+                                                           seed=seed, public=number(public)))
     # short headers and an unwrapped first column: the table stays readable in 80 columns
-    table.add_column("attack", overflow="fold", min_width=18)
-    for column in ("names", "first", "distinct", "guessed", "right", "blind"):
+    table.add_column(_("attack"), overflow="fold", min_width=18)
+    for column in (_("names"), _("first"), _("distinct"), _("guessed"), _("right"), _("blind")):
         table.add_column(column, justify="right", no_wrap=True, min_width=6)
     recovered_lines = []
     for outcome in outcomes:
         precision = "–" if outcome.precision is None else f"{outcome.precision:.1%}"
         table.add_row(escape(outcome.attack), f"{outcome.name_share:.2%}",
                       f"{outcome.first_name_share:.2%}", f"{outcome.value_share:.2%}",
-                      f"{outcome.guessed:,}", precision, f"{outcome.baseline_share:.1%}")
+                      number(outcome.guessed), precision, f"{outcome.baseline_share:.1%}")
         if outcome.recovered:
-            recovered_lines.append(f"{escape(outcome.attack)} recovered: " + ", ".join(
+            recovered_lines.append(escape(_("{attack} recovered:").format(
+                attack=outcome.attack)) + " " + ", ".join(
                 f"{part} {share:.2%}" for part, share in outcome.recovered.items()))
     console.print(readable(table))
     for line in recovered_lines:
         console.print(line)
-    console.print("names: share of records whose whole name is re-identified; first: first "
-                  "names; distinct: share of distinct names recovered; right: share of the "
-                  "guesses that are right; blind: first names right when the commonest public "
-                  "first name is guessed for everyone. " + escape("attack[segment]") +
-                  ": the attack on one segment of the filter.")
+    console.print(escape(_(
+        "names: share of records whose whole name is re-identified; first: first names; "
+        "distinct: share of distinct names recovered; right: share of the guesses that are "
+        "right; blind: first names right when the commonest public first name is guessed for "
+        "everyone. attack[segment]: the attack on one segment of the filter.")))
     if json_out is not None:
         json_out.write_text(json.dumps([o.to_dict() for o in outcomes], indent=2) + "\n",
                             encoding="utf-8")
-        console.print(f"wrote {json_out}")
+        console.print(_("wrote {path}").format(path=json_out))
 
 
 def _bit_range(text: str | None, filter_bits: int) -> tuple[int, int] | None:
     """'START:STOP' -> (start, stop), checked against the schema's filter length."""
     if text is None:
         return None
-    start, _, stop = text.partition(":")
+    start, _colon, stop = text.partition(":")
     if not (start.strip().isdigit() and stop.strip().isdigit()):
-        raise fail("--bit-range takes START:STOP, two whole numbers (e.g. 0:512)")
+        raise fail(_("--bit-range takes START:STOP, two whole numbers (e.g. 0:512)"))
     window = int(start), int(stop)
     if not 0 <= window[0] < window[1] <= filter_bits:
-        raise fail(f"--bit-range must lie within the filter's {filter_bits} bits, start < stop")
+        raise fail(_("--bit-range must lie within the filter's {bits} bits, start < "
+                     "stop").format(bits=filter_bits))
     return window

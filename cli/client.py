@@ -27,6 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from padan.i18n import _
 from padan.linker.service.api_models import (
     AuditEntryPublic,
     AuditKeyPublic,
@@ -78,7 +79,8 @@ class ClientSettings(BaseSettings):
         try:
             tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ApiError(0, "config", f"{path}: not a valid TOML config file ({exc})") from None
+            raise ApiError(0, "config", _("{path}: not a valid TOML config file ({reason})").format(
+                path=path, reason=exc)) from None
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, path)
 
     server_url: str = "http://127.0.0.1:8000"
@@ -97,8 +99,9 @@ class ClientSettings(BaseSettings):
             try:
                 return self.token_file.read_text().strip()
             except OSError as exc:
-                raise ApiError(0, "token_file", f"cannot read the token file "
-                                                f"{self.token_file}: {exc.strerror}") from None
+                raise ApiError(0, "token_file", _("cannot read the token file {path}: "
+                                                  "{reason}").format(path=self.token_file,
+                                                                     reason=exc.strerror)) from None
         return None
 
 
@@ -124,7 +127,8 @@ def _raise_for_error(response: httpx.Response) -> None:
                        error.get("details"))
     except (ValueError, KeyError, TypeError):
         raise ApiError(response.status_code, "http_error",
-                       f"the server answered {response.status_code} {response.reason_phrase}"
+                       _("the server answered {status} {reason}").format(
+                           status=response.status_code, reason=response.reason_phrase)
                        ) from None
 
 
@@ -212,8 +216,9 @@ class PadanClient:
                                    "CA, give its bundle in PADAN_CA_FILE") from None
                 safe = method in IDEMPOTENT or isinstance(exc, httpx.ConnectError)
                 if not safe or attempt >= self.retries:
-                    raise ApiError(0, "unreachable", f"cannot reach the linker at "
-                                   f"{self.http.base_url}: {type(exc).__name__}") from None
+                    raise ApiError(0, "unreachable", _("cannot reach the linker at {url}: "
+                                                       "{reason}").format(
+                        url=self.http.base_url, reason=type(exc).__name__)) from None
             else:
                 if response.status_code not in RETRY_STATUS or method not in IDEMPOTENT \
                         or attempt >= self.retries:
@@ -314,8 +319,9 @@ class PadanClient:
             if run.state in ("done", "failed"):
                 return run
             if deadline is not None and time.monotonic() > deadline:
-                raise ApiError(0, "timeout", f"run {run_id} is still {run.state} after "
-                                             f"{timeout_seconds} s")
+                raise ApiError(0, "timeout", _("run {run} is still {state} after {seconds} "
+                                               "s").format(run=run_id, state=run.state,
+                                                           seconds=timeout_seconds))
             time.sleep(poll_seconds)
 
     def results(self, project_id: str, run_id: int | str = "latest") -> ResultsPublic:

@@ -33,6 +33,7 @@ from rich.table import Column, Table
 from padan.cli.failures import err_console, fail, reports_errors
 from padan.cli.reveal_commands import RecordMatch, RevealSummary, print_summary, summary_counts
 from padan.cli.tables import JSON_HELP, print_json, readable
+from padan.i18n import _, decimal, number
 
 MARKER = ".padan-demo"
 AGENCY_SHARES = (("DTKS", 1.0), ("KJP", 0.25), ("KIS", 0.75))  # list sizes relative to --size
@@ -93,7 +94,7 @@ def pair_quality(truth: dict[tuple[str, int], int],
     for bands in (("match",), ("match", "possible")):
         found = correct = 0
         for members in groups.values():
-            for (a, row_a, band), (b, row_b, _) in combinations(members, 2):
+            for (a, row_a, band), (b, row_b, _band) in combinations(members, 2):
                 if a == b or band not in bands:
                     continue
                 found += 1
@@ -107,11 +108,12 @@ def prepare_folder(folder: Path) -> None:
     """Create the demo folder; replace an earlier demo's, refuse anything else."""
     if folder.exists():
         if not folder.is_dir():
-            raise fail(f"{folder}: exists and is not a folder; choose another --out")
+            raise fail(_("{path}: exists and is not a folder; choose another --out").format(
+                path=folder))
         if any(folder.iterdir()):
             if not (folder / MARKER).is_file():
-                raise fail(f"{folder}: the folder holds files that padan demo did not write; "
-                           "choose another --out (nothing was changed)")
+                raise fail(_("{path}: the folder holds files that padan demo did not write; "
+                             "choose another --out (nothing was changed)").format(path=folder))
             shutil.rmtree(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MARKER).write_text("written by padan demo; it replaces this folder when run "
@@ -137,8 +139,8 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
 
     started = time.perf_counter()
     prepare_folder(folder)   # refuses a folder it did not write (before any work)
-    names = [name for name, _ in AGENCY_SHARES]
-    step("generating synthetic lists", 0.0)
+    names = [name for name, _share in AGENCY_SHARES]
+    step(_("generating synthetic lists"), 0.0)
     sizes = ",".join(f"{name}:{max(1, round(size * share))}" for name, share in AGENCY_SHARES)
     lists = generate(SynthConfig(seed=seed, population=POPULATION_FACTOR * size,
                                  agencies=parse_agencies(sizes), dirt=dirt))
@@ -150,18 +152,19 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
         list_of[name] = agency_dir[name] / written[name].name
         written[name].replace(list_of[name])
 
-    step("creating the key and the schema", 0.1)
+    step(_("creating the key and the schema"), 0.1)
     key, schema_path = folder / "project.key", folder / "schema.toml"
     generate_secret_file(key)
     schema_path.write_text(default_schema_text("demo"), encoding="utf-8")
     schema, secret = load_schema(schema_path), load_secret(key)
     encodings = {}
     for index, name in enumerate(names):
-        step(f"{name} encodes its list", 0.15 + 0.35 * index / len(names))
+        step(_("{agency} encodes its list").format(agency=name),
+             0.15 + 0.35 * index / len(names))
         encodings[name] = encode_file(list_of[name], schema, secret,
                                       list_of[name].with_suffix(".padan"), workers=1)
 
-    step("starting the linker (SQLite, embedded worker)", 0.5)
+    step(_("starting the linker (SQLite, embedded worker)"), 0.5)
     settings = Settings(env="development", data_dir=folder / "linker",
                         database_url=f"sqlite:///{(folder / 'linker' / 'padan.db').resolve()}",
                         store_url=str((folder / "linker" / "store").resolve()),
@@ -184,27 +187,28 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
                 path.touch(mode=0o600)
                 path.write_text(token + "\n", encoding="ascii")
             for index, name in enumerate(names):
-                step(f"{name} uploads its encodings", 0.55 + 0.05 * index)
+                step(_("{agency} uploads its encodings").format(agency=name),
+                     0.55 + 0.05 * index)
                 PadanClient(http, token=tokens[name]).upload_file(schema.project_id,
                                                                   encodings[name].output)
-            step("the coordinator runs the linkage", 0.7)
+            linking = _("the coordinator runs the linkage")
+            step(linking, 0.7)
             run = coordinator.start_run(schema.project_id)
             run = coordinator.wait_for_run(
                 schema.project_id, run.run_id, poll_seconds=0.05, timeout_seconds=900,
-                progress=lambda r: step("the coordinator runs the linkage",
-                                        0.7 + 0.15 * r.progress))
+                progress=lambda r: step(linking, 0.7 + 0.15 * r.progress))
             if run.state != "done":
-                raise fail(f"the run failed: {run.error}", 1)
+                raise fail(_("the run failed: {reason}").format(reason=run.error), 1)
             revealed = {}
             for name in names:
-                step(f"{name} downloads and reveals its matches", 0.85)
+                step(_("{agency} downloads and reveals its matches").format(agency=name), 0.85)
                 results = agency_dir[name] / f"{name}.results.csv"
                 results.write_bytes(PadanClient(http, token=tokens[name]).results_csv(
                     schema.project_id, run.run_id))
                 revealed[name] = reveal_file(
                     results, list_of[name], agency_dir[name] / f"{name}.revealed.csv",
                     id_map_path=encodings[name].id_map)
-            step("the auditor reads the report and checks the audit chain", 0.95)
+            step(_("the auditor reads the report and checks the audit chain"), 0.95)
             auditor = PadanClient(http, token=tokens["auditor"])
             report = auditor.report(schema.project_id, run.run_id).model_dump(mode="json")
             chain = auditor.audit_verify().model_dump()
@@ -220,7 +224,7 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
                          encoding="utf-8")
     quality = pair_quality(read_truth(written["truth"]),
                            {name: summary.matches for name, summary in revealed.items()})
-    step("done", 1.0)
+    step(_("done"), 1.0)
     return DemoResult(folder, report, dashboard, revealed, quality,
                       time.perf_counter() - started)
 
@@ -242,7 +246,7 @@ def result_document(result: DemoResult) -> dict:
 
 
 def _share(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+    return "n/a" if value is None else f"{decimal(100 * value, 1)}%"
 
 
 @reports_errors
@@ -267,11 +271,11 @@ def demo(
     Example: padan demo --out padan-demo --size 20000 --dirt heavy
     """
     if dirt not in ("none", "moderate", "heavy"):
-        raise fail(f"--dirt must be none, moderate or heavy, not '{dirt}'")
+        raise fail(_("--dirt must be none, moderate or heavy, not '{dirt}'").format(dirt=dirt))
     prepare_folder(output)   # so a refusal comes before the progress display
     columns = (TextColumn("{task.description:<58}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("starting", total=1.0)
+        task = bar.add_task(_("starting"), total=1.0)
         result = run_demo(output, size=size, seed=seed, dirt=dirt,
                           step=lambda what, done: bar.update(task, description=what,
                                                              completed=done))
@@ -281,20 +285,27 @@ def demo(
     from padan.cli.link_commands import combinations_table, overlap_table
 
     body = result.report
-    out.print(overlap_table(body, f"pairwise overlap, project {body['project_id']} run "
-                                  f"{body['run_id']} (cells below {body['small_cell_k']} "
-                                  "suppressed)"))
+    out.print(overlap_table(body, _("pairwise overlap, project {project} run {run} (cells below "
+                                    "{k} suppressed)").format(project=body["project_id"],
+                                                              run=body["run_id"],
+                                                              k=body["small_cell_k"])))
     out.print(combinations_table(body))
     for name, summary in result.revealed.items():
-        print_summary(summary, out, title=f"{name}: {summary.matched:,} of "
-                                          f"{summary.records:,} records found on another list")
-    table = Table("bands", *(Column(name, justify="right") for name in
-                             ("true pairs", "found", "correct", "precision", "recall")),
-                  title="against the synthetic truth (pairs of records of two agencies)")
+        print_summary(summary, out, title=_("{agency}: {matched} of {records} records found on "
+                                            "another list").format(
+                                                agency=name, matched=number(summary.matched),
+                                                records=number(summary.records)))
+    table = Table(_("bands"), *(Column(name, justify="right") for name in
+                                (_("true pairs"), _("found"), _("correct"), _("precision"),
+                                 _("recall"))),
+                  title=_("against the synthetic truth (pairs of records of two agencies)"))
     for score in result.quality:
-        table.add_row(score.bands, f"{score.true_pairs:,}", f"{score.found_pairs:,}",
-                      f"{score.correct:,}", _share(score.precision), _share(score.recall))
+        table.add_row(_(score.bands) if "+" not in score.bands else
+                      "+".join(_(band) for band in score.bands.split("+")),
+                      number(score.true_pairs), number(score.found_pairs),
+                      number(score.correct), _share(score.precision), _share(score.recall))
     out.print(readable(table))
-    out.print(f"agencies' revealed files: {result.folder / 'agencies'}/*/*.revealed.csv")
-    out.print(f"auditors' dashboard: {result.dashboard}")
-    out.print(f"finished in {result.seconds:.1f} s")
+    out.print(_("agencies' revealed files: {pattern}").format(
+        pattern=f"{result.folder / 'agencies'}/*/*.revealed.csv"))
+    out.print(_("auditors' dashboard: {path}").format(path=result.dashboard))
+    out.print(_("finished in {seconds} s").format(seconds=decimal(result.seconds, 1)))

@@ -21,6 +21,7 @@ from padan.encoder.keys import (
 )
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import load_schema
+from padan.i18n import N_, _, decimal, number
 
 schema_app = typer.Typer(help="Create, check and show the project's linkage schema.",
                          no_args_is_help=True)
@@ -49,8 +50,9 @@ def keygen(
     Example: padan keygen project.key
     """
     generate_secret_file(path, overwrite=force)
-    err_console.print(f"wrote a new secret to {path} (mode 0600); share it only with the agencies "
-                      "of this project, over a channel the linker cannot read")
+    err_console.print(_("wrote a new secret to {path} (mode 0600); share it only with the "
+                        "agencies of this project, over a channel the linker cannot read").format(
+                            path=path))
 
 
 @schema_app.command("init")
@@ -66,10 +68,11 @@ def schema_init(
     Example: padan schema init schema.toml --project-id bansos-2026
     """
     if path.exists() and not force:
-        raise fail(f"{path}: file exists; refusing to overwrite it (use --force)")
+        raise fail(_("{path}: file exists; refusing to overwrite it (use --force)").format(
+            path=path))
     text = default_schema_text(project_id)
     path.write_text(text, encoding="utf-8")
-    err_console.print(f"wrote the default schema to {path}")
+    err_console.print(_("wrote the default schema to {path}").format(path=path))
 
 
 @schema_app.command("check")
@@ -138,14 +141,15 @@ def encode(
     schema = load_schema(schema_path)
     secret = load_secret(key_file, default=DEFAULT_KEY_FILE)
     if uses_default_key_file(key_file):
-        err_console.print(f"secret: read from {DEFAULT_KEY_FILE} (no --key-file, no PADAN_SECRET)")
+        err_console.print(_("secret: read from {file} (no --key-file, no PADAN_SECRET)").format(
+            file=DEFAULT_KEY_FILE))
     overrides = parse_map_options(mapping or [])
     output = output or input_path.with_suffix(".padan")
     if output.resolve() == input_path.resolve():
-        raise fail("--out must differ from the input file")
+        raise fail(_("--out must differ from the input file"))
     quiet = quiet or as_json
     total = None if quiet else count_records(input_path)
-    with Progress(TextColumn("encoding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn(_("encoding")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, disable=quiet, transient=True) as bar:
         task = bar.add_task("encode", total=total)
         summary = encode_file(input_path, schema, secret, output, overrides=overrides,
@@ -160,29 +164,35 @@ def encode(
     if not quiet:
         err_console.print(quality_table(summary.quality))
     if summary.quality.nik_excel_lost_digit:
-        err_console.print(
-            f"note: {summary.quality.nik_excel_lost_digit:,} NIKs lost their 16th digit in Excel "
-            "(number cells ending in 0: Excel keeps 15 digits). They count as invalid: only "
-            "their first 15 digits are compared, never the whole NIK. Format the NIK column as "
-            "Text in the source and export the list again.")
-    err_console.print(
-        f"encoded {summary.records} of {summary.quality.rows_read} records in "
-        f"{summary.seconds:.1f} s -> {summary.output}\n"
-        f"keep locally (never upload): {summary.id_map}\nquality report: {summary.quality_path}")
+        err_console.print(_(
+            "note: {count} NIKs lost their 16th digit in Excel (number cells ending in 0: Excel "
+            "keeps 15 digits). They count as invalid: only their first 15 digits are compared, "
+            "never the whole NIK. Format the NIK column as Text in the source and export the "
+            "list again.").format(count=number(summary.quality.nik_excel_lost_digit)))
+    err_console.print(_(
+        "encoded {encoded} of {records} records in {seconds} s -> {output}\n"
+        "keep locally (never upload): {id_map}\nquality report: {quality}").format(
+            encoded=summary.records, records=summary.quality.rows_read,
+            seconds=decimal(summary.seconds, 1), output=summary.output, id_map=summary.id_map,
+            quality=summary.quality_path))
 
 
 def quality_table(quality: QualityReport) -> Table:
-    table = Table(title="data quality", show_lines=False)
-    for column in ("field", "valid", "repaired", "invalid", "missing", "top reasons"):
-        table.add_column(column, justify="left" if column in ("field", "top reasons") else "right")
+    table = Table(title=_("data quality"), show_lines=False)
+    for column in (N_("field"), N_("valid"), N_("repaired"), N_("invalid"), N_("missing"),
+                   N_("top reasons")):
+        table.add_column(_(column),
+                         justify="left" if column in ("field", "top reasons") else "right")
     for name, counts in sorted(quality.statuses.items()):
         notes = quality.notes.get(name)
         reasons = ", ".join(f"{k} {v}" for k, v in notes.most_common(3)) if notes else ""
         table.add_row(name, *(str(counts.get(s, 0)) for s in
                               ("valid", "repaired", "invalid", "missing")), reasons)
-    table.caption = (f"rows read {quality.rows_read}, encoded {quality.rows_encoded}, skipped "
-                     f"{quality.rows_skipped} (malformed {quality.rows_malformed}); rows with an "
-                     f"invalid field {quality.rows_with_invalid_field} (listed in the quality "
-                     f"report); NIK/birthdate disagree {quality.nik_birthdate_disagree}; "
-                     f"placeholder dates {quality.placeholder_birthdates}")
+    table.caption = _(
+        "rows read {read}, encoded {encoded}, skipped {skipped} (malformed {malformed}); rows "
+        "with an invalid field {invalid} (listed in the quality report); NIK/birthdate disagree "
+        "{disagree}; placeholder dates {placeholder}").format(
+            read=quality.rows_read, encoded=quality.rows_encoded, skipped=quality.rows_skipped,
+            malformed=quality.rows_malformed, invalid=quality.rows_with_invalid_field,
+            disagree=quality.nik_birthdate_disagree, placeholder=quality.placeholder_birthdates)
     return readable(table)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
 from padan.cli.tables import readable
+from padan.i18n import N_, _, decimal, number
 
 console = Console(highlight=False)
 
@@ -80,7 +81,8 @@ def evaluate(
     secret = throwaway_secret()
     if data is not None:
         if not data.is_dir():
-            raise fail(f"{data}: not a folder (give the folder padan synth wrote)")
+            raise fail(_("{path}: not a folder (give the folder padan synth wrote)").format(
+                path=data))
         parties = datasets.folder_parties(data, schema, secret)
         source = str(data)
     elif dataset is Dataset.FEBRL4:
@@ -92,49 +94,57 @@ def evaluate(
                              dirt=dirt.value)
         parties = datasets.synthetic_parties(datasets.generate_synthetic(config), schema,
                                              secret)
-        source = f"synthetic, {records:,} + {records:,} records, dirt {dirt.value}, seed {seed}"
+        source = _("synthetic, {records} + {records} records, dirt {dirt}, seed {seed}").format(
+            records=number(records), dirt=dirt.value, seed=seed)
     assessment = assess(parties, params)
     print_assessment(assessment, source)
     if json_out is not None:
         json_out.write_text(json.dumps({"source": source, **assessment.to_dict()}, indent=2)
                             + "\n", encoding="utf-8")
-        console.print(f"wrote {json_out}")
+        console.print(_("wrote {path}").format(path=json_out))
 
 
 def print_assessment(assessment, source: str) -> None:
-    table = Table(title=f"linkage quality: {source}")
-    for column in ("what", "precision", "recall", "F1", "true +", "false +", "false -"):
-        table.add_column(column, justify="left" if column == "what" else "right")
-    for label, quality in (("links", assessment.links),
-                           ("links+possible", assessment.links_possible),
-                           ("groups", assessment.groups),
-                           ("duplicates", assessment.duplicates)):
-        rates = ([f"{quality.precision:.4f}", f"{quality.recall:.4f}", f"{quality.f1:.4f}"]
-                 if quality.measurable else ["-", "-", "-"])
-        table.add_row(label, *rates, f"{quality.true_positives:,}",
-                      f"{quality.false_positives:,}", f"{quality.false_negatives:,}")
+    table = Table(title=_("linkage quality: {source}").format(source=source))
+    for column in (N_("what"), N_("precision"), N_("recall"), N_("F1"), N_("true +"),
+                   N_("false +"), N_("false -")):
+        table.add_column(_(column), justify="left" if column == "what" else "right")
+    for label, quality in ((N_("links"), assessment.links),
+                           (N_("links+possible"), assessment.links_possible),
+                           (N_("groups"), assessment.groups),
+                           (N_("duplicates"), assessment.duplicates)):
+        rates = ([decimal(quality.precision, 4), decimal(quality.recall, 4),
+                  decimal(quality.f1, 4)] if quality.measurable else ["-", "-", "-"])
+        table.add_row(_(label), *rates, number(quality.true_positives),
+                      number(quality.false_positives), number(quality.false_negatives))
     console.print(readable(table))
-    console.print("links: pairs across lists in match-band groups; links+possible: groups of "
-                  "either band; groups: whole groups right; duplicates: pairs within a list")
+    console.print(_("links: pairs across lists in match-band groups; links+possible: groups of "
+                    "either band; groups: whole groups right; duplicates: pairs within a list"))
     for label, quality in (("links", assessment.links), ("duplicates", assessment.duplicates)):
         if not quality.measurable:
-            console.print(f"{label}: none to measure (none in the truth and none found)")
-    blocking = Table(title="blocking (all passes together)")
-    for column in ("lists", "pair completeness", "reduction ratio", "comparisons"):
-        blocking.add_column(column, justify="left" if column == "lists" else "right")
+            console.print(_("{what}: none to measure (none in the truth and none "
+                            "found)").format(what=_(label)))
+    blocking = Table(title=_("blocking (all passes together)"))
+    for column in (N_("lists"), N_("pair completeness"), N_("reduction ratio"),
+                   N_("comparisons")):
+        blocking.add_column(_(column), justify="left" if column == "lists" else "right")
     for row in assessment.blocking:
         if row.name == "union":
-            blocking.add_row(" x ".join(row.parties), f"{row.pair_completeness:.4f}",
-                             f"{row.reduction_ratio:.6f}", f"{row.comparisons:,}")
+            blocking.add_row(" x ".join(row.parties), decimal(row.pair_completeness, 4),
+                             decimal(row.reduction_ratio, 6), number(row.comparisons))
     console.print(readable(blocking))
     params = assessment.params
-    console.print(f"thresholds used: match {params.match_threshold:.2f}, possible "
-                  f"{params.possible_threshold:.2f} (--match-threshold, --possible-threshold)")
+    console.print(_("thresholds used: match {match}, possible {possible} (--match-threshold, "
+                    "--possible-threshold)").format(match=decimal(params.match_threshold),
+                                                    possible=decimal(params.possible_threshold)))
     best = assessment.curve.best
-    console.print(f"best match threshold {best.threshold:.2f}: F1 {best.quality.f1:.4f}")
+    console.print(_("best match threshold {threshold}: F1 {f1}").format(
+        threshold=decimal(best.threshold), f1=decimal(best.quality.f1, 4)))
     if assessment.histogram_valley is None:
-        console.print("histogram valley: none (the score histogram has no valley)")
+        console.print(_("histogram valley: none (the score histogram has no valley)"))
     else:
-        console.print(f"histogram valley {assessment.histogram_valley:.2f} (a suggestion, not "
-                      f"used): F1 {assessment.valley_f1:.4f} there, "
-                      f"{assessment.valley_distance:.2f} from the best")
+        console.print(_("histogram valley {valley} (a suggestion, not used): F1 {f1} there, "
+                        "{distance} from the best").format(
+                            valley=decimal(assessment.histogram_valley),
+                            f1=decimal(assessment.valley_f1, 4),
+                            distance=decimal(assessment.valley_distance)))

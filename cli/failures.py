@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from padan.encoder.errors import EncoderError
+from padan.i18n import _
 
 EXIT_BAD_INPUT = 2
 EXIT_UNEXPECTED = 1
@@ -25,7 +26,7 @@ def bad_input_errors(*types: type[BaseException]) -> None:
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> typer.Exit:
-    err_console.print(f"error: {message}", markup=False)
+    err_console.print(_("error: {message}").format(message=message), markup=False)
     return typer.Exit(code)
 
 
@@ -44,6 +45,6 @@ def reports_errors(func: F) -> F:
         except tuple(_BAD_INPUT) as exc:
             raise fail(str(exc)) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", EXIT_UNEXPECTED) from None
+            raise fail(_("interrupted"), EXIT_UNEXPECTED) from None
 
     return wrapper  # type: ignore[return-value]

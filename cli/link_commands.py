@@ -24,6 +24,7 @@ from rich.table import Column, Table
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
 from padan.cli.run_options import option_name, with_run_options
 from padan.cli.tables import JSON_HELP, print_json, readable
+from padan.i18n import _, decimal, number
 from padan.linker.errors import LinkerError, ParameterError
 
 bad_input_errors(LinkerError)
@@ -51,8 +52,8 @@ def parse_party(item: str) -> tuple[str, Path]:
     if not sep:
         path, name = item, Path(item).name.removesuffix(".padan")
     if not _PARTY_NAME.fullmatch(name):
-        raise fail(f"'{item}': a party name is 1-64 letters, digits, '.', '_' or '-' and starts "
-                   "with a letter or digit; give one as NAME=FILE")
+        raise fail(_("'{item}': a party name is 1-64 letters, digits, '.', '_' or '-' and "
+                     "starts with a letter or digit; give one as NAME=FILE").format(item=item))
     return name, Path(path)
 
 
@@ -62,12 +63,13 @@ def read_parameters(path: Path | None) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise fail(f"{path}: parameters file not found") from None
+        raise fail(_("{path}: parameters file not found").format(path=path)) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise fail(f"{path}: not a JSON parameters file ({type(exc).__name__})") from None
+        raise fail(_("{path}: not a JSON parameters file ({reason})").format(
+            path=path, reason=type(exc).__name__)) from None
     if not isinstance(data, dict):
-        raise fail(f"{path}: the parameters must be a JSON object, e.g. "
-                   '{"match_threshold": 0.85}')
+        raise fail(_("{path}: the parameters must be a JSON object, e.g. {example}").format(
+            path=path, example='{"match_threshold": 0.85}'))
     return data
 
 
@@ -121,37 +123,55 @@ def overlap_table(envelope: dict, title: str | None = None) -> Table:
     report, k = envelope["report"], envelope.get("small_cell_k")
 
     def shown(value) -> str:
-        return f"<{k}" if value is None else f"{value:,}"
+        return f"<{k}" if value is None else number(value)
 
-    table = Table("agencies", Column("match", justify="right"),
-                  Column("possible", justify="right"), title=title or "pairwise overlap (people)")
+    table = Table(_("agencies"), Column(_("match"), justify="right"),
+                  Column(_("possible"), justify="right"),
+                  title=title or _("pairwise overlap (people)"))
     for row in report["pairwise"]:
         table.add_row(" & ".join(row["parties"]), shown(row["match"]), shown(row["possible"]))
     return readable(table)
 
 
 def thresholds_line(params, report: dict) -> str:
-    """The thresholds the run linked at, and the histogram valley as what it is: a suggestion."""
-    used = (f"thresholds used: match {params.match_threshold:.2f}, possible "
-            f"{params.possible_threshold:.2f}; duplicates {params.duplicate_threshold:.2f}, "
-            f"possible {params.duplicate_possible_threshold:.2f}; same NIK "
-            f"{params.identity_threshold:.2f} (--match-threshold and the other run options, "
-            "or --parameters)")
+    """The thresholds the run linked at: the match model's (and how it chose them), or the Dice
+    thresholds with the histogram valley as what it is, a suggestion."""
+    duplicates = _("duplicates {duplicate}, possible {duplicate_possible} (Dice)").format(
+        duplicate=decimal(params.duplicate_threshold),
+        duplicate_possible=decimal(params.duplicate_possible_threshold))
+    model = report.get("match_model")
+    if model is not None:
+        how = (_("automatic: where the F1 the model expects is highest; expected precision "
+                 "{precision}") if params.match_probability is None else _("as given"))
+        return _("match model: match probability {match} ({how}), possible {possible}; a match "
+                 "needs the name's Dice {floor}; {duplicates} (--match-probability and the "
+                 "other run options, or --parameters)").format(
+                     match=decimal(model["match_threshold"], 4),
+                     how=how.format(precision=decimal(model["expected_precision"], 4)),
+                     possible=decimal(params.possible_probability),
+                     floor=decimal(params.name_floor), duplicates=duplicates)
+    used = _("thresholds used: match {match}, possible {possible}; duplicates {duplicate}, "
+             "possible {duplicate_possible}; same NIK {identity} (--match-threshold and the "
+             "other run options, or --parameters)").format(
+                 match=decimal(params.match_threshold), possible=decimal(params.possible_threshold),
+                 duplicate=decimal(params.duplicate_threshold),
+                 duplicate_possible=decimal(params.duplicate_possible_threshold),
+                 identity=decimal(params.identity_threshold))
     valley = report.get("histogram_valley")
     if valley is None:
-        return f"{used}\nhistogram valley: none (the similarity histogram has no valley)"
-    return (f"{used}\nhistogram valley {valley:.2f}: a suggestion for the match threshold, not "
-            "used (where the similarity histogram is lowest; it can be far from the best "
-            "threshold, docs/evaluation.md)")
+        return used + "\n" + _("histogram valley: none (the similarity histogram has no valley)")
+    return used + "\n" + _("histogram valley {valley}: a suggestion for the match threshold, not "
+                           "used (where the similarity histogram is lowest; it can be far from "
+                           "the best threshold, docs/evaluation.md)").format(valley=decimal(valley))
 
 
 def combinations_table(envelope: dict) -> Table:
     report, k = envelope["report"], envelope.get("small_cell_k")
-    table = Table("on exactly these lists", Column("people", justify="right"),
-                  title="combinations (UpSet)")
+    table = Table(_("on exactly these lists"), Column(_("people"), justify="right"),
+                  title=_("combinations (UpSet)"))
     for row in sorted(report["combinations"], key=lambda r: (-len(r["parties"]), r["parties"])):
         count = row["count"]
-        table.add_row(" & ".join(row["parties"]), f"<{k}" if count is None else f"{count:,}")
+        table.add_row(" & ".join(row["parties"]), f"<{k}" if count is None else number(count))
     return readable(table)
 
 
@@ -193,10 +213,12 @@ def link_command(
     """
     named = dict(parse_party(item) for item in files)
     if len(named) != len(files):
-        raise fail("each party may be given once; two files have the same name (use NAME=FILE)")
+        raise fail(_("each party may be given once; two files have the same name (use "
+                     "NAME=FILE)"))
     for name, path in named.items():
         if not path.is_file():
-            raise fail(f"{path}: encoding file of '{name}' not found")
+            raise fail(_("{path}: encoding file of '{name}' not found").format(path=path,
+                                                                              name=name))
     given = {**read_parameters(parameters), **run_options}
     try:
         parties, params = open_parties(named, given)  # errors before the bar
@@ -204,7 +226,7 @@ def link_command(
         if exc.parameter not in run_options:
             raise
         raise fail(f"{option_name(exc.parameter)}: {exc.reason}") from None
-    columns = (TextColumn("linking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn(_("linking")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("link", total=None)
         done = link_parties(parties, params, output, small_cell_k=small_cell_k,
@@ -219,6 +241,9 @@ def link_command(
     out.print(overlap_table(done.report))
     out.print(thresholds_line(params, done.report["report"]))
     for name, path in done.results.items():
-        out.print(f"{name}: {done.matches[name]:,} matches, {done.duplicates[name]:,} records "
-                  f"in its own duplicate groups -> {path}")
-    out.print(f"report: {done.report_json} and {done.report_html} ({done.seconds:.1f} s)")
+        out.print(_("{name}: {matches} matches, {duplicates} records in its own duplicate "
+                    "groups -> {path}").format(name=name, matches=number(done.matches[name]),
+                                               duplicates=number(done.duplicates[name]),
+                                               path=path))
+    out.print(_("report: {json} and {html} ({seconds} s)").format(
+        json=done.report_json, html=done.report_html, seconds=decimal(done.seconds, 1)))

@@ -11,7 +11,8 @@ Pseudo-ids are 'p' and 16 hex digits in both files (padan.encoder.pseudo_ids). T
 keeps the list's columns and adds padan_row, padan_group, padan_band, padan_also_in (the other
 agencies, comma-separated), padan_duplicate_rows (the other rows of this list that are the same
 person) and padan_duplicate_band. It holds personal data: mode 0600. Messages name files, lines
-and columns, never a value.
+and columns, never a value. The added columns' names and bands are written in the CLI's language
+(padan_baris, padan_kelompok, padan_kategori = padan / mungkin padan, … in Bahasa Indonesia).
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ from rich.table import Column, Table
 from padan.cli.failures import bad_input_errors, err_console, reports_errors
 from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.encoder.pseudo_ids import parse_pseudo_id
+from padan.i18n import N_, _, number
 from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
 from padan.linker.results import BANDS
 
 ID_MAP_COLUMNS = ("row", "pseudo_id")
-ADDED_COLUMNS = ("padan_row", "padan_group", "padan_band", "padan_also_in",
-                 "padan_duplicate_rows", "padan_duplicate_band")
+# English names (message ids); the file gets them in the CLI's language (added_columns()).
+ADDED_COLUMNS = (N_("padan_row"), N_("padan_group"), N_("padan_band"), N_("padan_also_in"),
+                 N_("padan_duplicate_rows"), N_("padan_duplicate_band"))
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -48,8 +51,10 @@ class RevealError(Exception):
         self.reason, self.path, self.line = reason, str(path), line
 
     def __str__(self) -> str:
-        where = f", line {self.line}" if self.line is not None else ""
-        return f"{self.path}{where}: {self.reason}"
+        if self.line is None:
+            return _("{path}: {reason}").format(path=self.path, reason=self.reason)
+        return _("{path}, line {line}: {reason}").format(path=self.path, line=self.line,
+                                                          reason=self.reason)
 
 
 bad_input_errors(RevealError)
@@ -103,28 +108,31 @@ def _csv_rows(path: Path, expected: tuple[str, ...], what: str, *,
     try:
         handle = open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed below
     except FileNotFoundError:
-        raise RevealError(f"{what} not found", path=path) from None
+        raise RevealError(_("{what} not found").format(what=what), path=path) from None
     except OSError as exc:
-        raise RevealError(f"cannot read the {what}: {exc.strerror}", path=path) from None
+        raise RevealError(_("cannot read the {what}: {reason}").format(
+            what=what, reason=exc.strerror), path=path) from None
     with handle:
         reader = csv.reader(handle)
         try:
             header = next(reader, None)
             names = tuple(c.strip() for c in header or [])
             if header is None or (names != expected and names != also):
-                found = ", ".join(header or []) or "nothing"
-                raise RevealError(f"not a {what}: expected the columns {','.join(expected)}, "
-                                  f"found {found[:200]}", path=path, line=1)
+                found = ", ".join(header or []) or _("nothing")
+                raise RevealError(_("not a {what}: expected the columns {expected}, found "
+                                    "{found}").format(what=what, expected=",".join(expected),
+                                                      found=found[:200]), path=path, line=1)
             if names == also:
                 yield 1, list(names)
             for cells in reader:
                 if cells:
                     yield reader.line_num, cells
         except UnicodeDecodeError:
-            raise RevealError(f"not a {what}: the file is not UTF-8 text",
+            raise RevealError(_("not a {what}: the file is not UTF-8 text").format(what=what),
                               path=path) from None
         except csv.Error as exc:
-            raise RevealError(f"not a {what}: {exc}", path=path, line=reader.line_num) from None
+            raise RevealError(_("not a {what}: {reason}").format(what=what, reason=exc),
+                              path=path, line=reader.line_num) from None
 
 
 def read_results(path: Path) -> AgencyResults:
@@ -132,41 +140,43 @@ def read_results(path: Path) -> AgencyResults:
     links: dict[int, tuple[int, str, list[str]]] = {}
     duplicates: dict[int, RecordDuplicate] = {}
     columns, legacy = RESULT_COLUMNS, False
-    for line, cells in _csv_rows(path, RESULT_COLUMNS, "padan results file",
+    for line, cells in _csv_rows(path, RESULT_COLUMNS, _("padan results file"),
                                  also=LEGACY_COLUMNS):
         if line == 1:
             columns, legacy = LEGACY_COLUMNS, True  # links only, decimal pseudo-ids
             continue
         if len(cells) != len(columns):
-            raise RevealError(f"expected {len(columns)} columns, found {len(cells)}",
-                              path=path, line=line)
+            raise RevealError(_("expected {expected} columns, found {found}").format(
+                expected=len(columns), found=len(cells)), path=path, line=line)
         values = dict(zip(columns, (c.strip() for c in cells), strict=True))
         kind = values.get("kind", "link")
         try:
             pseudo = parse_pseudo_id(values["pseudo_id"], legacy="decimal" if legacy else None)
         except ValueError:
-            raise RevealError("column pseudo_id: not a pseudo-id ('p' and 16 hex digits, as "
-                              "padan link and padan results write it)", path=path,
+            raise RevealError(_("column pseudo_id: not a pseudo-id ('p' and 16 hex digits, as "
+                                "padan link and padan results write it)"), path=path,
                               line=line) from None
         if kind not in KINDS:
-            raise RevealError(f"column kind: must be {' or '.join(KINDS)}", path=path, line=line)
+            raise RevealError(_("column {column}: must be {allowed}").format(
+                column="kind", allowed=" | ".join(KINDS)), path=path, line=line)
         if not values["group_id"].isdigit():
-            raise RevealError("column group_id: not a whole number", path=path, line=line)
+            raise RevealError(_("column group_id: not a whole number"), path=path, line=line)
         band, other, group = values["band"], values["other_party"], int(values["group_id"])
         if band not in BANDS:
-            raise RevealError(f"column band: must be {' or '.join(BANDS)}", path=path, line=line)
+            raise RevealError(_("column {column}: must be {allowed}").format(
+                column="band", allowed=" | ".join(BANDS)), path=path, line=line)
         if kind == "duplicate":
             if duplicates.setdefault(pseudo, RecordDuplicate(group, band)) != \
                     RecordDuplicate(group, band):
-                raise RevealError("a pseudo-id appears in two duplicate groups; the file is not "
-                                  "one run's results", path=path, line=line)
+                raise RevealError(_("a pseudo-id appears in two duplicate groups; the file is "
+                                    "not one run's results"), path=path, line=line)
             continue
         if not other:
-            raise RevealError("column other_party: empty", path=path, line=line)
+            raise RevealError(_("column other_party: empty"), path=path, line=line)
         seen = links.setdefault(pseudo, (group, band, []))
         if seen[0] != group or seen[1] != band:
-            raise RevealError("a pseudo-id appears in two groups or bands; the file is not "
-                              "one run's results", path=path, line=line)
+            raise RevealError(_("a pseudo-id appears in two groups or bands; the file is not "
+                                "one run's results"), path=path, line=line)
         seen[2].append(other)
     return AgencyResults({pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
                           for pseudo, (group, band, others) in links.items()}, duplicates)
@@ -175,16 +185,16 @@ def read_results(path: Path) -> AgencyResults:
 def read_id_map(path: Path) -> dict[int, int]:
     """pseudo-id -> row number, from NAME.idmap.csv."""
     rows: dict[int, int] = {}
-    for line, cells in _csv_rows(path, ID_MAP_COLUMNS, "padan id map (NAME.idmap.csv)"):
+    for line, cells in _csv_rows(path, ID_MAP_COLUMNS, _("padan id map (NAME.idmap.csv)")):
         try:
             if len(cells) != 2 or not cells[0].isdigit():
                 raise ValueError
             pseudo = parse_pseudo_id(cells[1], legacy="hex")  # 16 hex digits before 'p'
         except ValueError:
-            raise RevealError("expected a row number and a pseudo-id ('p' and 16 hex digits)",
-                              path=path, line=line) from None
+            raise RevealError(_("expected a row number and a pseudo-id ('p' and 16 hex "
+                                "digits)"), path=path, line=line) from None
         if rows.setdefault(pseudo, int(cells[0])) != int(cells[0]):
-            raise RevealError("a pseudo-id appears twice", path=path, line=line)
+            raise RevealError(_("a pseudo-id appears twice"), path=path, line=line)
     return rows
 
 
@@ -196,9 +206,10 @@ def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path
     unknown = [pseudo for pseudo in given if pseudo not in id_map]
     if unknown:
         raise RevealError(
-            f"{len(unknown):,} of {len(given):,} pseudo-ids in the results are not in the id "
-            f"map {id_map_path}: these results belong to another agency or to another encoding "
-            "of the list; use the id map written by the `padan encode` whose file was uploaded",
+            _("{unknown} of {given} pseudo-ids in the results are not in the id map {id_map}: "
+              "these results belong to another agency or to another encoding of the list; use "
+              "the id map written by the `padan encode` whose file was uploaded").format(
+                unknown=number(len(unknown)), given=number(len(given)), id_map=id_map_path),
             path=results_path)
     return ({id_map[pseudo]: match for pseudo, match in results.links.items()},
             {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()})
@@ -251,9 +262,10 @@ def _check_record_count(list_path: Path, id_map_path: Path, records: int) -> Non
     except (OSError, ValueError, KeyError, TypeError):
         return
     if rows_read != records:
-        raise RevealError(f"the list has {records:,} records but the encoded list had "
-                          f"{rows_read:,} ({quality.name}): is this the file that was encoded?",
-                          path=list_path)
+        raise RevealError(_("the list has {records} records but the encoded list had {encoded} "
+                            "({quality}): is this the file that was encoded?").format(
+                                records=number(records), encoded=number(rows_read),
+                                quality=quality.name), path=list_path)
 
 
 def reveal_file(results_path: Path, list_path: Path, output: Path, *,
@@ -262,9 +274,9 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     """Join results to the list's rows and write CSV or XLSX (by output's suffix)."""
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise RevealError("the output must end in .csv or .xlsx", path=output)
+        raise RevealError(_("the output must end in .csv or .xlsx"), path=output)
     if output.resolve() in (list_path.resolve(), results_path.resolve()):
-        raise RevealError("the output must not overwrite an input", path=output)
+        raise RevealError(_("the output must not overwrite an input"), path=output)
     id_map_path = id_map_path or default_id_map(list_path)
     matches, duplicates = join_results(read_results(results_path), read_id_map(id_map_path),
                                        results_path=results_path, id_map_path=id_map_path)
@@ -272,7 +284,8 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     for row, dup in sorted(duplicates.items()):
         same_person.setdefault(dup.group_id, []).append(row)
     columns, records, skipped = _records(list_path, sheet)
-    header = [*columns, *ADDED_COLUMNS]
+    header = [*columns, *added_columns()]
+    band_name = {band: _(band) for band in BANDS}
     pending, count = matches.keys() | duplicates.keys(), 0
 
     def rows() -> Iterator[list[object]]:
@@ -284,10 +297,10 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
                 continue
             pending.discard(row)
             link_cells = (["", "", ""] if match is None else
-                          [match.group_id, match.band, ", ".join(match.others)])
+                          [match.group_id, band_name[match.band], ", ".join(match.others)])
             dup_cells = (["", ""] if dup is None else
                          [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
-                          dup.band])
+                          band_name[dup.band]])
             yield [*map(_cell, values), row, *link_cells, *dup_cells]
 
     if suffix == ".csv":
@@ -299,9 +312,10 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         _write_xlsx(output, header, rows())
     if pending:
         output.unlink(missing_ok=True)
-        raise RevealError(f"{len(pending):,} matched rows (first: row {min(pending)}) are not "
-                          f"records of this list: is it the file that was encoded with "
-                          f"{id_map_path.name}?", path=list_path)
+        raise RevealError(_("{count} matched rows (first: row {first}) are not records of this "
+                            "list: is it the file that was encoded with {id_map}?").format(
+                                count=number(len(pending)), first=min(pending),
+                                id_map=id_map_path.name), path=list_path)
     _check_record_count(list_path, id_map_path, count + skipped[0])
     by_agency: dict[str, dict[str, int]] = {}
     for match in matches.values():
@@ -310,6 +324,11 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             bands[match.band] += 1
     return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
                          duplicates)
+
+
+def added_columns() -> list[str]:
+    """The names of the columns padan adds, in the current language."""
+    return [_(name) for name in ADDED_COLUMNS]
 
 
 def _write_xlsx(output: Path, header: list[str], rows: Iterator[list[object]]) -> None:
@@ -367,7 +386,8 @@ def reveal(
         print_json(summary_counts(summary))
         return
     print_summary(summary, out)
-    err_console.print(f"wrote {summary.output} (mode 0600: it holds personal data)")
+    err_console.print(_("wrote {path} (mode 0600: it holds personal data)").format(
+        path=summary.output))
 
 
 def summary_counts(summary: RevealSummary) -> dict:
@@ -378,11 +398,15 @@ def summary_counts(summary: RevealSummary) -> dict:
 
 
 def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
-    table = Table("also on the list of", *(Column(band, justify="right") for band in BANDS),
-                  title=title or f"{summary.matched:,} of {summary.records:,} records found "
-                                 "on another list")
+    table = Table(_("also on the list of"),
+                  *(Column(_(band), justify="right") for band in BANDS),
+                  title=title or _("{matched} of {records} records found on another "
+                                   "list").format(matched=number(summary.matched),
+                                                  records=number(summary.records)))
     for other, bands in summary.by_agency.items():
-        table.add_row(other, *(f"{bands[band]:,}" for band in BANDS))
-    table.caption = (f"{len(summary.duplicates):,} records are in {summary.duplicate_groups:,} "
-                     "groups of the same person within this list (padan_duplicate_rows)")
+        table.add_row(other, *(number(bands[band]) for band in BANDS))
+    table.caption = _("{records} records are in {groups} groups of the same person within this "
+                      "list ({column})").format(records=number(len(summary.duplicates)),
+                                                groups=number(summary.duplicate_groups),
+                                                column=_("padan_duplicate_rows"))
     console.print(readable(table))

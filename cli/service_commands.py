@@ -24,6 +24,7 @@ from rich.table import Table
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
 from padan.cli.tables import JSON_HELP, print_json, readable
+from padan.i18n import _, set_language
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
 from padan.linker.service.errors import ServiceError
 
@@ -80,6 +81,8 @@ def serve(
 
     from padan.linker.service import create_app, get_settings
 
+    set_language("en")  # the API's messages are read by programs; the dashboard has ?lang=
+
     settings = get_settings()
     tls = {}
     if settings.tls_certfile:
@@ -122,6 +125,8 @@ def _work(once: bool) -> None:
 
     from padan.linker.service import Worker, get_settings, open_state
 
+    set_language("en")  # a run's error is stored and served by the API: English
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     state = open_state(get_settings())
     job_worker = Worker(state.settings, state.factory)
@@ -147,10 +152,11 @@ def create_coordinator(
     token = create_coordinator_token(get_settings(), name)
     if token_file:
         _write_private(token_file, token + "\n")
-        err_console.print(f"wrote the coordinator token to {token_file} (mode 0600)")
+        err_console.print(_("wrote the coordinator token to {path} (mode 0600)").format(
+            path=token_file))
     else:
         out.print(token)
-        err_console.print("this token is shown once: keep it in a file readable only by you")
+        err_console.print(_("this token is shown once: keep it in a file readable only by you"))
 
 
 # -- projects ---------------------------------------------------------------------------------
@@ -158,14 +164,15 @@ def _print_project(project: ProjectPublic, as_json: bool = False) -> None:
     if as_json:
         print_json(project.model_dump(mode="json"))
         return
-    out.print(f"project {project.project_id} ({project.state}), policy {project.result_policy}, "
-              f"small cells below {project.small_cell_k} suppressed")
-    out.print(f"schema fingerprint {project.schema_fingerprint}")
-    table = Table("party", "role", "uploaded", "revoked", "token expires")
+    out.print(_("project {project} ({state}), policy {policy}, small cells below {k} "
+                "suppressed").format(project=project.project_id, state=project.state,
+                                     policy=project.result_policy, k=project.small_cell_k))
+    out.print(_("schema fingerprint {fingerprint}").format(fingerprint=project.schema_fingerprint))
+    table = Table(_("party"), _("role"), _("uploaded"), _("revoked"), _("token expires"))
     for party in project.parties:
         expires = f"{party.expires_at:%Y-%m-%d}" if party.expires_at else ""
-        table.add_row(party.name, party.role, "yes" if party.uploaded else "no",
-                      "yes" if party.revoked else "", expires)
+        table.add_row(party.name, party.role, _("yes") if party.uploaded else _("no"),
+                      _("yes") if party.revoked else "", expires)
     out.print(readable(table))
 
 
@@ -201,10 +208,11 @@ def project_create(
         tokens_dir.mkdir(parents=True, exist_ok=True)
         for token in created.tokens:
             _write_private(tokens_dir / f"{token.party}.token", token.token + "\n")
-        err_console.print(f"wrote {len(created.tokens)} tokens to {tokens_dir} (mode 0600); "
-                          "hand each to its party over a private channel")
+        err_console.print(_("wrote {count} tokens to {path} (mode 0600); hand each to its party "
+                            "over a private channel").format(count=len(created.tokens),
+                                                             path=tokens_dir))
         return
-    table = Table("party", "role", "token (shown once)")
+    table = Table(_("party"), _("role"), _("token (shown once)"))
     for token in created.tokens:
         table.add_row(token.party, token.role, token.token)
     out.print(table)
@@ -241,15 +249,17 @@ def upload(project_id: str, file: Annotated[Path, typer.Argument(help="The encod
     Example: PADAN_TOKEN_FILE=dtks.token padan upload bansos dtks.padan
     """
     if not file.is_file():
-        raise fail(f"{file}: file not found")
-    columns = (TextColumn("upload"), BarColumn(), DownloadColumn())
+        raise fail(_("{path}: file not found").format(path=file))
+    columns = (TextColumn(_("upload")), BarColumn(), DownloadColumn())
     with _client(server) as client, Progress(*columns, console=err_console) as bar:
         task = bar.add_task("upload", total=file.stat().st_size)
         done = client.upload_file(project_id, file,
                                   progress=lambda sent, _total: bar.update(task, completed=sent))
-    note = " (already uploaded; nothing changed)" if done.unchanged else (
-        " (replaced the earlier upload; earlier results are out of date)" if done.replaced else "")
-    out.print(f"uploaded {done.record_count} records as {done.sha256[:16]}…{note}")
+    note = " " + _("(already uploaded; nothing changed)") if done.unchanged else (
+        " " + _("(replaced the earlier upload; earlier results are out of date)")
+        if done.replaced else "")
+    out.print(_("uploaded {records} records as {digest}…").format(
+        records=done.record_count, digest=done.sha256[:16]) + note)
 
 
 @reports_errors
@@ -269,19 +279,22 @@ def results(project_id: str, run_id: RunId = "latest",
     if output:
         output.write_bytes(data)
         links, duplicates = data.count(b",link,"), data.count(b",duplicate,")
-        err_console.print(f"wrote {links} matches and {duplicates} records of your own "
-                          f"duplicate groups to {output}")
+        err_console.print(_("wrote {links} matches and {duplicates} records of your own "
+                            "duplicate groups to {path}").format(links=links,
+                                                                 duplicates=duplicates,
+                                                                 path=output))
     else:
         sys.stdout.write(data.decode())
 
 
 # -- coordinator ------------------------------------------------------------------------------
 def _print_run(run: RunPublic) -> None:
-    took = f", {run.seconds} s" if run.seconds is not None else ""
-    stale = " (out of date: an upload was replaced)" if run.invalidated else ""
+    took = ", " + _("{seconds} s").format(seconds=run.seconds) if run.seconds is not None else ""
+    stale = " " + _("(out of date: an upload was replaced)") if run.invalidated else ""
     error = f": {run.error}" if run.error else ""
-    out.print(f"run {run.run_id}: {run.state} {run.progress:.0%}, attempt {run.attempts}"
-              f"{took}{stale}{error}")
+    out.print(_("run {run}: {state} {progress}, attempt {attempt}").format(
+        run=run.run_id, state=run.state, progress=f"{run.progress:.0%}",
+        attempt=run.attempts) + f"{took}{stale}{error}")
 
 
 @reports_errors
@@ -297,7 +310,7 @@ def run(project_id: str,
         if no_wait:
             _print_run(started)
             return
-        with Progress(TextColumn("linking"), BarColumn(), console=err_console) as bar:
+        with Progress(TextColumn(_("linking")), BarColumn(), console=err_console) as bar:
             task = bar.add_task("run", total=1.0)
             finished = client.wait_for_run(
                 project_id, started.run_id,
@@ -340,10 +353,11 @@ def report(project_id: str, run_id: RunId = "latest",
     Example: padan report bansos --format html --output report.html
     """
     if format not in ("table", "json", "csv", "html"):
-        raise fail(f"--format must be table, json, csv or html, not '{format}'")
+        raise fail(_("--format must be table, json, csv or html, not '{format}'").format(
+            format=format))
     if format == "html" and util.find_spec("padan.linker.dashboard") is None:
-        raise fail("--format html needs the dashboard (padan.linker.dashboard), which this "
-                   "installation lacks; use --format json or csv")
+        raise fail(_("--format html needs the dashboard (padan.linker.dashboard), which this "
+                     "installation lacks; use --format json or csv"))
     with _client(server) as client:
         body = client.report(project_id, run_id)
         chain = client.audit_verify() if format == "html" else None
@@ -362,14 +376,15 @@ def report(project_id: str, run_id: RunId = "latest",
         text = render_dashboard(body.model_dump(mode="json"), chain.model_dump(),
                                 parameters=parameters)
     else:
-        table = Table("item", "value", title=f"{body.project_id}, run {body.run_id} "
-                                             f"(cells below {body.small_cell_k} suppressed)")
+        table = Table(_("item"), _("value"), title=_(
+            "{project}, run {run} (cells below {k} suppressed)").format(
+                project=body.project_id, run=body.run_id, k=body.small_cell_k))
         for item, value in _rows(body.report):
-            table.add_row(item, value)
+            table.add_row(item, _(value) if value == "suppressed" else value)
         (Console(file=output.open("w"), width=120) if output else out).print(table)
         return
     if output:
         output.write_text(text)
-        err_console.print(f"wrote the report to {output}")
+        err_console.print(_("wrote the report to {path}").format(path=output))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

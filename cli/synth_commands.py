@@ -13,6 +13,7 @@ from rich.table import Table
 
 from padan.cli.failures import fail, reports_errors
 from padan.cli.tables import readable
+from padan.i18n import N_, _, decimal, number
 
 console = Console(highlight=False)
 
@@ -77,16 +78,19 @@ def synth(
         raise fail(str(exc)) from None
     seconds = time.perf_counter() - started
 
-    table = Table(title=f"synthetic lists in {out} (seed {seed}, dirt {config.dirt.value}, "
-                        f"{population:,} people)")
-    for column in ("agency", "records", "from pool", "repeats", "date format", "file"):
-        table.add_column(column, justify="right" if column in ("records", "from pool",
-                                                               "repeats") else "left")
+    table = Table(title=_("synthetic lists in {folder} (seed {seed}, dirt {dirt}, {people} "
+                          "people)").format(folder=out, seed=seed, dirt=config.dirt.value,
+                                            people=number(population)))
+    for column in (N_("agency"), N_("records"), N_("from pool"), N_("repeats"),
+                   N_("date format"), N_("file")):
+        table.add_column(_(column), justify="right" if column in ("records", "from pool",
+                                                                  "repeats") else "left")
     for spec in config.agencies:
         shape = list_shape(spec, config)
-        table.add_row(spec.name, f"{spec.size:,}", f"{shape.shared:,}", f"{shape.repeats:,}",
+        table.add_row(spec.name, number(spec.size), number(shape.shared), number(shape.repeats),
                       spec.date_format, written[spec.name].name)
-    table.add_row("truth", f"{lists.truth_table().num_rows:,}", "", "", "",
+    table.add_row(_("truth"), number(lists.truth_table().num_rows), "", "", "",
                   written["truth"].name)
     console.print(readable(table))
-    console.print(f"wrote {len(written)} files in {seconds:.1f} s")
+    console.print(_("wrote {count} files in {seconds} s").format(count=len(written),
+                                                                 seconds=decimal(seconds, 1)))

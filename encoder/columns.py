@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from padan.encoder.errors import InputFileError
 from padan.encoder.schema import FieldSpec
+from padan.i18n import _
 
 # By field kind. Deliberately absent, because they hold another person or another thing:
 # NIK_KK / NIK_KEPALA_KELUARGA / NAMA_KK (the head of the family, not the person), NAMA_AYAH,
@@ -108,10 +109,11 @@ def parse_map_options(options: list[str]) -> dict[str, str]:
         field, sep, column = option.partition("=")
         field, column = field.strip(), column.strip()
         if not sep or not field or not column:
-            raise InputFileError(f"option '{option}' is not of the form field=column "
-                                 "(e.g. --map nik=\"No KTP\")", path="--map")
+            raise InputFileError(_("option '{option}' is not of the form field=column (e.g. "
+                                   "--map nik=\"No KTP\")").format(option=option), path="--map")
         if field in overrides:
-            raise InputFileError(f"field '{field}' is mapped twice", path="--map")
+            raise InputFileError(_("field '{field}' is mapped twice").format(field=field),
+                                 path="--map")
         overrides[field] = column
     return overrides
 
@@ -129,13 +131,15 @@ def map_columns(columns: list[str], fields: Sequence[FieldSpec],
     known = {f.name for f in fields}
     for field_name, column in overrides.items():
         if field_name not in known:
-            problems.append(f"--map names unknown field '{field_name}' "
-                            f"(the schema's fields: {_quoted(sorted(known))})")
+            problems.append(_("--map names unknown field '{field}' (the schema's fields: "
+                              "{fields})").format(field=field_name,
+                                                  fields=_quoted(sorted(known))))
             continue
         found = _resolve_column(column, columns)
         if found is None:
-            problems.append(f"--map {field_name}=… names a column the file does not have "
-                            f"({_columns_found(columns)})")
+            problems.append(_("--map {field}=… names a column the file does not have "
+                              "({found})").format(field=field_name,
+                                                  found=_columns_found(columns)))
         else:
             mapping[field_name] = found
     claimed = set(mapping.values())
@@ -147,8 +151,9 @@ def map_columns(columns: list[str], fields: Sequence[FieldSpec],
         if not matches and field.kind in _COMBINED_KINDS:
             matches = [c for c in columns if column_key(c) in COMBINED_PLACE_DATE]
         if len(matches) > 1:
-            problems.append(f"field '{field.name}' matches several columns "
-                            f"({_quoted(matches)}); choose one with --map {field.name}=COLUMN")
+            problems.append(_("field '{field}' matches several columns ({columns}); choose one "
+                              "with --map {field}=COLUMN").format(field=field.name,
+                                                                  columns=_quoted(matches)))
         elif matches:
             mapping[field.name] = matches[0]
         elif field.required:
@@ -167,12 +172,13 @@ def _resolve_column(column: str, columns: list[str]) -> str | None:
 
 
 def _unmapped(field: FieldSpec, columns: list[str]) -> str:
-    reason = (f"required field '{field.name}' ({field.kind}) matches no column; "
-              f"{_columns_found(columns)}; aliases tried: {_quoted(aliases_for(field))}; "
-              f"map it with --map {field.name}=COLUMN")
+    reason = _("required field '{field}' ({kind}) matches no column; {found}; aliases tried: "
+               "{aliases}; map it with --map {field}=COLUMN").format(
+                   field=field.name, kind=field.kind, found=_columns_found(columns),
+                   aliases=_quoted(aliases_for(field)))
     if field.kind == "birthdate" and any(column_key(c) in COMBINED_PLACE_DATE for c in columns):
-        reason += (" (a TTL column holds place and date together and is not mapped "
-                   "automatically: put the date in a column of its own)")
+        reason += " " + _("(a TTL column holds place and date together and is not mapped "
+                          "automatically: put the date in a column of its own)")
     return reason
 
 
@@ -183,8 +189,9 @@ def _shared_columns(mapping: dict[str, str], fields: Sequence[FieldSpec]) -> lis
     by_column: dict[str, list[str]] = {}
     for field_name, column in mapping.items():
         by_column.setdefault(column, []).append(field_name)
-    return [f"fields {_quoted(names)} are all mapped to column '{column}'; "
-            "each column may hold one field" for column, names in by_column.items()
+    return [_("fields {fields} are all mapped to column '{column}'; each column may hold one "
+              "field").format(fields=_quoted(names), column=column)
+            for column, names in by_column.items()
             if len(names) > 1 and not _combined(column, [kind_of.get(n) for n in names])]
 
 
@@ -195,12 +202,13 @@ def _combined(column: str, kinds: list[str | None]) -> bool:
 
 def _columns_found(columns: list[str]) -> str:
     if looks_like_a_record(columns):
-        return ("the first row looks like a record rather than column names "
-                "(does the file lack a header row?)")
+        return _("the first row looks like a record rather than column names (does the file "
+                 "lack a header row?)")
     if not columns:
-        return "the file has no columns"
-    more = f" and {len(columns) - _MAX_LISTED} more" if len(columns) > _MAX_LISTED else ""
-    return f"columns found: {_quoted(columns[:_MAX_LISTED])}{more}"
+        return _("the file has no columns")
+    more = (" " + _("and {count} more").format(count=len(columns) - _MAX_LISTED)
+            if len(columns) > _MAX_LISTED else "")
+    return _("columns found: {columns}").format(columns=_quoted(columns[:_MAX_LISTED])) + more
 
 
 def looks_like_a_record(columns: list[str]) -> bool:

@@ -31,6 +31,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from padan.encoder.errors import EncodingFileError
+from padan.i18n import _
 
 MAGIC = b"PADANENC"
 # 2: filters may be segments salted per record (schema version 2). Files of version 1 carry the
@@ -187,37 +188,41 @@ def read_header(path: Path) -> tuple[EncodingHeader, int]:
         with open(path, "rb") as handle:
             prelude = handle.read(_PRELUDE.size)
             if len(prelude) < _PRELUDE.size or not prelude.startswith(MAGIC):
-                raise EncodingFileError("not a padan encoding file (bad magic bytes)", path=name)
-            _, version, _, header_len, records_offset, count = _PRELUDE.unpack(prelude)
+                raise EncodingFileError(_("not a padan encoding file (bad magic bytes)"),
+                                        path=name)
+            _magic, version, _flags, header_len, records_offset, count = _PRELUDE.unpack(
+                prelude)
             if version != FORMAT_VERSION:
                 older = version < FORMAT_VERSION
                 raise EncodingFileError(
-                    f"encoding format version {version} is not supported (this padan reads "
-                    f"version {FORMAT_VERSION}); " + (
-                        "files of older versions carry an encoding that leaks names: re-encode "
-                        "the list with 'padan encode' and a schema from 'padan schema init'"
-                        if older else "upgrade padan to read it"), path=name)
+                    _("encoding format version {version} is not supported (this padan reads "
+                      "version {supported}); ").format(version=version, supported=FORMAT_VERSION)
+                    + (_("files of older versions carry an encoding that leaks names: re-encode "
+                         "the list with 'padan encode' and a schema from 'padan schema init'")
+                       if older else _("upgrade padan to read it")), path=name)
             if records_offset < _PRELUDE.size + header_len or records_offset % _ALIGN:
-                raise EncodingFileError("corrupted prelude (records offset)", path=name)
+                raise EncodingFileError(_("corrupted prelude (records offset)"), path=name)
             raw = handle.read(header_len)
     except FileNotFoundError:
-        raise EncodingFileError("encoding file not found", path=name) from None
+        raise EncodingFileError(_("encoding file not found"), path=name) from None
     if len(raw) < header_len:
-        raise EncodingFileError("file is truncated inside its header", path=name)
+        raise EncodingFileError(_("file is truncated inside its header"), path=name)
     try:
         header = EncodingHeader.model_validate_json(raw)
     except ValidationError:
-        raise EncodingFileError("corrupted header (not the expected JSON)", path=name) from None
+        raise EncodingFileError(_("corrupted header (not the expected JSON)"),
+                                path=name) from None
     if header.record_count != count:
-        raise EncodingFileError("corrupted header (record counts disagree)", path=name)
+        raise EncodingFileError(_("corrupted header (record counts disagree)"), path=name)
     itemsize = record_dtype(header.filter_words, len(header.blocking_keys)).itemsize
     expected = records_offset + count * itemsize + _TRAILER
     if size < expected:
         raise EncodingFileError(
-            f"file is truncated: {size} bytes, expected {expected}; copy or upload it again",
-            path=name)
+            _("file is truncated: {size} bytes, expected {expected}; copy or upload it "
+              "again").format(size=size, expected=expected), path=name)
     if size > expected:
-        raise EncodingFileError(f"file has {size - expected} unexpected trailing bytes", path=name)
+        raise EncodingFileError(_("file has {count} unexpected trailing bytes").format(
+            count=size - expected), path=name)
     return header, records_offset
 
 
@@ -235,7 +240,7 @@ def verify_checksum(path: Path) -> None:
             remaining -= len(block)
         stored = handle.read(_TRAILER)
     if stored != digest.digest():
-        raise EncodingFileError("checksum mismatch: the file is corrupted", path=str(path))
+        raise EncodingFileError(_("checksum mismatch: the file is corrupted"), path=str(path))
 
 
 def open_encoding_file(path: Path | str, *, verify: bool = True) -> EncodingFile:

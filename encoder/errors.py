@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from padan.i18n import _
+
 
 class EncoderError(Exception):
     """Base class of every error the encoder raises on purpose."""
@@ -16,7 +18,7 @@ class SchemaError(EncoderError):
 
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        what = f"setting '{self.setting}': " if self.setting else ""
+        what = _("setting '{setting}': ").format(setting=self.setting) if self.setting else ""
         return f"{where}{what}{self.reason}"
 
 
@@ -32,8 +34,10 @@ class InputError(EncoderError):
         self.reason, self.field, self.row = reason, field, row
 
     def __str__(self) -> str:
-        where = f"row {self.row}, " if self.row is not None else ""
-        return f"{where}field '{self.field}': {self.reason}"
+        if self.row is None:
+            return _("field '{field}': {reason}").format(field=self.field, reason=self.reason)
+        return _("row {row}, field '{field}': {reason}").format(row=self.row, field=self.field,
+                                                               reason=self.reason)
 
 
 class InputFileError(EncoderError):

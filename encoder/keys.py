@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from padan.encoder.errors import KeyFileError
+from padan.i18n import _
 
 SECRET_BYTES = 32
 SECRET_ENV = "PADAN_SECRET"
@@ -30,7 +31,8 @@ _KEY_CHECK_LABEL = b"padan key check value v1"
 def generate_secret_file(path: Path, *, overwrite: bool = False) -> None:
     """Write a fresh 256-bit secret as hex into a new file readable by its owner only."""
     if path.exists() and not overwrite:
-        raise KeyFileError(f"{path}: key file exists; refusing to overwrite it (use --force)")
+        raise KeyFileError(_("{path}: key file exists; refusing to overwrite it (use "
+                             "--force)").format(path=path))
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     fd = os.open(path, flags, 0o600)
     try:
@@ -44,9 +46,11 @@ def _parse_secret(text: str, source: str) -> bytes:
     try:
         secret = bytes.fromhex(text.strip())
     except ValueError:
-        raise KeyFileError(f"{source}: the secret must be {SECRET_BYTES * 2} hex digits") from None
+        raise KeyFileError(_("{source}: the secret must be {digits} hex digits").format(
+            source=source, digits=SECRET_BYTES * 2)) from None
     if len(secret) != SECRET_BYTES:
-        raise KeyFileError(f"{source}: the secret must be {SECRET_BYTES * 2} hex digits")
+        raise KeyFileError(_("{source}: the secret must be {digits} hex digits").format(
+            source=source, digits=SECRET_BYTES * 2))
     return secret
 
 
@@ -59,21 +63,20 @@ def load_secret(path: Path | None = None, *, environ: dict[str, str] | None = No
         try:
             mode = path.stat().st_mode
         except FileNotFoundError:
-            raise KeyFileError(
-                f"{path}: key file not found (create one with 'padan keygen')") from None
+            raise KeyFileError(_("{path}: key file not found (create one with 'padan "
+                                 "keygen')").format(path=path)) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise KeyFileError(
-                f"{path}: key file is readable by others; run 'chmod 600 {path}'"
-            )
+            raise KeyFileError(_("{path}: key file is readable by others; run 'chmod 600 "
+                                 "{path}'").format(path=path))
         return _parse_secret(path.read_text(encoding="ascii", errors="replace"), str(path))
     if SECRET_ENV in environ:
         return _parse_secret(environ[SECRET_ENV], SECRET_ENV)
     if default is not None and default.exists():
         return load_secret(default, environ=environ)
-    looked = (f"; looked for {default.absolute()} (where 'padan keygen' writes), not found"
-              if default is not None else "")
-    raise KeyFileError(f"no secret: pass --key-file (or set PADAN_KEY_FILE) or set "
-                       f"{SECRET_ENV}{looked}")
+    looked = ("; " + _("looked for {path} (where 'padan keygen' writes), not found").format(
+        path=default.absolute()) if default is not None else "")
+    raise KeyFileError(_("no secret: pass --key-file (or set PADAN_KEY_FILE) or set "
+                         "{variable}").format(variable=SECRET_ENV) + looked)
 
 
 def uses_default_key_file(path: Path | None, *, environ: dict[str, str] | None = None) -> bool:

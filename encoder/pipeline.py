@@ -29,6 +29,7 @@ from padan.encoder.quality import QualityReport
 from padan.encoder.readers import RawBatch, describe_source, iter_batches, read_columns
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
 from padan.encoder.schema import LinkageSchema
+from padan.i18n import _
 
 _WRITE_CHUNK = 1 << 18  # records per chunk when shuffling into the final file
 
@@ -152,19 +153,20 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
                 quality.merge(encoded.quality)
                 if strict and quality.bad_rows_total:
                     first = min(quality.bad_rows, key=lambda b: b.row)
-                    raise InputError(f"{first.reason} (--strict stops at the first malformed "
-                                     "row or row with an invalid field)",
-                                     field=first.field, row=first.row)
+                    raise InputError(first.reason + " " + _(
+                        "(--strict stops at the first malformed row or row with an invalid "
+                        "field)"), field=first.field, row=first.row)
                 spill.write(encoded.records.tobytes())
                 rows_parts.append(encoded.rows)
                 if progress:
                     progress(batch.size + len(batch.bad_rows))
         total = sum(len(r) for r in rows_parts)
         if quality.rows_read == 0:
-            raise InputFileError("the file has a header but no records", path=str(input_path))
+            raise InputFileError(_("the file has a header but no records"),
+                                 path=str(input_path))
         if total == 0:
-            raise InputFileError("no record has a usable NIK, name or birthdate; check the "
-                                 "column mapping (--map) and the quality report",
+            raise InputFileError(_("no record has a usable NIK, name or birthdate; check the "
+                                   "column mapping (--map) and the quality report"),
                                  path=str(input_path))
         header = new_header(
             project_id=schema.project_id, schema_fingerprint=schema.fingerprint,

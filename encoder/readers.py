@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from padan.encoder.columns import looks_like_a_record
 from padan.encoder.errors import InputFileError
 from padan.encoder.normalise.cells import SheetInt
+from padan.i18n import _
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -149,24 +150,25 @@ class _Chunk:
 def _kind_of(path: Path, sheet: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise InputFileError("old Excel format (.xls) is not supported: save it as .xlsx or CSV",
+        raise InputFileError(_("old Excel format (.xls) is not supported: save it as .xlsx or CSV"),
                              path=str(path))
     kinds = {**dict.fromkeys(CSV_SUFFIXES, "csv"), **dict.fromkeys(XLSX_SUFFIXES, "xlsx"),
              **dict.fromkeys(PARQUET_SUFFIXES, "parquet")}
     if suffix not in kinds:
         supported = ", ".join(sorted(kinds))
-        raise InputFileError(f"unsupported file type '{suffix or '(none)'}' "
-                             f"(supported: {supported})", path=str(path))
+        raise InputFileError(_("unsupported file type '{suffix}' (supported: {supported})").format(
+            suffix=suffix or "(none)", supported=supported), path=str(path))
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputFileError("file not found", path=str(path)) from None
+        raise InputFileError(_("file not found"), path=str(path)) from None
     except OSError as exc:
-        raise InputFileError(f"cannot be read ({exc.strerror})", path=str(path)) from None
+        raise InputFileError(_("cannot be read ({reason})").format(reason=exc.strerror),
+                             path=str(path)) from None
     if not path.is_file():
-        raise InputFileError("is not a regular file", path=str(path))
+        raise InputFileError(_("is not a regular file"), path=str(path))
     if size == 0:
-        raise InputFileError("the file is empty (0 bytes)", path=str(path))
+        raise InputFileError(_("the file is empty (0 bytes)"), path=str(path))
     if sheet is not None and kinds[suffix] != "xlsx":
         raise InputFileError("only an XLSX workbook has sheets to choose from; leave out "
                              "--sheet", path=str(path))
@@ -177,15 +179,16 @@ def _check_header(path: Path | str, names: list[str], *, first_column: int = 1) 
     record_like = looks_like_a_record(names)
     for position, name in enumerate(names, start=first_column):
         if not name.strip():
-            raise InputFileError(f"column {position} of the header has no name; "
-                                 "give every column a name", path=str(path))
+            raise InputFileError(_("column {position} of the header has no name; give every "
+                                   "column a name").format(position=position), path=str(path))
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            what = ("the first row looks like a record rather than column names (does the file "
-                    "lack a header row?)" if record_like
-                    else f"column name '{name}' appears more than once in the header")
-            raise InputFileError(f"{what}; column names must be unique", path=str(path))
+            what = (_("the first row looks like a record rather than column names (does the file "
+                      "lack a header row?)") if record_like
+                    else _("column name '{name}' appears more than once in the header").format(
+                        name=name))
+            raise InputFileError(what + "; " + _("column names must be unique"), path=str(path))
         seen.add(name)
     return names
 
@@ -194,8 +197,8 @@ def _check_mapped(path: Path, mapping: dict[str, str], header: list[str]) -> Non
     missing = [field_name for field_name, column in mapping.items() if column not in header]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
-        raise InputFileError(f"field {names} is mapped to a column the file does not have",
-                             path=str(path))
+        raise InputFileError(_("field {names} is mapped to a column the file does not "
+                               "have").format(names=names), path=str(path))
 
 
 def _rebatch(chunks: Iterable[_Chunk], fields: list[str],
@@ -254,18 +257,18 @@ def detect_encoding(path: Path) -> str:
         while chunk:
             following = stream.read(_SCAN_CHUNK)
             if b"\x00" in chunk:
-                raise InputFileError("holds binary data, not CSV text", path=str(path))
+                raise InputFileError(_("holds binary data, not CSV text"), path=str(path))
             if not chunk.isascii():
                 try:
                     decoder.decode(chunk, final=not following)
                     return "utf-8"
                 except UnicodeDecodeError:
                     if any(b in chunk for b in _CP1252_UNDEFINED):
-                        raise InputFileError("text is neither UTF-8 nor cp1252: save it as "
-                                             "'CSV UTF-8'", path=str(path)) from None
+                        raise InputFileError(_("text is neither UTF-8 nor cp1252: save it as "
+                                               "'CSV UTF-8'"), path=str(path)) from None
                     if _UTF8_SEQUENCE.search(chunk):
-                        raise InputFileError("text mixes UTF-8 and another encoding: save it "
-                                             "as 'CSV UTF-8'", path=str(path)) from None
+                        raise InputFileError(_("text mixes UTF-8 and another encoding: save it "
+                                               "as 'CSV UTF-8'"), path=str(path)) from None
                     return "cp1252"
             chunk = following
     return "utf-8"
@@ -273,16 +276,16 @@ def detect_encoding(path: Path) -> str:
 
 def _refuse_non_text(path: Path, head: bytes) -> None:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputFileError("UTF-16 text is not supported: save it as 'CSV UTF-8'",
+        raise InputFileError(_("UTF-16 text is not supported: save it as 'CSV UTF-8'"),
                              path=str(path))
     if head.startswith(b"PK\x03\x04"):
-        raise InputFileError("is a ZIP archive (an XLSX workbook?), not CSV text: "
-                             "give it the right extension", path=str(path))
+        raise InputFileError(_("is a ZIP archive (an XLSX workbook?), not CSV text: give it the "
+                               "right extension"), path=str(path))
     if head.startswith(b"PAR1"):
-        raise InputFileError("is a Parquet file, not CSV text: name it .parquet", path=str(path))
+        raise InputFileError(_("is a Parquet file, not CSV text: name it .parquet"), path=str(path))
     controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
     if b"\x00" in head or (controls >= 4 and controls * 100 > len(head)):
-        raise InputFileError("holds binary data, not CSV text", path=str(path))
+        raise InputFileError(_("holds binary data, not CSV text"), path=str(path))
 
 
 def _sniff_csv(path: Path) -> _CsvDialect:
@@ -308,9 +311,9 @@ def _sniff_csv(path: Path) -> _CsvDialect:
         if best is None or score > best[0]:
             best = (score, delimiter, rows)
     if best is None:
-        raise InputFileError("has no header row (the file holds only blank lines)",
+        raise InputFileError(_("has no header row (the file holds only blank lines)"),
                              path=str(path))
-    _, delimiter, rows = best
+    _score, delimiter, rows = best
     header = _check_header(path, rows[0])
     return _CsvDialect(encoding, delimiter, header,
                        bytes_per_row=len(raw) / max(raw.count(b"\n"), 1),
@@ -372,12 +375,12 @@ def _csv_chunks(path: Path, mapping: dict[str, str], dialect: _CsvDialect,
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _csv_failure(path, exc, ledger, dialect.encoding) from None
     except OSError as exc:
-        raise InputFileError(f"cannot be read ({exc.strerror or type(exc).__name__})",
-                             path=str(path)) from None
+        raise InputFileError(_("cannot be read ({reason})").format(
+            reason=exc.strerror or type(exc).__name__), path=str(path)) from None
     try:
         if reader.schema.names != dialect.header:
-            raise InputFileError("the header could not be read consistently (check the "
-                                 "quoting of the first row)", path=str(path))
+            raise InputFileError(_("the header could not be read consistently (check the "
+                                   "quoting of the first row)"), path=str(path))
         for batch in _arrow_batches(path, reader, ledger):
             rows = ledger.number(batch.num_rows)
             blank = _all_null(batch)
@@ -403,9 +406,9 @@ def _arrow_batches(path: Path, reader, ledger: _RowLedger) -> Iterator[pa.Record
         except pa.ArrowInvalid:
             raise
         except OSError as exc:
-            raise InputFileError(f"could not be read after row {ledger.next_row - 1} "
-                                 f"({exc.strerror or type(exc).__name__})",
-                                 path=str(path)) from None
+            raise InputFileError(_("could not be read after row {row} ({reason})").format(
+                row=ledger.next_row - 1, reason=exc.strerror or type(exc).__name__),
+                path=str(path)) from None
         if batch.num_rows:
             yield batch
 
@@ -420,12 +423,14 @@ def _all_null(batch: pa.RecordBatch) -> pa.BooleanArray:
 def _csv_failure(path: Path, exc: Exception, ledger: _RowLedger,
                  encoding: str) -> InputFileError:
     # pyarrow's messages may quote the data, so only their kind is used.
-    after = f" somewhere after row {ledger.next_row - 1}" if ledger.next_row > 2 else ""
+    after = (" " + _("somewhere after row {row}").format(row=ledger.next_row - 1)
+             if ledger.next_row > 2 else "")
     if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
-        reason = (f"text is not valid {encoding}{after} (does the file mix encodings?); "
-                  "save it as 'CSV UTF-8'")
+        reason = _("text is not valid {encoding}{after} (does the file mix encodings?); save it "
+                   "as 'CSV UTF-8'").format(encoding=encoding, after=after)
     else:
-        reason = f"the CSV cannot be parsed{after} (an unclosed quote or a very long row?)"
+        reason = _("the CSV cannot be parsed{after} (an unclosed quote or a very long "
+                   "row?)").format(after=after)
     return InputFileError(reason, path=str(path))
 
 
@@ -697,7 +702,8 @@ def _parquet_file(path: Path) -> pq.ParquetFile:
     try:
         return pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InputFileError(f"is not a readable Parquet file ({type(exc).__name__})",
+        raise InputFileError(_("is not a readable Parquet file ({reason})").format(
+            reason=type(exc).__name__),
                              path=str(path)) from None
 
 
@@ -715,8 +721,9 @@ def _parquet_chunks(path: Path, mapping: dict[str, str], batch_rows: int) -> Ite
                          columns, [])
             next_row += batch.num_rows
     except (pa.ArrowException, OSError) as exc:
-        raise InputFileError(f"the Parquet data cannot be read after row {next_row - 1} "
-                             f"({type(exc).__name__})", path=str(path)) from None
+        raise InputFileError(_("the Parquet data cannot be read after row {row} "
+                               "({reason})").format(row=next_row - 1, reason=type(exc).__name__),
+                             path=str(path)) from None
     finally:
         parquet.close()
 
@@ -731,4 +738,5 @@ def _opened(path: Path):
     try:
         return open(path, "rb")
     except OSError as exc:
-        raise InputFileError(f"cannot be read ({exc.strerror})", path=str(path)) from None
+        raise InputFileError(_("cannot be read ({reason})").format(reason=exc.strerror),
+                             path=str(path)) from None

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from padan.encoder.errors import SchemaError
+from padan.i18n import _
 
 SCHEMA_VERSION = 2
 # The four kinds the filter, the blocking keys and the NIK checks are built around: at most one
@@ -284,7 +285,8 @@ def parse_schema(text: str, *, source: str = "<schema>") -> LinkageSchema:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SchemaError(f"not valid TOML ({exc})", path=source) from None
+        raise SchemaError(_("not valid TOML ({reason})").format(reason=exc),
+                          path=source) from None
     try:
         return LinkageSchema.model_validate(data)
     except ValidationError as exc:
@@ -298,8 +300,8 @@ def load_schema(path: Path) -> LinkageSchema:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SchemaError("schema file not found (create one with 'padan schema init')",
+        raise SchemaError(_("schema file not found (create one with 'padan schema init')"),
                           path=str(path)) from None
     except UnicodeDecodeError:
-        raise SchemaError("schema file is not UTF-8 text", path=str(path)) from None
+        raise SchemaError(_("schema file is not UTF-8 text"), path=str(path)) from None
     return parse_schema(text, source=str(path))

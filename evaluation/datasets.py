@@ -21,6 +21,7 @@ from padan.encoder.record_encoder import RecordEncoder
 from padan.encoder.schema import CORE_KINDS, LinkageSchema
 from padan.evaluation.errors import EvaluationError
 from padan.evaluation.labelled import LabelledParty, encode_labelled
+from padan.i18n import _
 from padan.synth import SynthConfig, SynthLists, generate
 from padan.synth.field_columns import headers_for
 
@@ -68,20 +69,20 @@ def read_truth(path: Path) -> dict[str, dict[int, int]]:
             reader = csv.DictReader(handle)
             if reader.fieldnames is None or not {"agency", "row", "person_id"} <= set(
                     reader.fieldnames):
-                raise EvaluationError("the truth file needs the columns agency,row,person_id "
-                                      "(as padan synth writes it)", path=str(path))
+                raise EvaluationError(_("the truth file needs the columns agency,row,person_id "
+                                        "(as padan synth writes it)"), path=str(path))
             for line, record in enumerate(reader, start=2):
                 try:
                     row, person = int(record["row"]), int(record["person_id"])
                 except (TypeError, ValueError):
-                    raise EvaluationError(f"row {line}: row and person_id must be whole "
-                                          "numbers", path=str(path)) from None
+                    raise EvaluationError(_("row {row}: row and person_id must be whole "
+                                            "numbers").format(row=line), path=str(path)) from None
                 truth.setdefault(record["agency"], {})[row] = person
     except FileNotFoundError:
-        raise EvaluationError("no truth.csv here; make labelled lists with 'padan synth'",
+        raise EvaluationError(_("no truth.csv here; make labelled lists with 'padan synth'"),
                               path=str(path)) from None
     if not truth:
-        raise EvaluationError("the truth file lists no records", path=str(path))
+        raise EvaluationError(_("the truth file lists no records"), path=str(path))
     return truth
 
 
@@ -97,8 +98,9 @@ def folder_parties(folder: Path, schema: LinkageSchema, secret: bytes, *,
         path = next((folder / f"{agency}{suffix}" for suffix in LIST_SUFFIXES
                      if (folder / f"{agency}{suffix}").exists()), None)
         if path is None:
-            raise EvaluationError(f"truth.csv names agency '{agency}' but there is no "
-                                  f"{agency}.csv, .xlsx or .parquet", path=str(folder))
+            raise EvaluationError(_("truth.csv names agency '{agency}' but there is no "
+                                    "{agency}.csv, .xlsx or .parquet").format(agency=agency),
+                                  path=str(folder))
         mapping = map_columns(read_columns(path), schema.fields, None, path=str(path))
         columns: dict[str, list] = {field: [] for field in mapping}
         rows: list[np.ndarray] = []

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from padan.i18n import _, decimal, number
+
 PALETTE = ("#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#b83280", "#2c7a7b", "#975a16",
            "#4a5568")
 FONT = 12  # px, the charts' body text
@@ -25,8 +27,8 @@ def count_text(value: int | None, k: int | None) -> str:
     """A count as shown: 1,234; a suppressed cell as "<k". A count from 1 to k-1 that reached
     here unsuppressed is hidden too (defence in depth: the caller should have done it)."""
     if value is None or (k and 0 < value < k):
-        return f"<{k}" if k else "suppressed"
-    return f"{value:,}"
+        return f"<{k}" if k else _("suppressed")
+    return number(value)
 
 
 def field_attr(field: str | None) -> str:
@@ -78,7 +80,7 @@ def count_axis_top(values) -> float:
 
 
 def _tick_label(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
+    return number(round(value)) if value >= 1 or value == 0 else number(value)
 
 
 # -- pairwise matrix ---------------------------------------------------------------------------
@@ -110,8 +112,10 @@ def overlap_matrix(parties: Sequence[str], records: dict[str, int | None],
                             f'height="{size - 4}" rx="6" class="cell-self"/>')
                 body.append(_text(x + size / 2, y + size / 2 - 2,
                                   count_text(records.get(row), k), cls="cell-main",
-                                  field=f"records/{row}", title=f"{row}: records in the list"))
-                body.append(_text(x + size / 2, y + size / 2 + 16, "records", cls="cell-sub"))
+                                  field=f"records/{row}",
+                                  title=_("{agency}: records in the list").format(agency=row)))
+                body.append(_text(x + size / 2, y + size / 2 + 16, _("records"),
+                                  cls="cell-sub"))
                 continue
             a, b = (row, column) if (row, column) in cells else (column, row)
             cell = cells.get((a, b))
@@ -126,13 +130,16 @@ def overlap_matrix(parties: Sequence[str], records: dict[str, int | None],
             body.append(_text(x + size / 2, y + size / 2 - 2, count_text(cell.match, k),
                               cls=f"cell-main{tone}",
                               field=f"pairwise/{a}/{b}/match" if owner else None,
-                              title=f"{a} and {b}: groups in the match band"))
+                              title=_("{a} and {b}: groups in the match band").format(a=a,
+                                                                                      b=b)))
             possible = field_attr(f"pairwise/{a}/{b}/possible" if owner else None)
+            hover = _("{a} and {b}: groups in the possible band").format(a=a, b=b)
+            before, after = _("+{count} possible").split("{count}", 1)
             body.append(f'<text x="{x + size / 2:.1f}" y="{y + size / 2 + 16:.1f}" '
-                        f'text-anchor="middle" class="cell-sub{tone}"><title>{escape(a)} and '
-                        f'{escape(b)}: groups in the possible band</title>+<tspan{possible}>'
-                        f"{escape(count_text(cell.possible, k))}</tspan> possible</text>")
-    return _svg(width, height, body, "pairwise overlap matrix")
+                        f'text-anchor="middle" class="cell-sub{tone}"><title>{escape(hover)}'
+                        f"</title>{escape(before)}<tspan{possible}>"
+                        f"{escape(count_text(cell.possible, k))}</tspan>{escape(after)}</text>")
+    return _svg(width, height, body, _("pairwise overlap matrix"))
 
 
 # -- UpSet-style combinations ------------------------------------------------------------------
@@ -165,7 +172,9 @@ def combination_chart(parties: Sequence[str], combos: Sequence[tuple[tuple[str, 
     for index, (members, count) in enumerate(combos):
         x = label_width + index * column + column / 2
         key = "+".join(members)
-        title = f"{' & '.join(members)}{' only' if len(members) == 1 else ''}: people"
+        title = (_("{agency} only: people") if len(members) == 1 else
+                 _("{agencies}: people")).format(agency=members[0] if members else "",
+                                                 agencies=" & ".join(members))
         if count is None:
             body.append(f'<rect x="{x - 16:.1f}" y="{base - 6}" width="32" height="6" '
                         'class="bar-suppressed"/>')
@@ -174,7 +183,7 @@ def combination_chart(parties: Sequence[str], combos: Sequence[tuple[tuple[str, 
             h = bar_height * count / axis_top
             body.append(f'<rect x="{x - 16:.1f}" y="{base - h:.1f}" width="32" '
                         f'height="{max(h, 0.5):.1f}" class="bar"><title>{escape(title)}: '
-                        f"{count:,}</title></rect>")
+                        f"{number(count)}</title></rect>")
             y_label = base - h - 5
         body.append(_text(x, y_label, count_text(count, k), cls="bar-label",
                           field=f"combination/{key}", title=title))
@@ -187,7 +196,7 @@ def combination_chart(parties: Sequence[str], combos: Sequence[tuple[tuple[str, 
             y = dots_top + p * dot_gap + dot_gap / 2
             cls = "dot-on" if p in rows else "dot-off"
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" class="{cls}"/>')
-    return _svg(width, height, body, "people per combination of agencies")
+    return _svg(width, height, body, _("people per combination of agencies"))
 
 
 # -- horizontal bars ---------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def bar_rows(rows: Sequence[tuple[str, int | None, str | None]], k: int | None, 
                     f'height="{row_height - 10}" class="{cls}"/>')
         share = ""
         if behind and count is not None:
-            share = f" ({count / behind:.1%})"
+            share = f" ({decimal(100 * count / behind, 1)}%)"
         body.append(_text(label_width + max(length, 1.5) + 6, y + row_height / 2 + 4,
                           count_text(count, k), anchor="start", cls="bar-label", field=field))
         if share:
@@ -246,6 +255,10 @@ def threshold_lines(thresholds: Sequence[float], series: Sequence[tuple[str, lis
     def y_of(v: float) -> float:
         return top + plot_h - plot_h * v / y_top
 
+    def at(threshold: float, count: int) -> str:
+        return _("at {threshold}: {count}").format(threshold=decimal(threshold),
+                                                   count=number(count))
+
     body = []
     for tick in _ticks(y_top):
         y = y_of(tick)
@@ -253,8 +266,8 @@ def threshold_lines(thresholds: Sequence[float], series: Sequence[tuple[str, lis
                     'class="grid"/>')
         body.append(_text(left - 6, y + 4, _tick_label(tick), anchor="end", cls="tick"))
     for t in thresholds:
-        body.append(_text(x_of(t), top + plot_h + 16, f"{t:.2f}", cls="tick"))
-    body.append(_text(left + plot_w / 2, top + plot_h + 31, "threshold (Dice similarity)",
+        body.append(_text(x_of(t), top + plot_h + 16, decimal(t), cls="tick"))
+    body.append(_text(left + plot_w / 2, top + plot_h + 31, _("threshold (Dice similarity)"),
                       cls="axis-title"))
     for value, name in markers:
         if lo <= value <= hi:
@@ -277,8 +290,8 @@ def threshold_lines(thresholds: Sequence[float], series: Sequence[tuple[str, lis
         for t, v in zip(thresholds, points, strict=True):
             if v is not None:
                 body.append(f'<circle cx="{x_of(t):.1f}" cy="{y_of(v):.1f}" r="3" '
-                            f'fill="{colour}"><title>{escape(name)} at {t:.2f}: {v:,}</title>'
-                            "</circle>")
+                            f'fill="{colour}"><title>{escape(name)} {escape(at(t, v))}'
+                            "</title></circle>")
         y = top + 8 + index * 18
         body.append(f'<rect x="{left + plot_w + 14}" y="{y - 8}" width="12" height="12" '
                     f'fill="{colour}"/>')
@@ -289,9 +302,11 @@ def threshold_lines(thresholds: Sequence[float], series: Sequence[tuple[str, lis
 # -- histogram ---------------------------------------------------------------------------------
 
 def histogram(counts: Sequence[int | None], bin_width: float, floor: float,
-              markers: Sequence[tuple[float, str]], k: int | None, *, label: str) -> str:
+              markers: Sequence[tuple[float, str]], k: int | None, *, label: str,
+              valley: float | None = None) -> str:
     """Bars per similarity bin from `floor` to 1.0 (linear counts); suppressed bins
-    are drawn as a short grey stub; vertical markers at the thresholds."""
+    are drawn as a short grey stub; vertical markers at the thresholds and, in its own colour,
+    at the valley (given in markers too)."""
     first = round(floor / bin_width)
     shown = list(counts[first:])
     left, top, bottom, plot_w, plot_h = 64, 14, 34, 560, 200
@@ -312,7 +327,8 @@ def histogram(counts: Sequence[int | None], bin_width: float, floor: float,
     for index, count in enumerate(shown):
         low = (first + index) * bin_width
         x = left + index * step
-        title = f"similarity {low:.2f}–{low + bin_width:.2f}: {count_text(count, k)} records"
+        title = _("similarity {low}–{high}: {count} records").format(
+            low=decimal(low), high=decimal(low + bin_width), count=count_text(count, k))
         if count is None:
             body.append(f'<rect x="{x + 0.5:.1f}" y="{top + plot_h - 4}" '
                         f'width="{max(step - 1, 1):.1f}" height="4" class="bar-suppressed">'
@@ -326,15 +342,15 @@ def histogram(counts: Sequence[int | None], bin_width: float, floor: float,
     value = round(lo / tick) * tick
     while value <= hi + 1e-9:
         if value >= lo - 1e-9:
-            body.append(_text(x_of(value), top + plot_h + 16, f"{value:.1f}", cls="tick"))
+            body.append(_text(x_of(value), top + plot_h + 16, decimal(value, 1), cls="tick"))
         value += tick
     body.append(_text(left + plot_w / 2, top + plot_h + 31,
-                      "best similarity of each record to another agency's records",
+                      _("best similarity of each record to another agency's records"),
                       cls="axis-title"))
     for index, (value, name) in enumerate(markers):
         x = x_of(value)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
-                    f'class="marker{" marker-valley" if "valley" in name else ""}"/>')
+                    f'class="marker{" marker-valley" if value == valley else ""}"/>')
         body.append(_text(x - 3, top + 10 + 13 * index, name, anchor="end",
                           cls="marker-label"))
     return _svg(width, height, body, label)

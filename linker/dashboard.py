@@ -18,6 +18,7 @@ import base64
 import hashlib
 from html import escape
 
+from padan.i18n import _, current_language, decimal, number, use_language
 from padan.linker.charts import (
     MatrixCell,
     bar_rows,
@@ -105,12 +106,13 @@ def content_security_policy() -> str:
 def _unwrap(report: dict) -> tuple[dict, dict]:
     """(envelope, report body) from a ReportPublic dict or a bare OverlapReport dict."""
     if not isinstance(report, dict):
-        raise LinkerError("the dashboard needs the report as a JSON object")
+        raise LinkerError(_("the dashboard needs the report as a JSON object"))
     body = report.get("report", report)
     missing = [key for key in _REQUIRED if key not in body]
     if missing:
-        raise LinkerError(f"the report lacks {', '.join(missing)}; is it an overlap report "
-                          "(padan report --format json, or report.json from padan link)?")
+        raise LinkerError(_("the report lacks {keys}; is it an overlap report (padan report "
+                            "--format json, or report.json from padan link)?").format(
+                                keys=", ".join(missing)))
     return report, body
 
 
@@ -125,25 +127,33 @@ def _thresholds(envelope: dict, body: dict, parameters: dict | None) -> tuple[Li
 
 
 def render_dashboard(report: dict, audit_status: dict | None = None, *,
-                     parameters: dict | None = None) -> str:
+                     parameters: dict | None = None, lang: str | None = None) -> str:
     """One self-contained HTML page (see the module docstring).
 
     audit_status is GET /audit/verify's answer ({ok, entries, head_hash, first_bad_seq, reason})
     or None where there is no audit log (a local `padan link`). parameters are the run's
     LinkParameters as a dict; without them the thresholds drawn are the defaults, and the page
-    says so.
+    says so. lang: "id" or "en" (default: the process's language, padan.i18n); numbers are
+    written as that language writes them (12.345 and 0,95 in Indonesian).
     """
+    with use_language(lang):
+        return _page(report, audit_status, parameters)
+
+
+def _page(report: dict, audit_status: dict | None, parameters: dict | None) -> str:
     envelope, body = _unwrap(report)
     params, given = _thresholds(envelope, body, parameters)
     k = envelope.get("small_cell_k") or body.get("suppressed_below")
     parties = [str(p) for p in body["parties"]]
     project = envelope.get("project_id")
     run = envelope.get("run_id")
-    heading = "Overlap report" + (f" — {project}" if project else "")
+    heading = (_("Overlap report — {project}").format(project=project) if project
+               else _("Overlap report"))
     subtitle = " · ".join(filter(None, [
-        f"run {run}" if run is not None else "local run (padan link)",
-        f"{len(parties)} agencies: {', '.join(parties)}",
-        f"counts below {k} suppressed (shown as <{k})" if k and k > 1 else "no suppression",
+        _("run {run}").format(run=run) if run is not None else _("local run (padan link)"),
+        _("{count} agencies: {names}").format(count=len(parties), names=", ".join(parties)),
+        _("counts below {k} suppressed (shown as <{k})").format(k=k) if k and k > 1
+        else _("no suppression"),
     ]))
     sections = [
         _cards(body, parties, k, audit_status),
@@ -156,16 +166,16 @@ def render_dashboard(report: dict, audit_status: dict | None = None, *,
         _run_facts(body, params, given),
     ]
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<!doctype html>\n<html lang="{current_language()}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">'
         '<meta name="referrer" content="no-referrer">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(heading)}</title><style>{STYLE}</style></head><body>"
         f"<header><h1>{escape(heading)}</h1><p>{escape(subtitle)}</p></header><main>"
         + "".join(sections)
-        + "<footer>Made by padan from the run's report: counts only, no record, pseudo-id or "
-          "similarity of any person. Hover a bar or cell for its exact value.</footer>"
-          "</main></body></html>\n")
+        + "<footer>" + escape(_("Made by padan from the run's report: counts only, no record, "
+                                "pseudo-id or similarity of any person. Hover a bar or cell for "
+                                "its exact value.")) + "</footer></main></body></html>\n")
 
 
 # -- sections ----------------------------------------------------------------------------------
@@ -190,23 +200,24 @@ def _cards(body: dict, parties: list[str], k, audit_status: dict | None) -> str:
     hidden = any(c is None for c in several)
     valley = body.get("histogram_valley")
     cards = [
-        _card("records", f"{sum(known):,}", f"in {len(parties)} lists"),
-        _card("people on 2+ lists", ("≥ " if hidden else "") + f"{shared:,}",
-              "groups holding records of more than one agency"),
-        _card("histogram valley", "none" if valley is None else f"{valley:.2f}",
-              "where the similarity histogram is lowest between its two modes: a suggestion "
-              "for the match threshold, not used by this run",
+        _card(_("records"), number(sum(known)),
+              _("in {count} lists").format(count=len(parties))),
+        _card(_("people on 2+ lists"), ("≥ " if hidden else "") + number(shared),
+              _("groups holding records of more than one agency")),
+        _card(_("histogram valley"), _("none") if valley is None else decimal(valley),
+              _("where the similarity histogram is lowest between its two modes: a suggestion "
+                "for the match threshold, not used by this run"),
               field="histogram_valley"),
     ]
     if audit_status is None:
-        cards.append(_card("audit chain", "not checked", "local run: no audit log",
+        cards.append(_card(_("audit chain"), _("not checked"), _("local run: no audit log"),
                            "unknown"))
     elif audit_status.get("ok"):
-        cards.append(_card("audit chain", "intact", f"{audit_status.get('entries', 0):,} "
-                           "entries verified", "ok"))
+        cards.append(_card(_("audit chain"), _("intact"), _("{count} entries verified").format(
+            count=number(audit_status.get("entries", 0))), "ok"))
     else:
-        cards.append(_card("audit chain", "BROKEN",
-                           f"at entry {audit_status.get('first_bad_seq')}", "broken"))
+        cards.append(_card(_("audit chain"), _("BROKEN"), _("at entry {seq}").format(
+            seq=audit_status.get("first_bad_seq")), "broken"))
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
@@ -220,10 +231,11 @@ def _pairwise(body: dict, parties: list[str], k) -> str:
         cells[(a, b)] = MatrixCell(row["match"], row["possible"], together / smaller)
     chart = overlap_matrix(parties, counts, cells, k)
     return _section(
-        "Pairwise overlap",
-        "For each pair of agencies: the people found on both lists, in the <b>match</b> band "
-        "(large number) and the <b>possible</b> band (below it). The diagonal holds each list's "
-        "size. The shade is the overlap as a share of the smaller list.", chart, "pairwise")
+        _("Pairwise overlap"),
+        _("For each pair of agencies: the people found on both lists, in the <b>match</b> band "
+          "(large number) and the <b>possible</b> band (below it). The diagonal holds each "
+          "list's size. The shade is the overlap as a share of the smaller list."),
+        chart, "pairwise")
 
 
 def _combinations(body: dict, parties: list[str], k) -> str:
@@ -231,19 +243,19 @@ def _combinations(body: dict, parties: list[str], k) -> str:
     combos.sort(key=lambda item: (-(item[1] if item[1] is not None else -1), len(item[0])))
     chart = combination_chart(parties, combos, k)
     return _section(
-        "People per combination of agencies",
-        "UpSet-style: each bar counts the people whose records were found on exactly the "
-        "agencies marked by the dots below it (one dot: on that list only). Largest first.",
+        _("People per combination of agencies"),
+        _("UpSet-style: each bar counts the people whose records were found on exactly the "
+          "agencies marked by the dots below it (one dot: on that list only). Largest first."),
         chart, "combinations")
 
 
 def _duplicates(body: dict, parties: list[str], k) -> str:
     dup = body["duplicates"]
     rows = [(p, dup.get(p, {}).get("records"), None) for p in parties]  # fields: the table
-    chart = bar_rows(rows, k, label="records in within-list duplicate groups",
+    chart = bar_rows(rows, k, label=_("records in within-list duplicate groups"),
                      total=[body["record_counts"].get(p) for p in parties])
-    table = ["<table><tr><th>agency</th><th>groups</th><th>records</th><th>match</th>"
-             "<th>possible</th></tr>"]
+    headings = (_("agency"), _("groups"), _("records"), _("match"), _("possible"))
+    table = ["<table><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headings) + "</tr>"]
     for p in parties:
         mine = dup.get(p, {})
         cells = "".join(f"<td{field_attr(f'duplicates/{p}/{key}')}>"
@@ -252,37 +264,44 @@ def _duplicates(body: dict, parties: list[str], k) -> str:
         table.append(f"<tr><td>{escape(p)}</td>{cells}</tr>")
     table.append("</table>")
     return _section(
-        "Duplicates within each list",
-        "Records of one agency that appear to be the same person (bar: records in such "
-        "groups; pale bar: the list's size). Groups by band in the table.",
+        _("Duplicates within each list"),
+        _("Records of one agency that appear to be the same person (bar: records in such "
+          "groups; pale bar: the list's size). Groups by band in the table."),
         chart + "".join(table), "duplicates")
 
 
 def _audit(audit_status: dict | None) -> str:
     if audit_status is None:
-        text = ('<p class="unknown">No audit log: this report comes from a local run '
-                "(<code>padan link</code>), not from the linker service.</p>")
+        text = ('<p class="unknown">' + _("No audit log: this report comes from a local run "
+                                          "(<code>padan link</code>), not from the linker "
+                                          "service.") + "</p>")
     elif audit_status.get("ok"):
         head = str(audit_status.get("head_hash", ""))
-        text = (f'<p class="ok"><b>Intact.</b> <span data-field="audit/entries">'
-                f"{int(audit_status.get('entries', 0)):,}</span> entries recomputed; each holds "
-                f"the hash of the one before.</p><p>Head hash <code>{escape(head)}</code>. "
-                "Record it elsewhere: an entry cut off the end shows only against it.</p>")
+        entries = (f'<span data-field="audit/entries">'
+                   f"{number(int(audit_status.get('entries', 0)))}</span>")
+        text = ('<p class="ok">' + _("<b>Intact.</b> {entries} entries recomputed; each holds "
+                                     "the hash of the one before.").format(entries=entries)
+                + "</p><p>" + _("Head hash {hash}. Record it elsewhere: an entry cut off the "
+                                "end shows only against it.").format(
+                                    hash=f"<code>{escape(head)}</code>") + "</p>")
     else:
-        text = (f'<p class="broken"><b>Broken</b> at entry '
-                f"<span data-field=\"audit/first_bad_seq\">"
-                f"{escape(str(audit_status.get('first_bad_seq')))}</span>: "
-                f"{escape(str(audit_status.get('reason') or 'unknown reason'))}.</p>"
-                "<p>An entry was edited or deleted: do not rely on this log; tell the "
-                "coordinator and the other auditors.</p>")
-    return _section("Audit chain", "The service's append-only, hash-chained log of every "
-                    "action, verified when this page was made.", text, "audit")
+        seq = (f'<span data-field="audit/first_bad_seq">'
+               f"{escape(str(audit_status.get('first_bad_seq')))}</span>")
+        reason = escape(str(audit_status.get("reason") or _("unknown reason")))
+        text = ('<p class="broken">' + _("<b>Broken</b> at entry {seq}: {reason}.").format(
+                    seq=seq, reason=reason)
+                + "</p><p>" + _("An entry was edited or deleted: do not rely on this log; tell "
+                                "the coordinator and the other auditors.") + "</p>")
+    return _section(_("Audit chain"), _("The service's append-only, hash-chained log of every "
+                                        "action, verified when this page was made."),
+                    text, "audit")
 
 
 def _threshold_note(params: LinkParameters, given: bool) -> str:
-    origin = "" if given else " (padan's defaults: the run's own parameters were not given)"
-    return (f"match from {params.match_threshold:.2f}, possible from "
-            f"{params.possible_threshold:.2f}{origin}")
+    note = _("match from {match}, possible from {possible}").format(
+        match=decimal(params.match_threshold), possible=decimal(params.possible_threshold))
+    return note if given else note + " " + _("(padan's defaults: the run's own parameters were "
+                                             "not given)")
 
 
 def _sensitivity(body: dict, params: LinkParameters, given: bool, k) -> str:
@@ -299,10 +318,10 @@ def _sensitivity(body: dict, params: LinkParameters, given: bool, k) -> str:
             points.append(None if found is None else found["count"])
         series.append((" & ".join(pair), points))
     chart = threshold_lines(thresholds, series,
-                            [(params.possible_threshold, "possible"),
-                             (params.match_threshold, "match")],
-                            label="pairwise counts by threshold")
-    table = ["<table><tr><th>threshold</th>"
+                            [(params.possible_threshold, _("possible")),
+                             (params.match_threshold, _("match"))],
+                            label=_("pairwise counts by threshold"))
+    table = ["<table><tr><th>" + escape(_("threshold")) + "</th>"
              + "".join(f"<th>{escape(' & '.join(p))}</th>" for p in pairs) + "</tr>"]
     for step, t in zip(steps, thresholds, strict=True):
         chosen = ' class="chosen"' if abs(t - params.match_threshold) < 1e-9 else ""
@@ -312,42 +331,50 @@ def _sensitivity(body: dict, params: LinkParameters, given: bool, k) -> str:
             field = f"sensitivity/{t:.2f}/{pair[0]}/{pair[1]}"
             cells.append(f"<td{field_attr(field)}>{escape(count_text(found.get('count'), k))}"
                          "</td>")
-        table.append(f"<tr{chosen}><td>{t:.2f}</td>{''.join(cells)}</tr>")
+        table.append(f"<tr{chosen}><td>{decimal(t)}</td>{''.join(cells)}</tr>")
     table.append("</table>")
     return _section(
-        "Sensitivity to the threshold",
-        "How many people each pair of agencies would share if a single threshold were used "
-        f"(every pair at or above it counts). Thresholds of this run: "
-        f"{escape(_threshold_note(params, given))}; the highlighted row is the match threshold.",
+        _("Sensitivity to the threshold"),
+        _("How many people each pair of agencies would share if a single threshold were used "
+          "(every pair at or above it counts). Thresholds of this run: {thresholds}; the "
+          "highlighted row is the match threshold.").format(
+              thresholds=escape(_threshold_note(params, given))),
         chart + "".join(table), "sensitivity")
 
 
 def _histogram(body: dict, params: LinkParameters, given: bool, k) -> str:
     hist = body["histogram"]
-    markers = [(params.possible_threshold, f"possible {params.possible_threshold:.2f}"),
-               (params.match_threshold, f"match {params.match_threshold:.2f}")]
+    markers = [(params.possible_threshold,
+                _("possible {threshold}").format(threshold=decimal(params.possible_threshold))),
+               (params.match_threshold,
+                _("match {threshold}").format(threshold=decimal(params.match_threshold)))]
     suggested = body.get("histogram_valley")
     if suggested is not None:
-        markers.append((float(suggested), f"valley {suggested:.2f}"))
+        markers.append((float(suggested),
+                        _("valley {threshold}").format(threshold=decimal(suggested))))
     chart = histogram(hist["counts"], float(hist["bin_width"]), float(hist["floor"]), markers,
-                      k, label="similarity histogram")
+                      k, label=_("similarity histogram"),
+                      valley=None if suggested is None else float(suggested))
     either = body.get("histogram_valley_counts") or [None, None]
     below = (f'<span data-field="histogram/below_floor">'
              f"{escape(count_text(hist.get('below_floor'), k))}</span>")
     valley = ""
     if suggested is not None:
-        valley = (f" The valley at {suggested:.2f} splits the records into "
-                  f'<span data-field="histogram_valley_counts/0">'
-                  f"{escape(count_text(either[0], k))}"
-                  f'</span> below and <span data-field="histogram_valley_counts/1">'
-                  f"{escape(count_text(either[1], k))}</span> at or above it. It is a "
-                  "suggestion only: the run linked at the thresholds above.")
+        valley = " " + _("The valley at {threshold} splits the records into {below} below and "
+                         "{above} at or above it. It is a suggestion only: the run linked at "
+                         "the thresholds above.").format(
+            threshold=decimal(suggested),
+            below=(f'<span data-field="histogram_valley_counts/0">'
+                   f"{escape(count_text(either[0], k))}</span>"),
+            above=(f'<span data-field="histogram_valley_counts/1">'
+                   f"{escape(count_text(either[1], k))}</span>"))
     return _section(
-        "Similarity histogram",
-        "Each record's best Dice similarity to any record of another agency: true matches pile "
-        "up near 1, different people lower down. Dashed lines: the run's thresholds "
-        f"({escape(_threshold_note(params, given))}). {below} records had no candidate at or "
-        f"above {float(hist['floor']):.2f} and are not drawn.{valley}",
+        _("Similarity histogram"),
+        _("Each record's best Dice similarity to any record of another agency: true matches "
+          "pile up near 1, different people lower down. Dashed lines: the run's thresholds "
+          "({thresholds}). {below} records had no candidate at or above {floor} and are not "
+          "drawn.").format(thresholds=escape(_threshold_note(params, given)), below=below,
+                           floor=decimal(float(hist["floor"]))) + valley,
         chart, "histogram")
 
 
@@ -358,8 +385,10 @@ def _strata(body: dict, parties: list[str], k) -> str:
     by_stratum: dict[int, dict[str, dict]] = {}
     for row in rows:
         by_stratum.setdefault(int(row["stratum"]), {})[row["party"]] = row
-    head = "".join(f"<th>{escape(p)} matched</th><th>{escape(p)} records</th>" for p in parties)
-    table = [f"<table><tr><th>stratum</th>{head}</tr>"]
+    matched, records = _("{agency} matched"), _("{agency} records")
+    head = "".join(f"<th>{escape(matched.format(agency=p))}</th>"
+                   f"<th>{escape(records.format(agency=p))}</th>" for p in parties)
+    table = ["<table><tr><th>" + escape(_("stratum")) + f"</th>{head}</tr>"]
     for stratum in sorted(by_stratum):
         cells = []
         for p in parties:
@@ -371,23 +400,24 @@ def _strata(body: dict, parties: list[str], k) -> str:
         table.append(f"<tr><td>{escape(stratum_label(stratum))}</td>{''.join(cells)}</tr>")
     table.append("</table>")
     return _section(
-        "By stratum",
-        "Records per coarse stratum carried in the encodings (the province of the NIK's "
-        "region; unknown = no valid NIK), and how many of them were found on another agency's "
-        "list.",
+        _("By stratum"),
+        _("Records per coarse stratum carried in the encodings (the province of the NIK's "
+          "region; unknown = no valid NIK), and how many of them were found on another "
+          "agency's list."),
         "".join(table), "strata")
 
 
 def _run_facts(body: dict, params: LinkParameters, given: bool) -> str:
     timings = body.get("timings") or {}
-    facts = [("comparisons", f"{int(body.get('comparisons') or 0):,}", "comparisons"),
-             ("candidate pairs kept", f"{int(body.get('candidate_pairs') or 0):,}",
+    facts = [(_("comparisons"), number(int(body.get("comparisons") or 0)), "comparisons"),
+             (_("candidate pairs kept"), number(int(body.get("candidate_pairs") or 0)),
               "candidate_pairs"),
-             ("thresholds", _threshold_note(params, given), None),
-             ("blocking", ", ".join(params.blocking), None)]
-    facts += [(f"time: {name}", f"{float(value):.2f} s", None)
+             (_("thresholds"), _threshold_note(params, given), None),
+             (_("blocking"), ", ".join(params.blocking), None)]
+    facts += [(_("time: {step}").format(step=name),
+               _("{seconds} s").format(seconds=decimal(float(value))), None)
               for name, value in timings.items()]
     rows = "".join(f"<tr><td>{escape(label)}</td><td{field_attr(field)}>{escape(value)}</td>"
                    "</tr>" for label, value, field in facts)
-    return _section("About this run", "Operational figures of the run (no personal data).",
+    return _section(_("About this run"), _("Operational figures of the run (no personal data)."),
                     f"<table>{rows}</table>", "run")

@@ -23,6 +23,7 @@ from itertools import combinations
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
+from padan.i18n import N_, _
 from padan.linker.blocking import (
     LshSettings,
     corroboration_tokens,
@@ -51,24 +52,26 @@ class Party:
 
 
 _CHECKED = (
-    ("schema_fingerprint", "a different schema", "re-encode with the project's schema"),
-    ("key_check", "a different secret (key check value)",
-     "re-encode with the project's key file"),
-    ("project_id", "a different project", "re-encode for this project"),
-    ("filter_bits", "a different filter length", "re-encode with the project's schema"),
+    ("schema_fingerprint", N_("a different schema"), N_("re-encode with the project's schema")),
+    ("key_check", N_("a different secret (key check value)"),
+     N_("re-encode with the project's key file")),
+    ("project_id", N_("a different project"), N_("re-encode for this project")),
+    ("filter_bits", N_("a different filter length"), N_("re-encode with the project's schema")),
 )
 
 
 def check_compatible(parties: Sequence[Party]) -> None:
     """Raise LinkerError unless the parties' encodings can be compared with each other."""
     if len(parties) < 1:
-        raise LinkerError("a run needs at least one party")
+        raise LinkerError(_("a run needs at least one party"))
     if len(parties) > MAX_PARTIES:
-        raise LinkerError(f"a run takes at most {MAX_PARTIES} parties, not {len(parties)}")
+        raise LinkerError(_("a run takes at most {most} parties, not {count}").format(
+            most=MAX_PARTIES, count=len(parties)))
     names = [p.name for p in parties]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise LinkerError(f"party names must be unique; repeated: {', '.join(repeated)}")
+        raise LinkerError(_("party names must be unique; repeated: {names}").format(
+            names=", ".join(repeated)))
     first = parties[0]
     for party in parties[1:]:
         for attribute, what, fix in _CHECKED:
@@ -76,14 +79,18 @@ def check_compatible(parties: Sequence[Party]) -> None:
             theirs = getattr(first.encodings.header, attribute)
             if mine != theirs:
                 raise IncompatibleEncodingsError(
-                    f"party '{party.name}' was encoded with {what} ({_short(mine)} vs "
-                    f"{_short(theirs)} of '{first.name}'); {fix}",
+                    _("party '{party}' was encoded with {what} ({mine} vs {theirs} of "
+                      "'{first}'); {fix}").format(party=party.name, what=_(what),
+                                                 mine=_short(mine), theirs=_short(theirs),
+                                                 first=first.name, fix=_(fix)),
                     party=party.name, other=first.name)
         if party.encodings.header.blocking_keys != first.encodings.header.blocking_keys:
             raise IncompatibleEncodingsError(
-                f"party '{party.name}' has blocking keys {party.encodings.header.blocking_keys} "
-                f"but '{first.name}' has {first.encodings.header.blocking_keys}; re-encode with "
-                "the project's schema", party=party.name, other=first.name)
+                _("party '{party}' has blocking keys {mine} but '{first}' has {theirs}; "
+                  "re-encode with the project's schema").format(
+                      party=party.name, mine=party.encodings.header.blocking_keys,
+                      first=first.name, theirs=first.encodings.header.blocking_keys),
+                party=party.name, other=first.name)
 
 
 def _short(value) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from padan.i18n import _
+
 
 class LinkerError(Exception):
     """Base class of every error the linker raises on purpose (bad input, incompatible parties)."""
@@ -26,4 +28,5 @@ class ParameterError(LinkerError):
         self.reason, self.parameter = reason, parameter
 
     def __str__(self) -> str:
-        return f"parameter '{self.parameter}': {self.reason}"
+        return _("parameter '{parameter}': {reason}").format(parameter=self.parameter,
+                                                             reason=self.reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from padan.i18n import _
 from padan.linker.errors import ParameterError
 from padan.linker.similarity import KERNEL_NAMES
 
@@ -104,38 +105,41 @@ class LinkParameters:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 < value <= 1.0:
-                raise ParameterError("must be a number greater than 0 and at most 1",
+                raise ParameterError(_("must be a number greater than 0 and at most 1"),
                                      parameter=name)
         for low, high in (("possible_threshold", "match_threshold"),
                           ("duplicate_possible_threshold", "duplicate_threshold")):
             if getattr(self, low) > getattr(self, high):
-                raise ParameterError(f"must not exceed {high}", parameter=low)
+                raise ParameterError(_("must not exceed {other}").format(other=high),
+                                     parameter=low)
         blocking = tuple(self.blocking)
         object.__setattr__(self, "blocking", blocking)
         unknown = [p for p in blocking if p not in PASSES]
         if unknown or not blocking:
-            raise ParameterError(f"unknown or missing pass; choose from {', '.join(PASSES)}",
-                                 parameter="blocking")
+            raise ParameterError(_("unknown or missing pass; choose from {choices}").format(
+                choices=", ".join(PASSES)), parameter="blocking")
         if "none" in blocking and len(blocking) > 1:
-            raise ParameterError("'none' compares every pair and cannot be combined",
+            raise ParameterError(_("'none' compares every pair and cannot be combined"),
                                  parameter="blocking")
         for name, low, high in (("max_block_size", 2, 10**7), ("lsh_bands", 0, 1024),
                                 ("lsh_bits", 1, 63), ("partitions", 0, 4096)):
             value = getattr(self, name)
             if not isinstance(value, int) or not low <= value <= high:
-                raise ParameterError(f"must be an integer from {low} to {high}", parameter=name)
+                raise ParameterError(_("must be an integer from {low} to {high}").format(
+                    low=low, high=high), parameter=name)
         if self.kernel not in KERNEL_NAMES:
-            raise ParameterError(f"unknown kernel; choose from {', '.join(KERNEL_NAMES)}",
-                                 parameter="kernel")
+            raise ParameterError(_("unknown kernel; choose from {choices}").format(
+                choices=", ".join(KERNEL_NAMES)), parameter="kernel")
         for name in ("veto_threshold", "duplicate_veto_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 <= value <= 1.0:
-                raise ParameterError("must be a number from 0 to 1", parameter=name)
+                raise ParameterError(_("must be a number from 0 to 1"), parameter=name)
         if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
-            raise ParameterError("must be a share from 0 to 1", parameter="lsh_auto_min_identity")
+            raise ParameterError(_("must be a share from 0 to 1"),
+                                 parameter="lsh_auto_min_identity")
         if ("lsh" in blocking or "lsh_auto" in blocking) and self.lsh_bands == 0:
-            raise ParameterError("must be at least 1 when blocking uses 'lsh'",
+            raise ParameterError(_("must be at least 1 when blocking uses 'lsh'"),
                                  parameter="lsh_bands")
 
     @property
@@ -156,8 +160,8 @@ class LinkParameters:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ParameterError(f"unknown setting; known: {', '.join(sorted(known))}",
-                                 parameter=unknown[0])
+            raise ParameterError(_("unknown setting; known: {known}").format(
+                known=", ".join(sorted(known))), parameter=unknown[0])
         values = dict(data)
         if "blocking" in values:
             values["blocking"] = tuple(values["blocking"])

@@ -6,6 +6,8 @@ the Papua provinces 91-96).
 
 from __future__ import annotations
 
+from padan.i18n import _
+
 PROVINCE_NAMES: dict[int, str] = {
     11: "Aceh", 12: "Sumatera Utara", 13: "Sumatera Barat", 14: "Riau", 15: "Jambi",
     16: "Sumatera Selatan", 17: "Bengkulu", 18: "Lampung", 19: "Kep. Bangka Belitung",
@@ -23,6 +25,6 @@ PROVINCE_NAMES: dict[int, str] = {
 def stratum_label(code: int) -> str:
     """'31 DKI Jakarta'; 'unknown' for 0 (no valid NIK); the bare code if it is not a province."""
     if code == 0:
-        return "unknown"
+        return _("unknown")
     name = PROVINCE_NAMES.get(code)
     return f"{code} {name}" if name else str(code)

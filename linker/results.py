@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from padan.i18n import _
 from padan.linker.errors import LinkerError
 
 if TYPE_CHECKING:
@@ -140,8 +141,8 @@ class LinkResult:
 
     def _party_index(self, name: str) -> int:
         if name not in self.parties:
-            raise LinkerError(f"party '{name}' is not part of this run "
-                              f"(parties: {', '.join(self.parties)})")
+            raise LinkerError(_("party '{party}' is not part of this run (parties: "
+                                "{parties})").format(party=name, parties=", ".join(self.parties)))
         return self.parties.index(name)
 
     def for_party(self, name: str) -> PartyMatches:
@@ -179,7 +180,7 @@ class LinkResult:
         me = self._party_index(name)
         table = self.duplicates
         mine = np.flatnonzero(table.party == me)
-        _, dense = np.unique(table.group_id[mine], return_inverse=True)
+        _values, dense = np.unique(table.group_id[mine], return_inverse=True)
         return PartyDuplicates(table.pseudo_id[mine].astype(np.uint64),
                                dense.reshape(-1).astype(np.int64),
                                table.band[mine].astype(np.uint8))

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile, open_encoding_file
+from padan.i18n import _
 from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
 from padan.linker.errors import LinkerError
 from padan.linker.similarity import CandidatePairs, score_buckets
@@ -69,8 +70,9 @@ def resolve(source: EncodingFile | str, name: str) -> EncodingFile:
     try:
         key = (source, Path(source).stat().st_mtime_ns)
     except OSError:
-        raise LinkerError(f"party '{name}': encoding file {source} is not readable on this "
-                          "worker; every worker must see the run's files") from None
+        raise LinkerError(_("party '{party}': encoding file {path} is not readable on this "
+                            "worker; every worker must see the run's files").format(
+                                party=name, path=source)) from None
     if key not in _OPENED:
         if len(_OPENED) >= 8:   # an old run's maps are released
             _OPENED.clear()

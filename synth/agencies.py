@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from padan.i18n import _
 from padan.synth import regions
 from padan.synth.config import AgencySpec, SynthConfig, SynthConfigError
 from padan.synth.corruption import CleanRecords, CorruptionKind, DirtyRecords, corrupt
@@ -66,8 +67,9 @@ def draw_members(config: SynthConfig) -> dict[str, np.ndarray]:
     needed = people_needed(config)
     if needed > config.population:
         raise SynthConfigError(
-            f"the lists need at least {needed} distinct people but the population has "
-            f"{config.population}; raise the population or shrink the lists",
+            _("the lists need at least {needed} distinct people but the population has "
+              "{population}; raise the population or shrink the lists").format(
+                  needed=needed, population=config.population),
             setting="population")
     shapes = {spec.name: list_shape(spec, config) for spec in config.agencies}
     order = rng_for(config.seed, "membership").permutation(config.population)

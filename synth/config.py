@@ -6,6 +6,8 @@ import enum
 import re
 from dataclasses import dataclass, field
 
+from padan.i18n import _
+
 FIELD_KINDS = ("nik", "name", "birthdate", "sex")
 # Named date formats besides strftime patterns made of %d, %m, %Y/%y and literal separators.
 NAMED_DATE_FORMATS = ("indonesian", "indonesian-short", "excel-serial")
@@ -21,7 +23,8 @@ class SynthConfigError(ValueError):
         self.reason, self.setting = reason, setting
 
     def __str__(self) -> str:
-        return f"setting '{self.setting}': {self.reason}"
+        return _("setting '{setting}': {reason}").format(setting=self.setting,
+                                                         reason=self.reason)
 
 
 class DirtLevel(enum.StrEnum):
@@ -61,10 +64,10 @@ class AgencySpec:
         where = f"agencies.{self.name}"
         if not isinstance(self.name, str) or not _AGENCY_NAME.fullmatch(self.name) \
                 or self.name.lower() == "truth":
-            raise SynthConfigError("agency names are 1-40 letters, digits, '_' or '-', start "
-                                   "with a letter and are not 'truth'", setting="agencies")
+            raise SynthConfigError(_("agency names are 1-40 letters, digits, '_' or '-', start "
+                                     "with a letter and are not 'truth'"), setting="agencies")
         if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 1:
-            raise SynthConfigError("size must be a whole number of records, at least 1",
+            raise SynthConfigError(_("size must be a whole number of records, at least 1"),
                                    setting=f"{where}.size")
         if set(self.columns) != set(FIELD_KINDS):
             raise SynthConfigError(f"columns must name exactly {', '.join(FIELD_KINDS)}",
@@ -117,25 +120,26 @@ class SynthConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise SynthConfigError("seed must be a whole number, 0 or more", setting="seed")
+            raise SynthConfigError(_("seed must be a whole number, 0 or more"), setting="seed")
         if isinstance(self.population, bool) or not isinstance(self.population, int) \
                 or self.population < 1:
-            raise SynthConfigError("population must be a whole number, at least 1",
+            raise SynthConfigError(_("population must be a whole number, at least 1"),
                                    setting="population")
         if not self.agencies:
-            raise SynthConfigError("give at least one agency", setting="agencies")
+            raise SynthConfigError(_("give at least one agency"), setting="agencies")
         names = [a.name.lower() for a in self.agencies]
         if len(set(names)) != len(names):
-            raise SynthConfigError("agency names must differ (ignoring case)", setting="agencies")
+            raise SynthConfigError(_("agency names must differ (ignoring case)"),
+                                   setting="agencies")
         if not 0.0 <= self.overlap <= 1.0:
-            raise SynthConfigError("overlap is a share between 0 and 1", setting="overlap")
+            raise SynthConfigError(_("overlap is a share between 0 and 1"), setting="overlap")
         if not 0.0 <= self.duplicate_rate < 0.5:
-            raise SynthConfigError("duplicate_rate is a share from 0 to below 0.5",
+            raise SynthConfigError(_("duplicate_rate is a share from 0 to below 0.5"),
                                    setting="duplicate_rate")
         try:
             object.__setattr__(self, "dirt", DirtLevel(self.dirt))
         except ValueError:
-            raise SynthConfigError("dirt is one of none, moderate, heavy",
+            raise SynthConfigError(_("dirt is one of none, moderate, heavy"),
                                    setting="dirt") from None
 
 
@@ -150,7 +154,8 @@ def parse_agencies(text: str) -> tuple[AgencySpec, ...]:
         name, size_text = name.strip(), size_text.strip()
         if not sep or not name or not size_text.isdigit():
             raise SynthConfigError(
-                f"item {index + 1} is not NAME:SIZE with a whole number, e.g. DTKS:20000",
+                _("item {index} is not NAME:SIZE with a whole number, e.g. DTKS:20000").format(
+                    index=index + 1),
                 setting="agencies")
         size = int(size_text)
         if name.lower() in known:

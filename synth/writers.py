@@ -15,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from padan.i18n import _, number
 from padan.synth.agencies import SynthLists
 from padan.synth.config import SynthConfigError
 
@@ -44,8 +45,9 @@ def write_xlsx(table: pa.Table, path: Path, *, numeric_columns: frozenset[str] =
     from openpyxl import Workbook  # only XLSX writing pays for importing openpyxl
 
     if table.num_rows > XLSX_MAX_RECORDS:
-        raise SynthConfigError(f"an XLSX sheet holds at most {XLSX_MAX_RECORDS:,} records; use "
-                               "csv or parquet for larger lists", setting="format")
+        raise SynthConfigError(_("an XLSX sheet holds at most {count} records; use csv or "
+                                 "parquet for larger lists").format(
+                                     count=number(XLSX_MAX_RECORDS)), setting="format")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Sheet1")
     sheet.append(table.column_names)
@@ -77,7 +79,8 @@ def write_lists(lists: SynthLists, folder: Path, *, fmt: str = "csv") -> dict[st
     """Write <agency>.<fmt> for every agency and truth.csv (agency,row,person_id); return
     agency -> path, plus "truth" -> the truth file."""
     if fmt not in FORMATS:
-        raise SynthConfigError(f"format is one of {', '.join(FORMATS)}", setting="format")
+        raise SynthConfigError(_("format is one of {choices}").format(
+            choices=", ".join(FORMATS)), setting="format")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}

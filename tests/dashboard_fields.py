@@ -6,10 +6,13 @@ Shared by the HTML test (tests/linker/test_dashboard.py) and the Chromium test
 
 from __future__ import annotations
 
+from padan.i18n import _, decimal, number
+
 
 def shown(value, k) -> str:
-    """The documented rule: suppressed (None) and any count from 1 to k-1 show as "<k"."""
-    return f"<{k}" if value is None or 0 < value < k else f"{value:,}"
+    """The documented rule: suppressed (None) and any count from 1 to k-1 show as "<k"; counts
+    as the current language writes them (12,345 in English, 12.345 in Indonesian)."""
+    return f"<{k}" if value is None or 0 < value < k else number(value)
 
 
 def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]:
@@ -31,17 +34,17 @@ def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]
             want[f"sensitivity/{step['threshold']:.2f}/{a}/{b}"] = shown(row["count"], k)
     want["histogram/below_floor"] = shown(report["histogram"]["below_floor"], k)
     valley = report["histogram_valley"]
-    want["histogram_valley"] = "none" if valley is None else f"{valley:.2f}"
+    want["histogram_valley"] = _("none") if valley is None else decimal(valley)
     if valley is not None:
         for index, count in enumerate(report["histogram_valley_counts"]):
             want[f"histogram_valley_counts/{index}"] = shown(count, k)
     for row in report["strata"] or []:
         for key in ("records", "matched"):
             want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)
-    want["comparisons"] = f"{report['comparisons']:,}"
-    want["candidate_pairs"] = f"{report['candidate_pairs']:,}"
+    want["comparisons"] = number(report["comparisons"])
+    want["candidate_pairs"] = number(report["candidate_pairs"])
     if audit is not None and audit["ok"]:
-        want["audit/entries"] = f"{audit['entries']:,}"
+        want["audit/entries"] = number(audit["entries"])
     if audit is not None and not audit["ok"]:
         want["audit/first_bad_seq"] = str(audit["first_bad_seq"])
     return want

@@ -3,7 +3,8 @@
 The linker runs on a loopback port (uvicorn in a thread) with a finished run of `padan demo`;
 Chromium fetches the dashboard with the auditor's token and the test checks: no console error,
 no request but the page itself, the page's style sheet applied under its CSP, and every number
-shown equal to the report JSON. A screenshot goes to test-artifacts/dashboard.png for review.
+shown equal to the report JSON, in both languages (?lang=id: Bahasa Indonesia, numbers written
+12.345 and 0,95). Screenshots go to test-artifacts/dashboard.png and dashboard.id.png.
 Chromium missing is a failure, not a skip (.ci/run installs Debian's chromium).
 """
 
@@ -22,6 +23,7 @@ from dashboard_fields import expected_fields
 from padan.cli.client import PadanClient
 from padan.cli.demo_commands import run_demo
 from padan.cli.local_server import serve_in_thread
+from padan.i18n import _, use_language
 from padan.linker.service import Settings, create_app
 
 pytestmark = pytest.mark.browser
@@ -62,9 +64,11 @@ def token(folder: Path, party: str) -> str:
     return (folder / "tokens" / f"{party}.token").read_text().strip()
 
 
-def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, browser):
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, browser, lang):
     url, folder = served
-    page = f"{url}/projects/demo/runs/latest/dashboard"
+    page = f"{url}/projects/demo/runs/latest/dashboard" + ("?lang=id" if lang == "id" else "")
+    browser.events.clear()   # this navigation's events only
     browser.send("Network.setExtraHTTPHeaders",
                  headers={"Authorization": f"Bearer {token(folder, 'auditor')}"})
     browser.send("Page.navigate", url=page)
@@ -90,10 +94,17 @@ def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, bro
         envelope = auditor.report("demo", "latest").model_dump(mode="json")
         entries = auditor.audit_verify().entries
     fields = browser.evaluate(READ_FIELDS)
-    want = expected_fields(envelope)
+    with use_language(lang):
+        want = expected_fields(envelope)
+        title = _("Overlap report — {project}").format(project="demo")
     assert {key: fields.get(key) for key in want} == want
-    assert int(fields["audit/entries"].replace(",", "")) <= entries   # verified before viewing
-    assert browser.evaluate("document.title") == "Overlap report — demo"
+    separator = "." if lang == "id" else ","
+    assert int(fields["audit/entries"].replace(separator, "")) <= entries  # verified before
+    assert browser.evaluate("document.title") == title
+    assert browser.evaluate("document.documentElement.lang") == lang
+    headings = browser.evaluate("[...document.querySelectorAll('h2')].map(h => h.textContent)")
+    assert ("Irisan antarpasangan instansi" in headings) == (lang == "id")
+    assert ("Pairwise overlap" in headings) == (lang == "en")
 
     browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=900,
                  deviceScaleFactor=1, mobile=False)
@@ -101,8 +112,9 @@ def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, bro
     shot = browser.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
                         clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1})
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "dashboard.png").write_bytes(base64.b64decode(shot["data"]))
-    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+    picture = ARTIFACTS / ("dashboard.png" if lang == "en" else f"dashboard.{lang}.png")
+    picture.write_bytes(base64.b64decode(shot["data"]))
+    assert picture.stat().st_size > 10_000
 
 
 def test_the_dashboard_is_not_served_without_an_auditors_token(served):
@@ -116,3 +128,11 @@ def test_the_dashboard_is_not_served_without_an_auditors_token(served):
         coordinator = http.get(path, headers={
             "Authorization": f"Bearer {token(folder, 'coordinator')}"})
         assert coordinator.status_code == 200 and "<svg" in coordinator.text
+
+
+def test_a_language_padan_does_not_speak_is_refused(served):
+    url, folder = served
+    path = "/projects/demo/runs/latest/dashboard?lang=fr"
+    with httpx.Client(base_url=url) as http:
+        refused = http.get(path, headers={"Authorization": f"Bearer {token(folder, 'auditor')}"})
+        assert refused.status_code == 422 and "<svg" not in refused.text

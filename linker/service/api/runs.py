@@ -100,11 +100,14 @@ def report(project_id: str, run_id: str, caller: CurrentCaller, session: Session
 
 @router.get("/{run_id}/dashboard", response_class=HTMLResponse)
 def dashboard(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep,
-              state: StateDep) -> HTMLResponse:
-    """The auditors' HTML dashboard of the report, when padan.linker.dashboard is installed."""
+              state: StateDep, lang: Literal["id", "en"] | None = None) -> HTMLResponse:
+    """The auditors' HTML dashboard of the report, when padan.linker.dashboard is installed;
+    in Bahasa Indonesia with ?lang=id (default: the server's PADAN_LANG or locale; the API's
+    own messages stay English)."""
     body = _report(session, caller, project_id, run_id, state)
     if util.find_spec("padan.linker.dashboard") is None:
         raise NotFound("the dashboard is not part of this installation")
+    from padan.i18n import environment_language
     from padan.linker.dashboard import render_dashboard
 
     chain = verify_chain(session)
@@ -112,4 +115,5 @@ def dashboard(project_id: str, run_id: str, caller: CurrentCaller, session: Sess
                     "first_bad_seq": chain.first_bad_seq, "reason": chain.reason}
     parameters = project_for(session, caller, project_id, "coordinator", "auditor").parameters
     return HTMLResponse(render_dashboard(body.model_dump(mode="json"), audit_status,
-                                         parameters=parameters))
+                                         parameters=parameters,
+                                         lang=lang or environment_language()))
