@@ -22,6 +22,7 @@ COPY linker /src/linker
 COPY cli /src/cli
 COPY synth /src/synth
 COPY evaluation /src/evaluation
+COPY i18n /src/i18n
 # With wheels in wheelhouse/, pip is told to use nothing else (--no-index): a missing wheel
 # fails the build instead of reaching for the network.
 RUN set -eu; \

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
+from padan.cli.run_options import with_run_options
 from padan.cli.tables import readable
 from padan.i18n import N_, _, decimal, number
 
@@ -46,6 +47,7 @@ def register(app: typer.Typer) -> None:
     app.command("evaluate", help=HELP)(evaluate)
 
 
+@with_run_options
 @reports_errors
 def evaluate(
     data: Annotated[Path | None, typer.Option(help="Folder with agency lists and truth.csv "
@@ -58,10 +60,10 @@ def evaluate(
                                          min=10)] = 5000,
     dirt: Annotated[Dirt, typer.Option(help="Synthetic: corruption level.")] = Dirt.MODERATE,
     seed: Annotated[int, typer.Option(help="Synthetic: seed.", min=0)] = 7,
-    match_threshold: Annotated[float, typer.Option(help="Dice for a match.")] = 0.80,
-    possible_threshold: Annotated[float, typer.Option(help="Dice for a possible match.")] = 0.70,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write every number "
                                                   "(with the curve) as JSON here.")] = None,
+    *,
+    run_options: dict,
 ) -> None:
     """Measure linkage quality against the truth (help text: HELP)."""
     from padan.encoder.default_schema import default_schema
@@ -76,8 +78,7 @@ def evaluate(
 
     bad_input_errors(EvaluationError, LinkerError, SynthConfigError)
     schema = load_schema(schema_path) if schema_path else default_schema("evaluation")
-    params = LinkParameters(match_threshold=match_threshold,
-                            possible_threshold=possible_threshold)
+    params = LinkParameters.from_dict(run_options)   # the options given, defaults for the rest
     secret = throwaway_secret()
     if data is not None:
         if not data.is_dir():
@@ -134,10 +135,19 @@ def print_assessment(assessment, source: str) -> None:
                              decimal(row.reduction_ratio, 6), number(row.comparisons))
     console.print(readable(blocking))
     params = assessment.params
+    best = assessment.curve.best
+    if assessment.match_model is not None:
+        # the run's own threshold, chosen without the truth, against the best one with it
+        console.print(_("match model: linked at match probability {threshold} (automatic unless "
+                        "--match-probability): F1 {f1}; best probability threshold {best}: F1 "
+                        "{best_f1}").format(threshold=decimal(assessment.used_threshold, 4),
+                                            f1=decimal(assessment.links.f1, 4),
+                                            best=decimal(best.threshold),
+                                            best_f1=decimal(best.quality.f1, 4)))
+        return
     console.print(_("thresholds used: match {match}, possible {possible} (--match-threshold, "
                     "--possible-threshold)").format(match=decimal(params.match_threshold),
                                                     possible=decimal(params.possible_threshold)))
-    best = assessment.curve.best
     console.print(_("best match threshold {threshold}: F1 {f1}").format(
         threshold=decimal(best.threshold), f1=decimal(best.quality.f1, 4)))
     if assessment.histogram_valley is None:

@@ -14,14 +14,26 @@ def test_evaluate_on_fresh_synthetic_lists_writes_json(tmp_path):
     result = runner.invoke(app, ["evaluate", "--records", "400", "--seed", "3", "--json",
                                  str(out)])
     assert result.exit_code == 0, result.output
-    assert "links+possible" in result.output and "best match threshold" in result.output
+    assert "links+possible" in result.output
     text = " ".join(result.output.split())
-    assert "thresholds used: match 0.80, possible 0.70" in text
-    assert "histogram valley" in text and "suggestion" in text and "automatic" not in text
     data = json.loads(out.read_text())
+    # scored by the match model: its own threshold against the best one with the truth
+    assert data["scoring"] == "model" and data["match_model"] is not None
+    assert (f"linked at match probability {data['match_threshold']:.4f} (automatic" in text
+            and "best probability threshold" in text)
     assert data["links"]["f1"] > 0.8
     assert len(data["curve"]) > 10
     assert sum(data["records"].values()) > 780   # a record without usable fields is skipped
+
+
+def test_evaluate_takes_the_run_options(tmp_path):
+    result = runner.invoke(app, ["evaluate", "--records", "400", "--seed", "3", "--scoring",
+                                 "dice", "--match-threshold", "0.8", "--possible-threshold",
+                                 "0.7"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "thresholds used: match 0.80, possible 0.70" in text and "best match threshold" in text
+    assert "histogram valley" in text and "suggestion" in text and "automatic" not in text
 
 
 def test_evaluate_a_synth_folder(tmp_path):

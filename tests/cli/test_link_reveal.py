@@ -150,7 +150,9 @@ def test_link_names_parties_after_their_files(world, tmp_path):
 
 
 def test_link_takes_parameters(world, tmp_path):
-    (tmp_path / "p.json").write_text('{"match_threshold": 0.95, "possible_threshold": 0.9}')
+    # the Dice scoring's thresholds (the match model's are probabilities: the next test)
+    (tmp_path / "p.json").write_text(
+        '{"scoring": "dice", "match_threshold": 0.95, "possible_threshold": 0.9}')
     result = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KIS.padan"),
                                  "--out", str(tmp_path / "o"), "--parameters",
                                  str(tmp_path / "p.json")])
@@ -160,6 +162,19 @@ def test_link_takes_parameters(world, tmp_path):
     assert "thresholds used: match 0.95, possible 0.90" in text   # what the run linked at
     assert "histogram valley" in text and "automatic" not in text
     assert "not used" in text or "no valley" in text
+
+
+def test_link_says_how_the_match_model_chose_its_threshold(world, tmp_path):
+    result = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KIS.padan"),
+                                 "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    report = json.loads((tmp_path / "o" / "report.json").read_text())["report"]
+    chosen = report["match_model"]["match_threshold"]
+    assert f"match model: match probability {chosen:.4f} (automatic" in text
+    given = runner.invoke(app, ["link", str(world / "DTKS.padan"), str(world / "KIS.padan"),
+                                "--out", str(tmp_path / "g"), "--match-probability", "0.9"])
+    assert "match probability 0.9000 (as given)" in " ".join(given.output.split())
 
 
 @pytest.mark.parametrize("args, needle", [
