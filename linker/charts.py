@@ -236,6 +236,32 @@ def bar_rows(rows: Sequence[tuple[str, int | None, str | None]], k: int | None, 
     return _svg(width, height, body, label)
 
 
+def match_weights(rows: Sequence[tuple[str, float]], *, label: str) -> str:
+    """One bar per (level, weight in bits) from a zero line: right for evidence of a match,
+    left (another colour) for evidence against (Splink's match-weights chart)."""
+    label_width, half, row_height = 300, 170, 22
+    width, height = label_width + 2 * half + 60, row_height * len(rows) + 24
+    top = max([abs(w) for _, w in rows] + [1.0])
+    zero = label_width + half
+    body = [f'<line x1="{zero}" y1="2" x2="{zero}" y2="{height - 20}" class="grid"/>']
+    for index, (name, weight) in enumerate(rows):
+        y = 4 + index * row_height
+        body.append(_text(label_width - 8, y + row_height / 2 + 4, name, anchor="end",
+                          cls="axis-name"))
+        length = half * abs(weight) / top
+        x = zero if weight >= 0 else zero - length
+        cls = "bar" if weight >= 0 else "bar-against"
+        body.append(f'<rect x="{x:.1f}" y="{y + 4}" width="{max(length, 1.0):.1f}" '
+                    f'height="{row_height - 8}" class="{cls}"><title>{escape(name)}: '
+                    f"{escape(decimal(weight, 2))}</title></rect>")
+        end = zero + length + 6 if weight >= 0 else zero - length - 6
+        body.append(_text(end, y + row_height / 2 + 4, decimal(weight, 1),
+                          anchor="start" if weight >= 0 else "end", cls="bar-label"))
+    body.append(_text(zero, height - 6, _("match weight (bits): against ← 0 → for a match"),
+                      cls="axis-title"))
+    return _svg(width, height, body, label)
+
+
 # -- lines over thresholds ---------------------------------------------------------------------
 
 def threshold_lines(thresholds: Sequence[float], series: Sequence[tuple[str, list[int | None]]],

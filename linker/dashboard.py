@@ -26,6 +26,7 @@ from padan.linker.charts import (
     count_text,
     field_attr,
     histogram,
+    match_weights,
     overlap_matrix,
     threshold_lines,
 )
@@ -80,6 +81,7 @@ svg text { fill: var(--ink); }
 .bar { fill: var(--accent); }
 .bar-total { fill: #dbe6f3; }
 .bar-suppressed { fill: #a0aec0; }
+.bar-against { fill: #c05621; }
 .bar-label { font-weight: 600; font-size: 11px; }
 .grid { stroke: #e7ebf1; stroke-width: 1; }
 .axis { stroke: #a0aec0; stroke-width: 1; }
@@ -162,6 +164,7 @@ def _page(report: dict, audit_status: dict | None, parameters: dict | None) -> s
         '<div class="grid-2">' + _duplicates(body, parties, k) + _audit(audit_status) + "</div>",
         _sensitivity(body, params, given, k),
         _histogram(body, params, given, k),
+        _match_model(body, k),
         _strata(body, parties, k),
         _run_facts(body, params, given),
     ]
@@ -376,6 +379,35 @@ def _histogram(body: dict, params: LinkParameters, given: bool, k) -> str:
           "drawn.").format(thresholds=escape(_threshold_note(params, given)), below=below,
                            floor=decimal(float(hist["floor"]))) + valley,
         chart, "histogram")
+
+
+def _match_model(body: dict, k) -> str:
+    model = body.get("match_model")
+    if not model:
+        return ""
+    rows = [(f"{comparison['name']}: {level['label']}", float(level["weight"]))
+            for comparison in model["comparisons"] for level in comparison["levels"]
+            if level["m"] > 1e-4 or level["u"] > 1e-4]   # levels this run saw
+    weights = match_weights(rows, label=_("match weights"))
+    histogram_ = model.get("probability_histogram")
+    spread = ""
+    if histogram_:
+        width = float(histogram_["bin_width"])
+        spread = bar_rows([(f"{decimal(i * width)}–{decimal((i + 1) * width)}", count,
+                            f"match_model/probability_histogram/counts/{i}")
+                           for i, count in enumerate(histogram_["counts"])], k,
+                          label=_("match probabilities"))
+    return _section(
+        _("Match model"),
+        _("The run scored each candidate pair with a model it learnt from its own pairs "
+          "(Fellegi–Sunter, fitted by EM without any truth): each level of each comparison "
+          "weighs for or against a match, in bits; a pair's weights add up to its match "
+          "probability. Share of matches among the candidate pairs: {prior}; linked from "
+          "probability {threshold}. Below: how many candidate pairs got each probability "
+          "(pairs the name rule refused are left out).").format(
+              prior=decimal(float(model["prior"]), 2),
+              threshold=decimal(float(model["match_threshold"]), 2)),
+        weights + spread, "match-model")
 
 
 def _strata(body: dict, parties: list[str], k) -> str:

@@ -29,6 +29,7 @@ from padan.linker.match_model import (
 from padan.linker.parameters import LinkParameters
 from padan.linker.solver import Edges
 
+HISTOGRAM_BIN = 0.05     # the report's distribution of match probabilities (small cells hidden)
 REFUSED_WEIGHT = -60.0   # the weight of a pair the name rule refuses: probability ~1e-18
 
 
@@ -40,6 +41,7 @@ class ModelScores:
     automatic: ThresholdChoice   # the threshold the model's own probabilities suggest
     match_threshold: float       # the one used: params.match_probability or the automatic one
     refused: int                 # pairs the name rule kept from linking
+    histogram: list[int]         # pairs the rule let through, per probability bin of 0.05
 
     def report(self) -> dict:
         """The fitted model and the chosen threshold, as the run's report shows them."""
@@ -47,7 +49,8 @@ class ModelScores:
                 "automatic_threshold": round(self.automatic.threshold, 6),
                 "expected_precision": round(self.automatic.expected_precision, 6),
                 "expected_recall": round(self.automatic.expected_recall, 6),
-                "match_threshold": round(self.match_threshold, 6)}
+                "match_threshold": round(self.match_threshold, 6),
+                "probability_histogram": {"bin_width": HISTOGRAM_BIN, "counts": self.histogram}}
 
 
 # Another identifying field (the address, the birthplace, the mother's name) that agrees at least
@@ -105,5 +108,8 @@ def score_with_model(lists: Sequence[EncodingFile], edges: Edges,
                  else params.match_probability)
     order = np.lexsort((edges.b, edges.a, -weight))
     ordered = Edges(edges.a[order], edges.b[order], probability[order].astype(np.float32))
+    bins = np.minimum((probability[allowed] / HISTOGRAM_BIN).astype(np.int64),
+                      round(1 / HISTOGRAM_BIN) - 1)
+    histogram = np.bincount(bins, minlength=round(1 / HISTOGRAM_BIN)).tolist()
     return ModelScores(ordered, weight[order], model, automatic, float(threshold),
-                       int((~allowed).sum()))
+                       int((~allowed).sum()), histogram)

@@ -93,6 +93,7 @@ class OverlapReport:
             histogram_valley_counts=tuple(hide(c) for c in self.histogram_valley_counts),
             strata=None if self.strata is None else [hide_all(r, ("records", "matched"))
                                                      for r in self.strata],
+            match_model=_hide_model_counts(self.match_model, hide),
             suppressed_below=k,
         )
 
@@ -127,3 +128,12 @@ def valley(histogram: dict[str, Any]) -> tuple[float | None, tuple[int, int]]:
         return None, (below_floor + int(counts.sum()), 0)
     above = int(counts[best_bin:].sum())
     return round(best_bin * BIN_WIDTH, 2), (below_floor + int(counts[:best_bin].sum()), above)
+
+
+def _hide_model_counts(model: dict | None, hide) -> dict | None:
+    """The match model's probability histogram with its small counts hidden like the others."""
+    if not model or "probability_histogram" not in model:
+        return model
+    spread = model["probability_histogram"]
+    return {**model, "probability_histogram": {
+        **spread, "counts": [hide(c) for c in spread["counts"]]}}

@@ -41,6 +41,9 @@ def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]
     for row in report["strata"] or []:
         for key in ("records", "matched"):
             want[f"strata/{row['stratum']}/{row['party']}/{key}"] = shown(row[key], k)
+    model = report.get("match_model") or {}
+    for index, count in enumerate(model.get("probability_histogram", {}).get("counts", [])):
+        want[f"match_model/probability_histogram/counts/{index}"] = shown(count, k)
     want["comparisons"] = number(report["comparisons"])
     want["candidate_pairs"] = number(report["candidate_pairs"])
     if audit is not None and audit["ok"]:

@@ -159,7 +159,7 @@ def json_keys(value: Any, *, skip: frozenset[str] = frozenset()) -> set[str]:
 # probabilities of a few levels per comparison, over all of a run's candidate pairs.
 MODEL_KEYS = frozenset({"prior", "iterations", "converged", "pairs", "comparisons",
                         "refused_by_name_rule", "automatic_threshold", "expected_precision",
-                        "expected_recall", "match_threshold"})
+                        "expected_recall", "match_threshold", "probability_histogram"})
 
 
 def model_problems(model: dict | None) -> list[str]:
@@ -173,6 +173,9 @@ def model_problems(model: dict | None) -> list[str]:
             problems.append(f"{comparison['name']}: {len(levels)} levels")
         problems += [f"{comparison['name']}: level keys {sorted(level)}" for level in levels
                      if set(level) != {"label", "m", "u", "weight"}]
+    spread = model.get("probability_histogram", {})
+    if set(spread) - {"bin_width", "counts"} or len(spread.get("counts", [])) > 20:
+        problems.append("the probability histogram holds more than 20 counts")
     return problems
 
 
