@@ -173,9 +173,11 @@ def trim_strays(bits: np.ndarray, base: np.ndarray, positions: np.ndarray, rows:
             break
         gain = (~bits[np.ix_(near, positions)]).sum(axis=0)
         j = int(np.argmax(gain))
-        log_base = np.log(np.clip(base[positions], 1e-9, 1.0))
-        chance = (len(bits) - int(rows.sum())) * np.exp(log_base.sum() - log_base[j]) \
-            * (1.0 - base[positions[j]])
+        # rows holding all the other positions by chance: densities outside the pattern's rows
+        outside = bits[np.ix_(~rows, positions)].mean(axis=0) if (~rows).any() else base[positions]
+        log_density = np.log(np.clip(outside, 1e-9, 1.0))
+        chance = int((~rows).sum()) * np.exp(log_density.sum() - log_density[j]) \
+            * (1.0 - outside[j])
         if gain[j] == 0 or gain[j] < _STRAY_CHANCE * chance:
             break
         positions = np.delete(positions, j)
