@@ -19,7 +19,12 @@ from padan.evaluation.attacks import (
     salt_aware_mining_attack,
 )
 from padan.evaluation.attacks.mining.bootstrap import peel_unmined
-from padan.evaluation.attacks.mining.patterns import looks_like_one_token, mine_patterns
+from padan.evaluation.attacks.mining.other_fields import name_sized
+from padan.evaluation.attacks.mining.patterns import (
+    Pattern,
+    looks_like_one_token,
+    mine_patterns,
+)
 from padan.evaluation.attacks.mining.spelling import spellings
 from padan.evaluation.datasets import synthetic_parties
 from padan.evaluation.simulation import public_sample
@@ -194,6 +199,19 @@ def test_mining_trims_a_position_of_a_token_that_nearly_always_comes_along():
     found = mine_patterns(bits, min_support=10, min_size=6, max_size=8)
     assert any(np.array_equal(p.positions, planted) and p.support == holders.sum()
                for p in found)
+
+
+def test_a_bigram_pattern_a_little_over_its_size_stays_a_name_candidate_beside_other_fields():
+    """A bigram that always sits with another closes over a position or two of it: still a
+    name q-gram, also when another field (here the sex, 8 bits) shares the filter."""
+    schema = parse_schema(NAME_ONLY.format(salt="", xor_fold="false", filter_bits=1024).replace(
+        'tokeniser = { kind = "exact" }\nbits_per_token = 0',
+        'tokeniser = { kind = "exact" }\nbits_per_token = 8'))
+    rng = np.random.default_rng(2)
+    rows = [rng.random(1000) < share for share in (0.2, 0.3, 0.1)]
+    patterns = [Pattern(np.arange(21), rows[0]), Pattern(np.arange(30, 50), rows[1]),
+                Pattern(np.arange(60, 68), rows[2])]
+    assert name_sized(patterns, schema, 1000) == [0, 1]
 
 
 def test_spellings_chain_bigrams_from_start_to_end():

@@ -39,7 +39,7 @@ def name_sized(patterns: list[Pattern], schema: LinkageSchema, records: int) -> 
     others = [f for f in schema.fields if f.kind != "name" and f.bits_per_token]
     if not others or not sized:
         return sized
-    largest = max(f.bits_per_token for f in schema.fields)
+    largest = max(max(f.bits_per_token for f in schema.fields), k + slack)
     tokens = [i for i, p in enumerate(patterns) if p.size <= largest]
     held = np.stack([patterns[i].rows for i in tokens], axis=1).astype(np.float32)
     support = held.sum(axis=0)
