@@ -1,7 +1,9 @@
 """The pattern-mining attack end to end on one set of filters (or one segment of them).
 
 mine -> set aside the other fields' patterns -> align with public q-grams -> re-identify ->
-known-plaintext bootstrap (learn more q-grams from near-certain records) -> re-identify.
+rounds of: withdraw q-grams whose holders are never re-identified (a wrong alignment rules out
+the true name of every record holding the pattern) -> known-plaintext bootstrap (learn more
+q-grams from near-certain records) -> re-identify.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from padan.evaluation.attacks.mining import bootstrap
 from padan.evaluation.attacks.mining.alignment import align_patterns, anchor_fit
 from padan.evaluation.attacks.mining.name_priors import NamePriors
 from padan.evaluation.attacks.mining.other_fields import background, name_sized
-from padan.evaluation.attacks.mining.patterns import Pattern, mine_patterns, size_slack
+from padan.evaluation.attacks.mining.patterns import (
+    Pattern,
+    holding_rows,
+    mine_patterns,
+    size_slack,
+)
 from padan.evaluation.attacks.mining.public_model import (
     PublicQgrams,
     public_qgrams,
@@ -29,6 +36,9 @@ KNOWN_PLAINTEXT = 0.99       # posterior from which a record counts as known pla
 MIN_SUPPORT = 10             # rows a pattern needs (fewer: chance coincidences of positions)
 _PERIOD = 10                 # years per span of the public's birth-year statistics
 _MIN_COHORT_PEOPLE = 500
+# a q-gram whose holders are re-identified this much less often than the list's records is
+# withdrawn: a right one leaves its holders as easy to re-identify as anyone
+_SUSPECT_RATIO = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,14 +128,44 @@ def mine_names(bits: np.ndarray, schema: LinkageSchema, known: Knowledge, *, rou
     result = reidentify(bits, identified, grams, known.priors, k,
                             background=explained)
     for _ in range(rounds):
+        withdrawn = _withdraw_suspects(bits, identified, aligned, result, min_support)
+        if withdrawn:
+            result = reidentify(bits, identified, grams, known.priors, k,
+                                background=explained)
         learned = _learn(bits, explained, patterns, candidates, aligned, identified, result,
                          grams, k, min_support)
-        if not learned:
+        if not learned and not withdrawn:
             break
         identified.update(learned)
         result = reidentify(bits, identified, grams, known.priors, k,
                             background=explained)
     return MiningResult(identified, len(patterns), result)
+
+
+def _withdraw_suspects(bits: np.ndarray, identified: dict[int, np.ndarray],
+                       aligned: dict[int, int], result: Reidentification, min_support: int
+                       ) -> list[int]:
+    """Withdraw the q-grams whose holders (at least min_support of them) are almost never
+    re-identified, and free their patterns for the bootstrap to name from known plaintext.
+
+    A pattern aligned with the wrong q-gram makes every record holding it demand a name with
+    that q-gram: the true name is ruled out, and the record is refused or guessed wrong. Once
+    the q-gram is withdrawn, its holders are re-identified from their other q-grams, and their
+    names say which q-gram the pattern is (bootstrap.name_unaligned).
+    """
+    confident = result.posterior >= KNOWN_PLAINTEXT
+    overall = float(confident.mean()) if len(confident) else 0.0
+    suspects = []
+    for g, positions in identified.items():
+        holders = holding_rows(bits, positions)
+        if holders.sum() >= min_support and \
+                confident[holders].mean() < _SUSPECT_RATIO * overall:
+            suspects.append(g)
+    for g in suspects:
+        del identified[g]
+    for p in [p for p, g in aligned.items() if g in suspects]:
+        del aligned[p]
+    return suspects
 
 
 def _learn(bits: np.ndarray, explained: np.ndarray | None, patterns: list[Pattern],

@@ -3,8 +3,9 @@
 The attacker knows the schema, so it knows how many positions each field's tokens set and what
 those tokens are: a birthdate's day, month, year and day-month pair, the sex, the NIK's
 positional digits. Their patterns are frequent too, and must not be aligned with name q-grams.
-- Size: a pattern of k positions (less a few of its own collisions) can only be a token of a
-  field with about k bits per token; a birthdate token (36 bits by default) is never a bigram.
+- Size: a pattern of k positions (less a few of its own collisions, or plus a few of a token it
+  always occurs with) can only be a token of a field with about k bits per token; a birthdate
+  token (36 bits by default) is never a bigram.
 - Exclusion: the tokens of one date part, of the sex, or of one NIK digit position are mutually
   exclusive (a record has one birth month, one sex, one digit at each position), so their
   patterns never occur together although each is frequent, and together they cover most
@@ -30,12 +31,15 @@ _FAMILY_SHARE = 0.5         # exclusive patterns covering this share of records:
 def name_sized(patterns: list[Pattern], schema: LinkageSchema, records: int) -> list[int]:
     """Indices of the patterns that may be name q-grams."""
     k = schema.field_of_kind("name").bits_per_token
+    # a few more than k: positions of a token it always sits with that every holder sets too
+    # (mining cannot tell them from its own; patterns.trim_strays drops those it can)
+    slack = size_slack(k)
     sized = [i for i, p in enumerate(patterns)
-             if k - size_slack(k) <= p.size <= k and p.support < _CONSTANT_SHARE * records]
+             if k - slack <= p.size <= k + slack and p.support < _CONSTANT_SHARE * records]
     others = [f for f in schema.fields if f.kind != "name" and f.bits_per_token]
     if not others or not sized:
         return sized
-    largest = max(f.bits_per_token for f in schema.fields)
+    largest = max(max(f.bits_per_token for f in schema.fields), k + slack)
     tokens = [i for i, p in enumerate(patterns) if p.size <= largest]
     held = np.stack([patterns[i].rows for i in tokens], axis=1).astype(np.float32)
     support = held.sum(axis=0)

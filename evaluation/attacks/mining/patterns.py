@@ -17,7 +17,11 @@ One pattern from a seed position:
 3. reject junk: a pattern pieced together from several tokens' positions has many rows missing
    only one or two of them, a real token almost none;
 4. split composites: a token always seen with an already known one in its rows closes over both
-   patterns; taking the known one out leaves the new token.
+   patterns; taking the known one out leaves the new token;
+5. trim strays: a token nearly always seen with some other token (the 'g' of 'g_' follows an 'n'
+   in all but a few names) closes over a position of it too, and its few holders without that
+   position drop out; a position whose removal brings back more rows than chance would is not
+   the token's.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ _REFINE_ROUNDS = 6
 _CONSTANT_SHARE = 0.9      # a position set this often carries no pattern worth mining
 _NEAR_MISS_FLOOR = 5        # rows missing one or two positions that prove nothing
 _NEAR_MISS_SHARE = 0.02     # ... or this share of the support
+_STRAY_CHANCE = 3.0         # rows a stray position must have cost, times those chance gives
 
 
 def size_slack(bits_per_token: int) -> int:
@@ -155,6 +160,31 @@ def split_composite(bits: np.ndarray, positions: np.ndarray, rows: np.ndarray,
     return positions, rows
 
 
+def trim_strays(bits: np.ndarray, base: np.ndarray, positions: np.ndarray, rows: np.ndarray,
+                max_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Drop, while the pattern is larger than a token, the position whose absence the most
+    rows show (rows holding all the other positions), when chance cannot explain them: in an
+    unhardened filter a token's holders set all its positions, so such rows hold the token and
+    lack a position that is not its own."""
+    while len(positions) > max_size:
+        count = bits[:, positions].sum(axis=1, dtype=np.int32)
+        near = count == len(positions) - 1
+        if not near.any():
+            break
+        gain = (~bits[np.ix_(near, positions)]).sum(axis=0)
+        j = int(np.argmax(gain))
+        # rows holding all the other positions by chance: densities outside the pattern's rows
+        outside = bits[np.ix_(~rows, positions)].mean(axis=0) if (~rows).any() else base[positions]
+        log_density = np.log(np.clip(outside, 1e-9, 1.0))
+        chance = int((~rows).sum()) * np.exp(log_density.sum() - log_density[j]) \
+            * (1.0 - outside[j])
+        if gain[j] == 0 or gain[j] < _STRAY_CHANCE * chance:
+            break
+        positions = np.delete(positions, j)
+        rows = holding_rows(bits, positions)
+    return positions, rows
+
+
 def mine_patterns(bits: np.ndarray, *, min_support: int, min_size: int, max_size: int,
                   max_patterns: int = 3000) -> list[Pattern]:
     """Frequent patterns of `bits` ((n, m) bool), most frequent unexplained seed first.
@@ -185,6 +215,7 @@ def mine_patterns(bits: np.ndarray, *, min_support: int, min_size: int, max_size
         positions, rows = (refine(bits, grown) if grown is not None and grown.sum()
                            else (np.zeros(0, np.int64), np.zeros(n, bool)))
         positions, rows = split_composite(bits, positions, rows, patterns)
+        positions, rows = trim_strays(bits, base, positions, rows, max_size)
         key = positions.tobytes()
         usable = key not in seen and _acceptable(bits, base, positions, rows, min_support,
                                                  min_size, max_size)

@@ -30,6 +30,7 @@ _MAX_COVERS = 64           # word sets per record (the rarest q-gram is covered 
 _CHUNK = 2048
 _PRUNE = 20.0              # word sets this far (nats) below the best are not worth ordering
 _LETTER_SPACE = 27         # letters and the word-boundary pad: q-grams a typo can make
+HIDDEN_FLOOR = 0.01         # see _log_none (0.05 refused right names: measured, issue 9)
 VARIANT_RATE = 0.1         # share of names written as a variant (typo, spelling) of another
 
 
@@ -172,7 +173,11 @@ def _log_none(best: float, record: _Record, unknown: float, log_unseen: float,
     variant = max(best - fit_now + math.log(VARIANT_RATE * altered)
                   + length.log_fit(extra, free, unknown + d)
                   + d * math.log(hidden_gram_share) for d in (1, 2, 3))
-    hidden = extra / length.k + 0.05
+    # q-grams the unlisted name may hide: those the unexplained bits suggest, and one that hides
+    # whole under positions already covered (likely only for few bits per q-gram in a dense
+    # filter), or a word made of the held q-grams that no candidate spells (the floor)
+    covered = 1.0 - free / length.filter_bits
+    hidden = extra / length.k + max(HIDDEN_FLOOR, covered ** length.k)
     share = hidden / (hidden + record.held + 1)
     unlisted = log_unseen + 2 * math.log(share) + max(
         length.log_fit(extra, free, u + record.missing) for u in range(40))
