@@ -394,14 +394,7 @@ class RecordEncoder:
         results = [cache.get(raw) for raw in index]
         usable = np.array([r.status in _USABLE for r in results], dtype=bool)
         if spec is not None:
-            counts = np.bincount(positions, minlength=len(results))
-            for result, times in zip(results, counts.tolist(), strict=True):
-                quality.count(spec.name, str(result.status), result.note, times)
-            if spec.required and len(results) and not usable.all():
-                for i in np.flatnonzero(~usable[positions]).tolist():
-                    result = results[positions[i]]
-                    quality.add_bad_row(int(rows[i]), spec.name,
-                                        f"{result.status}: {result.note or result.status}")
+            _count(spec, results, positions, usable, rows, quality)
         return DistinctColumn(results=results, index=positions, usable=usable)
 
     def _extra_column(self, spec: FieldSpec, values, n: int, quality: QualityReport,
@@ -417,14 +410,7 @@ class RecordEncoder:
         cache = self._extra_distinct[spec.name]
         results = [cache.get(raw) for raw in index]
         usable = np.array([r.status in _USABLE for r in results], dtype=bool)
-        counts = np.bincount(positions, minlength=len(results))
-        for result, times in zip(results, counts.tolist(), strict=True):
-            quality.count(spec.name, str(result.status), result.note, times)
-        if spec.required and len(results) and not usable.all():
-            for i in np.flatnonzero(~usable[positions]).tolist():
-                result = results[positions[i]]
-                quality.add_bad_row(int(rows[i]), spec.name,
-                                    f"{result.status}: {result.note or result.status}")
+        _count(spec, results, positions, usable, rows, quality)
         partial_ok = spec.tokeniser.kind == "positions"
         token_lists = [
             [t.encode() for t in field_tokens(spec.tokeniser, r)]
@@ -571,3 +557,18 @@ class RecordEncoder:
             filters = hardening.blip(filters, bits, self._hardening_keys["blip"],
                                      steps.blip_epsilon)
         return filters
+
+
+def _count(spec: FieldSpec, results: list, positions: np.ndarray, usable: np.ndarray,
+           rows: np.ndarray, quality: QualityReport) -> None:
+    """A field's statuses in the quality report (counts of distinct results times their rows),
+    and each row of a required field without a usable value (status and note, never the
+    value)."""
+    counts = np.bincount(positions, minlength=len(results))
+    for result, times in zip(results, counts.tolist(), strict=True):
+        quality.count(spec.name, str(result.status), result.note, times)
+    if spec.required and len(results) and not usable.all():
+        for i in np.flatnonzero(~usable[positions]).tolist():
+            result = results[positions[i]]
+            quality.add_bad_row(int(rows[i]), spec.name,
+                                f"{result.status}: {result.note or result.status}")

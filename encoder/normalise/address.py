@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from padan.encoder.normalise.generic import MISSING, invalid, text_words
+from padan.encoder.normalise.generic import invalid, text_cell, text_words
 from padan.encoder.normalise.result import FieldResult, Status
 from padan.encoder.normalise.spelling import modernise
-from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
+from padan.encoder.normalise.text import fold_ascii, is_dummy
 
 # One form per marker word; the tokeniser leaves markers out, so "Jl. Merdeka" and "Merdeka"
 # compare equal.
@@ -47,16 +47,9 @@ _MAX_PASSES = 4
 
 def normalise_address(raw: object) -> FieldResult:
     """One alamat cell, to marker words in one form and "rt N rw N" at the end."""
-    if isinstance(raw, bool):
-        return invalid("wrong-type")
-    if is_missing(raw):
-        return MISSING
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    if not isinstance(raw, str):
-        return invalid("wrong-type")
-    if is_dummy(raw):
-        return invalid("dummy")
+    raw = text_cell(raw)
+    if isinstance(raw, FieldResult):
+        return raw
     notes: list[str] = []
     text = fold_ascii(raw).lower()
     for _ in range(_MAX_PASSES):   # until nothing changes, so the value reads back unchanged

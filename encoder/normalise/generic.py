@@ -36,6 +36,22 @@ def invalid(note: str, partial: str | None = None) -> FieldResult:
     return FieldResult(None, Status.INVALID, note, partial=partial)
 
 
+def text_cell(raw: object) -> str | FieldResult:
+    """A text cell's string, or the result that ends its normalisation: not text (a bool, a
+    number where words are expected), missing, or a dummy ("-", "TIDAK ADA")."""
+    if isinstance(raw, bool):
+        return invalid("wrong-type")
+    if is_missing(raw):
+        return MISSING
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if not isinstance(raw, str):
+        return invalid("wrong-type")
+    if is_dummy(raw):
+        return invalid("dummy")
+    return raw
+
+
 def text_words(raw: str) -> tuple[str, bool]:
     """Lowercase ASCII words one space apart, and whether letters were lost in folding."""
     folded = fold_ascii(raw)

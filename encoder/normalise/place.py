@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from padan.encoder.normalise.generic import MISSING, invalid, text_words
+from padan.encoder.normalise.generic import invalid, text_cell, text_words
 from padan.encoder.normalise.place_codes import canonical_regency, province_code, regency_code
 from padan.encoder.normalise.result import FieldResult, Status
 from padan.encoder.normalise.spelling import modernise
-from padan.encoder.normalise.text import fold_ascii, is_dummy, is_missing
+from padan.encoder.normalise.text import fold_ascii, is_dummy
 
 # Leading words that say what kind of place follows; True for a city, False for a regency.
 _REGENCY_PREFIXES: dict[tuple[str, ...], bool | None] = {
@@ -82,16 +82,9 @@ def normalise_area(raw: object) -> FieldResult:
 
 
 def _words(raw: object) -> tuple[list[str], list[str]] | FieldResult:
-    if isinstance(raw, bool):
-        return invalid("wrong-type")
-    if is_missing(raw):
-        return MISSING
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    if not isinstance(raw, str):
-        return invalid("wrong-type")
-    if is_dummy(raw):
-        return invalid("dummy")
+    raw = text_cell(raw)
+    if isinstance(raw, FieldResult):
+        return raw
     notes: list[str] = []
     text = fold_ascii(raw)   # superscript and full-width digits are digits too
     if (digit := _FIRST_DIGIT.search(text)) is not None:
