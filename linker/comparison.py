@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.encoding_file import FLAG_BIRTHDATE_PLACEHOLDER, EncodingFile, SegmentInfo
+from padan.linker.similarity import rowwise_dice
 
 # Dice levels of a field-set similarity, highest first: level 1 is >= the first edge, and so on;
 # the last level holds everything below the last edge.
@@ -155,15 +156,6 @@ class _Run:
         return (column_a == column_b) & (column_a != 0)
 
 
-def _dice(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dice per row, and whether both rows are non-empty."""
-    size_a = np.bitwise_count(left).sum(axis=1, dtype=np.int64)
-    size_b = np.bitwise_count(right).sum(axis=1, dtype=np.int64)
-    common = np.bitwise_count(left & right).sum(axis=1, dtype=np.int64)
-    both = (size_a > 0) & (size_b > 0)
-    return 2 * common / np.maximum(size_a + size_b, 1), both
-
-
 def describe(segments: Sequence[SegmentInfo], filter_bits: int) -> tuple[Comparison, ...]:
     """The comparisons of a run whose encodings have these segments."""
     sets = _field_sets(list(segments) or _whole_filter(filter_bits))
@@ -260,7 +252,7 @@ def _levels(run: _Run, a: np.ndarray, b: np.ndarray, bucket_size: np.ndarray
             if not valid.any():
                 continue
             rows = np.flatnonzero(valid)
-            dice, both = _dice(run.filters(a[rows], segment.words),
+            dice, both = rowwise_dice(run.filters(a[rows], segment.words),
                                run.filters(b[rows], segment.words))
             best[rows] = np.maximum(best[rows], np.where(both, dice, -1.0))
         level = 1 + np.searchsorted(-np.asarray(DICE_EDGES), -best, side="right")
@@ -285,7 +277,8 @@ def _identity_level(run: _Run, a: np.ndarray, b: np.ndarray, salts: np.ndarray) 
         rows = np.flatnonzero(salts & ~same)
         valid = run.salt_agrees(veto.salt, a[rows], b[rows])
         rows = rows[valid]
-        dice, both = _dice(run.filters(a[rows], veto.words), run.filters(b[rows], veto.words))
+        dice, both = rowwise_dice(run.filters(a[rows], veto.words),
+                                  run.filters(b[rows], veto.words))
         level[rows[both & (dice >= NIK_EQUAL)]] = 3
         level[rows[both & (dice >= NIK_CLOSE) & (dice < NIK_EQUAL)]] = 4
         level[rows[both & (dice < NIK_CLOSE)]] = 5

@@ -36,7 +36,6 @@ REFUSED_WEIGHT = -60.0   # the weight of a pair the name rule refuses: probabili
 @dataclass(frozen=True, slots=True)
 class ModelScores:
     edges: Edges                 # score = match probability; ordered by match weight, then (a, b)
-    weight: np.ndarray           # float64 match weight per edge, in the same order
     model: MatchModel
     automatic: ThresholdChoice   # the threshold the model's own probabilities suggest
     match_threshold: float       # the one used: params.match_probability or the automatic one
@@ -111,5 +110,5 @@ def score_with_model(lists: Sequence[EncodingFile], edges: Edges,
     bins = np.minimum((probability[allowed] / HISTOGRAM_BIN).astype(np.int64),
                       round(1 / HISTOGRAM_BIN) - 1)
     histogram = np.bincount(bins, minlength=round(1 / HISTOGRAM_BIN)).tolist()
-    return ModelScores(ordered, weight[order], model, automatic, float(threshold),
+    return ModelScores(ordered, model, automatic, float(threshold),
                        int((~allowed).sum()), histogram)

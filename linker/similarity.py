@@ -263,6 +263,16 @@ def score_buckets(name: str, left: np.ndarray, right: np.ndarray, left_ranges: n
                         rest.comparisons + int(sizes[large].sum()))
 
 
+def rowwise_dice(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dice of left[i] and right[i] for each row i (packed filters of equal shape), and
+    whether both rows are non-empty (where they are not, the Dice is 0)."""
+    size_left = np.bitwise_count(left).sum(axis=1, dtype=np.int64)
+    size_right = np.bitwise_count(right).sum(axis=1, dtype=np.int64)
+    common = np.bitwise_count(left & right).sum(axis=1, dtype=np.int64)
+    both = (size_left > 0) & (size_right > 0)
+    return 2 * common / np.maximum(size_left + size_right, 1), both
+
+
 def dice(a: np.ndarray, b: np.ndarray) -> float:
     """Dice of two single filters (1-d uint64); for tests and small checks."""
     total = int(np.bitwise_count(a).sum()) + int(np.bitwise_count(b).sum())

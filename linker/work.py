@@ -17,7 +17,7 @@ from padan.encoder.encoding_file import EncodingFile, open_encoding_file
 from padan.i18n import _
 from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
 from padan.linker.errors import LinkerError
-from padan.linker.similarity import CandidatePairs, score_buckets
+from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
 # A pass's keys of one list serve every unit of that pass that reads the list (the pair and the
@@ -114,11 +114,7 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
     """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice)."""
     a = np.ascontiguousarray(left.filters[pairs.left][:, words[0]:words[1]])
     b = np.ascontiguousarray(right.filters[pairs.right][:, words[0]:words[1]])
-    size_a = np.bitwise_count(a).sum(axis=1, dtype=np.int64)
-    size_b = np.bitwise_count(b).sum(axis=1, dtype=np.int64)
-    common = np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
-    both = (size_a > 0) & (size_b > 0)
-    dice = 2 * common / np.maximum(size_a + size_b, 1)
+    dice, both = rowwise_dice(a, b)
     keep = ~both | (dice >= threshold)
     return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
 
