@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 import typer.rich_utils
 from typer.core import TyperGroup
 
+from padan.cli.usage_errors import UsageError, localise
 from padan.i18n import N_, LanguageError, _, language_from_environment, set_language
 from padan.i18n.language import require_language
 
@@ -112,7 +113,19 @@ class LocalisedGroup(TyperGroup):
         except LanguageError as exc:
             raise typer.BadParameter(str(exc)) from None
         translate_tree(self)
-        return super().make_context(info_name, args, parent, **extra)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except UsageError as error:
+            localise(error)
+            raise
+
+    def invoke(self, ctx):
+        # a subcommand's own parse errors (and "no such command") are raised in here
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            localise(error)
+            raise
 
 
 def lang_option_callback(value: str | None) -> str | None:
