@@ -261,6 +261,44 @@ def _splink_cell(result: dict | str) -> str:
             f"{result['decision'].f1:.4f}")
 
 
+NIK_DUMMIES = ("0", "-", "0000000000000000", "1234567890123456", "9999999999999999")
+
+
+def without_niks(generated, share: float, seed: int = 5):
+    """The lists with `share` of the last list's NIKs gone: half of them left empty, half a
+    dummy an office types when it has none (0, -, 0000000000000000...)."""
+    from dataclasses import replace
+
+    import pyarrow as pa
+
+    agency = generated.agencies[-1]
+    table, column = generated.tables[agency], generated.spec(agency).columns["nik"]
+    rng = np.random.default_rng(seed)
+    niks = table.column(column).to_pylist()
+    chosen = rng.choice(len(niks), size=int(share * len(niks)), replace=False)
+    for k, row in enumerate(chosen.tolist()):
+        niks[row] = None if k % 2 == 0 else NIK_DUMMIES[k // 2 % len(NIK_DUMMIES)]
+    index = table.schema.get_field_index(column)
+    tables = {**generated.tables,
+              agency: table.set_column(index, column, pa.array(niks, pa.string()))}
+    return replace(generated, tables=tables)
+
+
+def print_missing_niks(records: int, share: float) -> None:
+    """F1 when one list lacks `share` of its NIKs, at both dirt levels, default schema."""
+    print("| dirt | NIKs of list B missing or dummies | precision | recall | F1 (automatic @t) "
+          "| F1 best @t |")
+    print("|---|---|---|---|---|---|")
+    for dirt in ("moderate", "heavy"):
+        generated = without_niks(lists_for(dirt, records), share)
+        result = assess(synthetic_parties(generated, default_schema("quality"),
+                                          throwaway_secret()), with_blocking=False)
+        links = result.links
+        print(f"| {dirt} | {share:.0%} | {links.precision:.4f} | {links.recall:.4f} | "
+              f"{links.f1:.4f} @{fmt(result.used_threshold, 2)} | "
+              f"{result.curve.best.quality.f1:.4f} @{result.best_threshold:g} |", flush=True)
+
+
 def print_sizes(sizes: list[int]) -> None:
     """Precision, recall and F1 of the match band as lists grow, at the default parameters:
     the false matches per million records show whether precision holds at scale."""
@@ -288,7 +326,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="",
                         help="instead: the default at these list sizes (two lists of n records "
                              "from a population of 3n, moderate dirt), e.g. 20000,200000,1000000")
+    parser.add_argument("--missing-niks", type=float, default=None, metavar="SHARE",
+                        help="instead: F1 when this share of list B's NIKs are missing or "
+                             "dummies (e.g. 0.5), at both dirt levels")
     args = parser.parse_args()
+    if args.missing_niks is not None:
+        print_missing_niks(args.records, args.missing_niks)
+        return
     if args.sizes:
         print_sizes([int(n) for n in args.sizes.split(",")])
         return
