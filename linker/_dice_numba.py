@@ -19,8 +19,12 @@ import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange, types
 from numba.extending import intrinsic
 
-ITEM_ROWS = 64      # left rows per item: 64 x 2048-bit rows = 16 KiB, stays in L1 with a B tile
-TILE_ROWS = 256     # right rows per tile: 256 x 1024-bit rows = 32 KiB
+from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, prepare_rows
+
+ITEM_ROWS = 64      # left rows per item (similarity.ITEM_ROWS): the scratch holds them all
+TILE_ROWS = 128     # right rows per tile, laid out once and read by every block of the item
+SAMPLE_BLOCKS = 32  # blocks per tile that always try the early exit; later ones only if it
+#                     fired for at least a quarter of those that tried
 
 
 @intrinsic
@@ -35,10 +39,16 @@ def _popcount(typingctx, word):
 
 
 @njit(cache=True)
+def split_word(words):
+    """Where the early exit looks: after the first half of the 256-bit vectors."""
+    return 4 * (((words + 3) // 4) // 2)
+
+
+@njit(cache=True)
 def popcounts(filters):
-    """Set bits per row, and set bits in the second half of the words (for the early exit)."""
+    """Set bits per row, and set bits from split_word on (for the early exit)."""
     rows, words = filters.shape
-    half = words // 2
+    half = split_word(words)
     total = np.zeros(rows, np.int64)
     rest = np.zeros(rows, np.int64)
     for i in range(rows):
@@ -56,70 +66,81 @@ def popcounts(filters):
 
 @njit(cache=True)
 def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
-              out_left, out_right, out_score, count, best_a, best_b, slot, track):
+              out_left, out_right, out_score, count, best_a, best_b, slot, track,
+              scratch_a, scratch_b):
     """All pairs of left rows [a0, a1) and right rows [b0, b1) (i < j when same); returns count.
 
-    The hot loop is written out in full: helper functions taking arrays cost reference counting
-    per call, which was 6x slower than the popcounts themselves.
+    The item's left rows and each tile of right rows are first laid out for the block
+    (`_dice_blocks.prepare_rows`) in per-chunk scratch; then 2 x 4 blocks of pairs are counted
+    over the first half of the vectors, dropped when no pair of the block can reach floor even
+    if every remaining bit agreed (exact), else finished. The hot loop is written out in full:
+    helper functions taking arrays cost reference counting per call.
     """
     words = a.shape[1]
-    half = words // 2
+    vectors = (words + 3) // 4
+    half = vectors // 2
     low = floor * (1.0 - 1e-9)
+    prepare_rows(a, a0, a1, scratch_a, NIBBLE)
     for t0 in range(b0, b1, TILE_ROWS):
         t1 = min(t0 + TILE_ROWS, b1)
-        for i in range(a0, a1, 2):
-            rows = 2 if i + 1 < a1 else 1
-            i1 = i + rows - 1
+        if same and t1 <= a0 + 1:
+            continue   # no j > i in this tile
+        prepare_rows(b, t0, t1, scratch_b, NIBBLE)
+        tried = 0   # blocks that looked for the early exit in this tile, and how often it fired
+        fired = 0
+        for i in range(a0, a1, ROWS):
+            i1 = min(i + ROWS, a1) - 1
+            rows = (i - a0, i1 - a0)
             j = max(t0, i + 1) if same else t0
             while j < t1:
-                cols = 2 if j + 1 < t1 else 1
-                j1 = j + cols - 1
-                # 2 x 2 register block: each loaded word feeds two popcounts.
-                s00 = 0
-                s01 = 0
-                s10 = 0
-                s11 = 0
-                for k in range(half):
-                    x0 = a[i, k]
-                    x1 = a[i1, k]
-                    y0 = b[j, k]
-                    y1 = b[j1, k]
-                    s00 += _popcount(x0 & y0)
-                    s01 += _popcount(x0 & y1)
-                    s10 += _popcount(x1 & y0)
-                    s11 += _popcount(x1 & y1)
-                # exact early exit: skip the second half when no pair of the block could reach
-                # floor even if every remaining bit agreed (slack keeps float rounding safe)
-                t00 = pa[i] + pb[j]
-                t01 = pa[i] + pb[j1]
-                t10 = pa[i1] + pb[j]
-                t11 = pa[i1] + pb[j1]
-                if (2.0 * (s00 + min(ra[i], rb[j])) < low * t00
-                        and 2.0 * (s01 + min(ra[i], rb[j1])) < low * t01
-                        and 2.0 * (s10 + min(ra[i1], rb[j])) < low * t10
-                        and 2.0 * (s11 + min(ra[i1], rb[j1])) < low * t11):
-                    j += cols
+                split = half > 0 and (tried < SAMPLE_BLOCKS or 4 * fired >= tried)
+                j1 = min(j + COLUMNS, t1) - 1
+                cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
+                fewest = min(pa[i], pa[i1]) + min(pb[j], pb[j1], pb[cols[1] + t0],
+                                                  pb[cols[2] + t0])
+                if not split:   # the early exit rarely fires here: count all at once
+                    s = block(scratch_a, scratch_b, 0, vectors, rows, cols)
+                    s2 = (0, 0, 0, 0, 0, 0, 0, 0)
+                else:
+                    s = block(scratch_a, scratch_b, 0, half, rows, cols)
+                    # exact early exit: skip the rest when no pair of the block could reach floor
+                    # even if every remaining bit agreed (slack keeps float rounding safe); first
+                    # for the block as a whole (most common, fewest bits), then pair by pair
+                    rest = min(max(ra[i], ra[i1]), max(rb[j], rb[j1], rb[cols[1] + t0],
+                                                       rb[cols[2] + t0]))
+                    most = max(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+                    alive = 2.0 * (most + rest) >= low * fewest
+                    for q in range(ROWS * COLUMNS if alive else 0):
+                        alive = False
+                        r = i + q // COLUMNS
+                        c = j + q % COLUMNS
+                        if r > i1 or c > j1 or (same and c <= r):
+                            continue
+                        if 2.0 * (s[q] + min(ra[r], rb[c])) >= low * (pa[r] + pb[c]):
+                            alive = True
+                            break
+                    tried += 1
+                    if not alive:
+                        fired += 1
+                        j += COLUMNS
+                        continue
+                    s2 = block(scratch_a, scratch_b, half, vectors, rows, cols)
+                most = max(s[0] + s2[0], s[1] + s2[1], s[2] + s2[2], s[3] + s2[3],
+                           s[4] + s2[4], s[5] + s2[5], s[6] + s2[6], s[7] + s2[7])
+                if 2.0 * most < low * fewest:
+                    j += COLUMNS
                     continue
-                for k in range(half, words):
-                    x0 = a[i, k]
-                    x1 = a[i1, k]
-                    y0 = b[j, k]
-                    y1 = b[j1, k]
-                    s00 += _popcount(x0 & y0)
-                    s01 += _popcount(x0 & y1)
-                    s10 += _popcount(x1 & y0)
-                    s11 += _popcount(x1 & y1)
-                for q in range(4):
-                    r = i + (q >> 1)
-                    c = j + (q & 1)
+                for q in range(ROWS * COLUMNS):
+                    r = i + q // COLUMNS
+                    c = j + q % COLUMNS
                     if r > i1 or c > j1 or (same and c <= r):
                         continue
-                    s = s00 if q == 0 else (s01 if q == 1 else (s10 if q == 2 else s11))
-                    total = t00 if q == 0 else (t01 if q == 1 else (t10 if q == 2 else t11))
+                    common = s[q] + s2[q]
+                    total = pa[r] + pb[c]
                     # empty filters (total 0) score 0, below any floor > 0
-                    if total == 0 or 2.0 * s < low * total:
+                    if total == 0 or 2.0 * common < low * total:
                         continue
-                    score = 2.0 * s / total   # the reference's exact expression
+                    score = 2.0 * common / total   # the reference's exact expression
                     if score < floor:
                         continue
                     if track:
@@ -133,22 +154,25 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
                             out_right[count] = c
                             out_score[count] = score
                         count += 1
-                j += cols
+                j += COLUMNS
     return count
 
 
 @njit(parallel=True, cache=True)
 def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
                 capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
+    width = ((a.shape[1] + 3) // 4) * (8 if NIBBLE else 4)
     for c in prange(c0, c1):
         slot = get_thread_id() if track else 0
         lo = (c - c0) * capacity
+        scratch_a = np.empty((ITEM_ROWS, width), np.uint64)
+        scratch_b = np.empty((TILE_ROWS, width), np.uint64)
         n = 0
         for it in range(chunk_starts[c], chunk_starts[c + 1]):
             n = _run_item(a, pa, ra, b, pb, rb, items[it, 0], items[it, 1], items[it, 2],
                           items[it, 3], same, threshold, floor, out_left[lo:lo + capacity],
                           out_right[lo:lo + capacity], out_score[lo:lo + capacity], n,
-                          best_a, best_b, slot, track)
+                          best_a, best_b, slot, track, scratch_a, scratch_b)
         counts[c - c0] = n
 
 
