@@ -23,6 +23,8 @@ both layouts against the numpy reference).
 
 from __future__ import annotations
 
+import re
+
 import llvmlite.binding as llvm
 import numpy as np
 from llvmlite import ir
@@ -208,3 +210,29 @@ def prepare_rows(source, r0, r1, target, nibble):
 
 block = make_block(MODE)
 NIBBLE = MODE == "nibble"
+
+
+def block_assembly(mode: str, cpu: str | None = None) -> str:
+    """Machine code of a 2 x 4 block in layout `mode`: for the CPU numba compiles for, or, with
+    `cpu` (an LLVM CPU name such as "znver4"), for that CPU (to check, on any machine, which
+    popcount instructions another one would run)."""
+    counts = make_block(mode)
+
+    @njit
+    def probe(a, b, stop):
+        return counts(a, b, 0, stop, (0, 1), (0, 1, 2, 3))
+
+    signature = (types.uint64[:, ::1], types.uint64[:, ::1], types.int64)
+    probe.compile(signature)
+    if cpu is None:
+        return probe.inspect_asm(signature)
+    text = re.sub(r'"target-(cpu|features)"="[^"]*"', "", probe.inspect_llvm(signature))
+    module = llvm.parse_assembly(text)
+    machine = llvm.Target.from_triple(module.triple).create_target_machine(cpu=cpu, opt=3)
+    return machine.emit_assembly(module)
+
+
+def popcount_instructions(assembly: str) -> dict[str, int]:
+    """How often each popcount-related instruction appears in `assembly`."""
+    found = re.findall(r"^\s*(popcnt\w*|vpopcnt\w+|vpshufb|vpsadbw)\b", assembly, re.M)
+    return {name: found.count(name) for name in sorted(set(found))}

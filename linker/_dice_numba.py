@@ -6,11 +6,15 @@ most ITEM_ROWS left rows; items are grouped into chunks that run in parallel, ea
 pairs into its own slice of the output (re-run alone when that slice overflows), so no item ever
 needs an n x m matrix and threads never share a write.
 
+Inside an item, pairs are counted 2 x 4 at a time by the vector block of `_dice_blocks` (AVX2
+table lookups, or vpopcntq where AVX-512 VPOPCNTDQ is present), on rows laid out for it in
+per-chunk scratch.
+
 Exactness: the score is computed as 2.0 * common / (popcount_a + popcount_b) in float64, the same
-expression as the numpy reference, so both keep exactly the same pairs. A pair whose first half
-of words cannot reach `floor` even if every remaining bit matched is abandoned early; the bound
-is exact, so it changes speed, never results. No fastmath: reassociated float maths could move
-a score across the threshold.
+expression as the numpy reference, so both keep exactly the same pairs. A block whose first
+vectors (up to `half`, chosen by similarity.early_exit_vector) cannot reach `floor` even if every
+remaining bit matched is abandoned early; the bounds are exact, so they change speed, never
+results. No fastmath: reassociated float maths could move a score across the threshold.
 """
 
 from __future__ import annotations
@@ -39,16 +43,9 @@ def _popcount(typingctx, word):
 
 
 @njit(cache=True)
-def split_word(words):
-    """Where the early exit looks: after the first half of the 256-bit vectors."""
-    return 4 * (((words + 3) // 4) // 2)
-
-
-@njit(cache=True)
-def popcounts(filters):
-    """Set bits per row, and set bits from split_word on (for the early exit)."""
+def popcounts(filters, half):
+    """Set bits per row, and set bits in the words from `half` on (for the early exit)."""
     rows, words = filters.shape
-    half = split_word(words)
     total = np.zeros(rows, np.int64)
     rest = np.zeros(rows, np.int64)
     for i in range(rows):
@@ -65,20 +62,21 @@ def popcounts(filters):
 
 
 @njit(cache=True)
-def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
+def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half,
               out_left, out_right, out_score, count, best_a, best_b, slot, track,
               scratch_a, scratch_b):
     """All pairs of left rows [a0, a1) and right rows [b0, b1) (i < j when same); returns count.
 
     The item's left rows and each tile of right rows are first laid out for the block
     (`_dice_blocks.prepare_rows`) in per-chunk scratch; then 2 x 4 blocks of pairs are counted
-    over the first half of the vectors, dropped when no pair of the block can reach floor even
-    if every remaining bit agreed (exact), else finished. The hot loop is written out in full:
-    helper functions taking arrays cost reference counting per call.
+    over the vectors before `half` (ra, rb: the bits set from there on), dropped when no pair of
+    the block can reach floor even if every remaining bit agreed (exact), else finished. Where
+    that exit seldom fires (fewer than a quarter of a tile's first SAMPLE_BLOCKS blocks), the
+    rest of the tile counts each block in one go. The hot loop is written out in full: helper
+    functions taking arrays cost reference counting per call.
     """
     words = a.shape[1]
     vectors = (words + 3) // 4
-    half = vectors // 2
     low = floor * (1.0 - 1e-9)
     prepare_rows(a, a0, a1, scratch_a, NIBBLE)
     for t0 in range(b0, b1, TILE_ROWS):
@@ -96,8 +94,10 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
                 split = half > 0 and (tried < SAMPLE_BLOCKS or 4 * fired >= tried)
                 j1 = min(j + COLUMNS, t1) - 1
                 cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
-                fewest = min(pa[i], pa[i1]) + min(pb[j], pb[j1], pb[cols[1] + t0],
-                                                  pb[cols[2] + t0])
+                # (unsigned indices: no negative-index wraparound in the hot loop)
+                ui, ui1, uj, uj1 = np.uint64(i), np.uint64(i1), np.uint64(j), np.uint64(j1)
+                uj2, uj3 = np.uint64(cols[1] + t0), np.uint64(cols[2] + t0)
+                fewest = min(pa[ui], pa[ui1]) + min(pb[uj], pb[uj1], pb[uj2], pb[uj3])
                 if not split:   # the early exit rarely fires here: count all at once
                     s = block(scratch_a, scratch_b, 0, vectors, rows, cols)
                     s2 = (0, 0, 0, 0, 0, 0, 0, 0)
@@ -106,8 +106,7 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
                     # exact early exit: skip the rest when no pair of the block could reach floor
                     # even if every remaining bit agreed (slack keeps float rounding safe); first
                     # for the block as a whole (most common, fewest bits), then pair by pair
-                    rest = min(max(ra[i], ra[i1]), max(rb[j], rb[j1], rb[cols[1] + t0],
-                                                       rb[cols[2] + t0]))
+                    rest = min(max(ra[ui], ra[ui1]), max(rb[uj], rb[uj1], rb[uj2], rb[uj3]))
                     most = max(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
                     alive = 2.0 * (most + rest) >= low * fewest
                     for q in range(ROWS * COLUMNS if alive else 0):
@@ -160,7 +159,7 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
 
 @njit(parallel=True, cache=True)
 def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
-                capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
+                half, capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
     width = ((a.shape[1] + 3) // 4) * (8 if NIBBLE else 4)
     for c in prange(c0, c1):
         slot = get_thread_id() if track else 0
@@ -170,15 +169,16 @@ def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, thresho
         n = 0
         for it in range(chunk_starts[c], chunk_starts[c + 1]):
             n = _run_item(a, pa, ra, b, pb, rb, items[it, 0], items[it, 1], items[it, 2],
-                          items[it, 3], same, threshold, floor, out_left[lo:lo + capacity],
+                          items[it, 3], same, threshold, floor, half,
+                          out_left[lo:lo + capacity],
                           out_right[lo:lo + capacity], out_score[lo:lo + capacity], n,
                           best_a, best_b, slot, track, scratch_a, scratch_b)
         counts[c - c0] = n
 
 
 @njit(cache=True)
-def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floor, capacity,
-                wave, track, slots):
+def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floor, half,
+                capacity, wave, track, slots):
     """Score every item (rows a0, a1, b0, b1); chunks of items run in parallel, a wave at a time.
 
     A chunk costs at most `capacity` comparisons, so its pairs always fit its buffer slice;
@@ -199,7 +199,7 @@ def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floo
     for c0 in range(0, chunks, wave):
         c1 = min(c0 + wave, chunks)
         _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
-                    capacity, out_left, out_right, out_score, counts, best_a, best_b, track)
+                    half, capacity, out_left, out_right, out_score, counts, best_a, best_b, track)
         need = kept + counts[:c1 - c0].sum()
         if need > kept_left.shape[0]:
             size = max(need, 2 * kept_left.shape[0])
