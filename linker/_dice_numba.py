@@ -27,8 +27,8 @@ from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, prepare_rows
 
 ITEM_ROWS = 64      # left rows per item (similarity.ITEM_ROWS): the scratch holds them all
 TILE_ROWS = 128     # right rows per tile, laid out once and read by every block of the item
-SAMPLE_BLOCKS = 32  # blocks per tile that always try the early exit; later ones only if it
-#                     fired for at least a quarter of those that tried
+SAMPLE_BLOCKS = 32  # blocks per tile that always try the early exit; later ones only if what
+#                     it saved (vectors skipped) outweighs what it cost (about a vector a miss)
 
 
 @intrinsic
@@ -71,8 +71,8 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
     (`_dice_blocks.prepare_rows`) in per-chunk scratch; then 2 x 4 blocks of pairs are counted
     over the vectors before `half` (ra, rb: the bits set from there on), dropped when no pair of
     the block can reach floor even if every remaining bit agreed (exact), else finished. Where
-    that exit seldom fires (fewer than a quarter of a tile's first SAMPLE_BLOCKS blocks), the
-    rest of the tile counts each block in one go. The hot loop is written out in full: helper
+    that exit saves less than it costs over a tile's first SAMPLE_BLOCKS blocks, the rest of the
+    tile counts each block in one go. The hot loop is written out in full: helper
     functions taking arrays cost reference counting per call.
     """
     words = a.shape[1]
@@ -91,7 +91,8 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
             rows = (i - a0, i1 - a0)
             j = max(t0, i + 1) if same else t0
             while j < t1:
-                split = half > 0 and (tried < SAMPLE_BLOCKS or 4 * fired >= tried)
+                split = half > 0 and (tried < SAMPLE_BLOCKS
+                                      or fired * (vectors - half) >= tried - fired)
                 j1 = min(j + COLUMNS, t1) - 1
                 cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
                 # (unsigned indices: no negative-index wraparound in the hot loop)
@@ -109,15 +110,12 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
                     rest = min(max(ra[ui], ra[ui1]), max(rb[uj], rb[uj1], rb[uj2], rb[uj3]))
                     most = max(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
                     alive = 2.0 * (most + rest) >= low * fewest
-                    for q in range(ROWS * COLUMNS if alive else 0):
-                        alive = False
-                        r = i + q // COLUMNS
-                        c = j + q % COLUMNS
-                        if r > i1 or c > j1 or (same and c <= r):
-                            continue
-                        if 2.0 * (s[q] + min(ra[r], rb[c])) >= low * (pa[r] + pb[c]):
-                            alive = True
-                            break
+                    if alive:   # pair by pair, without branches (clamped rows and columns
+                        alive = False   # repeat real pairs, so the test stays exact)
+                        for q in range(ROWS * COLUMNS):
+                            r = np.uint64(i1 if q >= COLUMNS else i)
+                            c = np.uint64(t0 + cols[q % COLUMNS])
+                            alive |= 2.0 * (s[q] + min(ra[r], rb[c])) >= low * (pa[r] + pb[c])
                     tried += 1
                     if not alive:
                         fired += 1
