@@ -163,6 +163,10 @@ def row(label: str, bits: int, threshold: float, result: dict, comparisons: int)
             f"| {100 * result['found'] / comparisons:.3g} %{same} |")
 
 
+def instructions(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} x{count}" for name, count in counts.items()) or "none"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2000)
@@ -184,6 +188,10 @@ def main() -> None:
           f"best of {args.repeats} ({args.clock} seconds), padan and anonlink alternately; "
           f"load average at start: "
           f"{load}")
+    here = _dice_blocks.popcount_instructions(_dice_blocks.block_assembly(_dice_blocks.MODE))
+    zen4 = _dice_blocks.popcount_instructions(_dice_blocks.block_assembly("wide", "znver4"))
+    print(f"popcount instructions in the compiled 2 x 4 block here: {instructions(here)}; "
+          f"compiled for Zen 4 (AVX-512 VPOPCNTDQ, layout wide): {instructions(zen4)}")
     anonlink = None if args.no_reference else Anonlink()
     comparisons = args.rows * args.rows
     print("| bits | filters | threshold | padan M cmp/s | anonlink M cmp/s | ratio | pairs kept |")

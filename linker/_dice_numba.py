@@ -28,7 +28,7 @@ from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, prepare_rows
 ITEM_ROWS = 64      # left rows per item (similarity.ITEM_ROWS): the scratch holds them all
 TILE_ROWS = 128     # right rows per tile, laid out once and read by every block of the item
 SAMPLE_BLOCKS = 32  # blocks per tile that always try the early exit; later ones only if what
-#                     it saved (vectors skipped) outweighs what it cost (about a vector a miss)
+#                     it saved (vectors skipped) outweighs what it cost (about two vectors a miss)
 
 
 @intrinsic
@@ -92,7 +92,7 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
             j = max(t0, i + 1) if same else t0
             while j < t1:
                 split = half > 0 and (tried < SAMPLE_BLOCKS
-                                      or fired * (vectors - half) >= tried - fired)
+                                      or fired * (vectors - half) >= 2 * (tried - fired))
                 j1 = min(j + COLUMNS, t1) - 1
                 cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
                 # (unsigned indices: no negative-index wraparound in the hot loop)

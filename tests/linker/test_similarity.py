@@ -135,7 +135,8 @@ def test_early_exit_position_follows_threshold_and_density():
     sparse, dense = random_filters(rng, 50, 2048, 0.2), random_filters(rng, 50, 2048, 0.5)
     assert early_exit_vector(sparse, sparse, 0.9) < early_exit_vector(sparse, sparse, 0.6)
     assert early_exit_vector(sparse, sparse, 0.7) < early_exit_vector(dense, dense, 0.7)
-    assert 1 <= early_exit_vector(dense, dense, 0.5) <= 7
+    assert 1 <= early_exit_vector(dense, dense, 0.8) <= 7
+    assert early_exit_vector(dense, dense, 0.5) == 0   # would come too late to pay: none
     assert early_exit_vector(sparse[:, :3], sparse[:, :3], 0.5) == 0   # one vector: no split
 
 
