@@ -99,6 +99,11 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
                 ui, ui1, uj, uj1 = np.uint64(i), np.uint64(i1), np.uint64(j), np.uint64(j1)
                 uj2, uj3 = np.uint64(cols[1] + t0), np.uint64(cols[2] + t0)
                 fewest = min(pa[ui], pa[ui1]) + min(pb[uj], pb[uj1], pb[uj2], pb[uj3])
+                # popcounts alone: common <= min(|a|, |b|); rows of unlike density never meet
+                if 2.0 * min(max(pa[ui], pa[ui1]), max(pb[uj], pb[uj1], pb[uj2], pb[uj3])) \
+                        < low * fewest:
+                    j += COLUMNS
+                    continue
                 if not split:   # the early exit rarely fires here: count all at once
                     s = block(scratch_a, scratch_b, 0, vectors, rows, cols)
                     s2 = (0, 0, 0, 0, 0, 0, 0, 0)

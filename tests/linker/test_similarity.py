@@ -147,3 +147,18 @@ def test_many_passing_pairs_are_all_kept():
     result = dice_pairs_numba(left, right, 0.5)
     assert len(result) > 0.9 * 400 * 700
     assert_same(result, dice_pairs_numpy(left, right, 0.5))
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_rows_of_unlike_density_are_pruned_exactly(same):
+    """Blocks dropped on popcounts alone (2 min(|a|, |b|) < t (|a| + |b|)) lose no pair: rows of
+    interleaved densities put like and unlike rows in the same blocks."""
+    rng = np.random.default_rng(15)
+    fills = np.resize([0.05, 0.6, 0.3, 0.1, 0.5], 200)
+    left = np.concatenate([random_filters(rng, 1, 1024, fill) for fill in fills])
+    right = left if same else noisy_copies(rng, left[rng.permutation(200)], 0.02)
+    for threshold in (0.5, 0.7, 0.9):
+        expected = dice_pairs_numpy(left, right, threshold, same=same)
+        assert_same(dice_pairs_numba(left, right, threshold, same=same), expected)
+        if not same and threshold == 0.5:
+            assert len(expected) >= 190   # the copies
