@@ -6,11 +6,15 @@ most ITEM_ROWS left rows; items are grouped into chunks that run in parallel, ea
 pairs into its own slice of the output (re-run alone when that slice overflows), so no item ever
 needs an n x m matrix and threads never share a write.
 
+Inside an item, pairs are counted 2 x 4 at a time by the vector block of `_dice_blocks` (AVX2
+table lookups, or vpopcntq where AVX-512 VPOPCNTDQ is present), on rows laid out for it in
+per-chunk scratch.
+
 Exactness: the score is computed as 2.0 * common / (popcount_a + popcount_b) in float64, the same
-expression as the numpy reference, so both keep exactly the same pairs. A pair whose first half
-of words cannot reach `floor` even if every remaining bit matched is abandoned early; the bound
-is exact, so it changes speed, never results. No fastmath: reassociated float maths could move
-a score across the threshold.
+expression as the numpy reference, so both keep exactly the same pairs. A block whose first
+vectors (up to `half`, chosen by similarity.early_exit_vector) cannot reach `floor` even if every
+remaining bit matched is abandoned early; the bounds are exact, so they change speed, never
+results. No fastmath: reassociated float maths could move a score across the threshold.
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange, types
 from numba.extending import intrinsic
 
-ITEM_ROWS = 64      # left rows per item: 64 x 2048-bit rows = 16 KiB, stays in L1 with a B tile
-TILE_ROWS = 256     # right rows per tile: 256 x 1024-bit rows = 32 KiB
+from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, prepare_rows
+
+ITEM_ROWS = 64      # left rows per item (similarity.ITEM_ROWS): the scratch holds them all
+TILE_ROWS = 128     # right rows per tile, laid out once and read by every block of the item
+SAMPLE_BLOCKS = 32  # blocks per tile that always try the early exit; later ones only if what
+#                     it saved (vectors skipped) outweighs what it cost (about two vectors a miss)
 
 
 @intrinsic
@@ -35,10 +43,9 @@ def _popcount(typingctx, word):
 
 
 @njit(cache=True)
-def popcounts(filters):
-    """Set bits per row, and set bits in the second half of the words (for the early exit)."""
+def popcounts(filters, half):
+    """Set bits per row, and set bits in the words from `half` on (for the early exit)."""
     rows, words = filters.shape
-    half = words // 2
     total = np.zeros(rows, np.int64)
     rest = np.zeros(rows, np.int64)
     for i in range(rows):
@@ -55,71 +62,87 @@ def popcounts(filters):
 
 
 @njit(cache=True)
-def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
-              out_left, out_right, out_score, count, best_a, best_b, slot, track):
+def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half,
+              out_left, out_right, out_score, count, best_a, best_b, slot, track,
+              scratch_a, scratch_b):
     """All pairs of left rows [a0, a1) and right rows [b0, b1) (i < j when same); returns count.
 
-    The hot loop is written out in full: helper functions taking arrays cost reference counting
-    per call, which was 6x slower than the popcounts themselves.
+    The item's left rows and each tile of right rows are first laid out for the block
+    (`_dice_blocks.prepare_rows`) in per-chunk scratch; then 2 x 4 blocks of pairs are counted
+    over the vectors before `half` (ra, rb: the bits set from there on), dropped when no pair of
+    the block can reach floor even if every remaining bit agreed (exact), else finished. Where
+    that exit saves less than it costs over a tile's first SAMPLE_BLOCKS blocks, the rest of the
+    tile counts each block in one go. The hot loop is written out in full: helper
+    functions taking arrays cost reference counting per call.
     """
     words = a.shape[1]
-    half = words // 2
+    vectors = (words + 3) // 4
     low = floor * (1.0 - 1e-9)
+    prepare_rows(a, a0, a1, scratch_a, NIBBLE)
     for t0 in range(b0, b1, TILE_ROWS):
         t1 = min(t0 + TILE_ROWS, b1)
-        for i in range(a0, a1, 2):
-            rows = 2 if i + 1 < a1 else 1
-            i1 = i + rows - 1
+        if same and t1 <= a0 + 1:
+            continue   # no j > i in this tile
+        prepare_rows(b, t0, t1, scratch_b, NIBBLE)
+        tried = 0   # blocks that looked for the early exit in this tile, and how often it fired
+        fired = 0
+        for i in range(a0, a1, ROWS):
+            i1 = min(i + ROWS, a1) - 1
+            rows = (i - a0, i1 - a0)
             j = max(t0, i + 1) if same else t0
             while j < t1:
-                cols = 2 if j + 1 < t1 else 1
-                j1 = j + cols - 1
-                # 2 x 2 register block: each loaded word feeds two popcounts.
-                s00 = 0
-                s01 = 0
-                s10 = 0
-                s11 = 0
-                for k in range(half):
-                    x0 = a[i, k]
-                    x1 = a[i1, k]
-                    y0 = b[j, k]
-                    y1 = b[j1, k]
-                    s00 += _popcount(x0 & y0)
-                    s01 += _popcount(x0 & y1)
-                    s10 += _popcount(x1 & y0)
-                    s11 += _popcount(x1 & y1)
-                # exact early exit: skip the second half when no pair of the block could reach
-                # floor even if every remaining bit agreed (slack keeps float rounding safe)
-                t00 = pa[i] + pb[j]
-                t01 = pa[i] + pb[j1]
-                t10 = pa[i1] + pb[j]
-                t11 = pa[i1] + pb[j1]
-                if (2.0 * (s00 + min(ra[i], rb[j])) < low * t00
-                        and 2.0 * (s01 + min(ra[i], rb[j1])) < low * t01
-                        and 2.0 * (s10 + min(ra[i1], rb[j])) < low * t10
-                        and 2.0 * (s11 + min(ra[i1], rb[j1])) < low * t11):
-                    j += cols
+                split = half > 0 and (tried < SAMPLE_BLOCKS
+                                      or fired * (vectors - half) >= 2 * (tried - fired))
+                j1 = min(j + COLUMNS, t1) - 1
+                cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
+                # (unsigned indices: no negative-index wraparound in the hot loop)
+                ui, ui1, uj, uj1 = np.uint64(i), np.uint64(i1), np.uint64(j), np.uint64(j1)
+                uj2, uj3 = np.uint64(cols[1] + t0), np.uint64(cols[2] + t0)
+                fewest = min(pa[ui], pa[ui1]) + min(pb[uj], pb[uj1], pb[uj2], pb[uj3])
+                # popcounts alone: common <= min(|a|, |b|); rows of unlike density never meet
+                if 2.0 * min(max(pa[ui], pa[ui1]), max(pb[uj], pb[uj1], pb[uj2], pb[uj3])) \
+                        < low * fewest:
+                    j += COLUMNS
                     continue
-                for k in range(half, words):
-                    x0 = a[i, k]
-                    x1 = a[i1, k]
-                    y0 = b[j, k]
-                    y1 = b[j1, k]
-                    s00 += _popcount(x0 & y0)
-                    s01 += _popcount(x0 & y1)
-                    s10 += _popcount(x1 & y0)
-                    s11 += _popcount(x1 & y1)
-                for q in range(4):
-                    r = i + (q >> 1)
-                    c = j + (q & 1)
+                if not split:   # the early exit rarely fires here: count all at once
+                    s = block(scratch_a, scratch_b, 0, vectors, rows, cols)
+                    s2 = (0, 0, 0, 0, 0, 0, 0, 0)
+                else:
+                    s = block(scratch_a, scratch_b, 0, half, rows, cols)
+                    # exact early exit: skip the rest when no pair of the block could reach floor
+                    # even if every remaining bit agreed (slack keeps float rounding safe); first
+                    # for the block as a whole (most common, fewest bits), then pair by pair
+                    rest = min(max(ra[ui], ra[ui1]), max(rb[uj], rb[uj1], rb[uj2], rb[uj3]))
+                    most = max(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+                    alive = 2.0 * (most + rest) >= low * fewest
+                    if alive:   # pair by pair, without branches (clamped rows and columns
+                        alive = False   # repeat real pairs, so the test stays exact)
+                        for q in range(ROWS * COLUMNS):
+                            r = np.uint64(i1 if q >= COLUMNS else i)
+                            c = np.uint64(t0 + cols[q % COLUMNS])
+                            alive |= 2.0 * (s[q] + min(ra[r], rb[c])) >= low * (pa[r] + pb[c])
+                    tried += 1
+                    if not alive:
+                        fired += 1
+                        j += COLUMNS
+                        continue
+                    s2 = block(scratch_a, scratch_b, half, vectors, rows, cols)
+                most = max(s[0] + s2[0], s[1] + s2[1], s[2] + s2[2], s[3] + s2[3],
+                           s[4] + s2[4], s[5] + s2[5], s[6] + s2[6], s[7] + s2[7])
+                if 2.0 * most < low * fewest:
+                    j += COLUMNS
+                    continue
+                for q in range(ROWS * COLUMNS):
+                    r = i + q // COLUMNS
+                    c = j + q % COLUMNS
                     if r > i1 or c > j1 or (same and c <= r):
                         continue
-                    s = s00 if q == 0 else (s01 if q == 1 else (s10 if q == 2 else s11))
-                    total = t00 if q == 0 else (t01 if q == 1 else (t10 if q == 2 else t11))
+                    common = s[q] + s2[q]
+                    total = pa[r] + pb[c]
                     # empty filters (total 0) score 0, below any floor > 0
-                    if total == 0 or 2.0 * s < low * total:
+                    if total == 0 or 2.0 * common < low * total:
                         continue
-                    score = 2.0 * s / total   # the reference's exact expression
+                    score = 2.0 * common / total   # the reference's exact expression
                     if score < floor:
                         continue
                     if track:
@@ -133,28 +156,32 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor,
                             out_right[count] = c
                             out_score[count] = score
                         count += 1
-                j += cols
+                j += COLUMNS
     return count
 
 
 @njit(parallel=True, cache=True)
 def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
-                capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
+                half, capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
+    width = ((a.shape[1] + 3) // 4) * (8 if NIBBLE else 4)
     for c in prange(c0, c1):
         slot = get_thread_id() if track else 0
         lo = (c - c0) * capacity
+        scratch_a = np.empty((ITEM_ROWS, width), np.uint64)
+        scratch_b = np.empty((TILE_ROWS, width), np.uint64)
         n = 0
         for it in range(chunk_starts[c], chunk_starts[c + 1]):
             n = _run_item(a, pa, ra, b, pb, rb, items[it, 0], items[it, 1], items[it, 2],
-                          items[it, 3], same, threshold, floor, out_left[lo:lo + capacity],
+                          items[it, 3], same, threshold, floor, half,
+                          out_left[lo:lo + capacity],
                           out_right[lo:lo + capacity], out_score[lo:lo + capacity], n,
-                          best_a, best_b, slot, track)
+                          best_a, best_b, slot, track, scratch_a, scratch_b)
         counts[c - c0] = n
 
 
 @njit(cache=True)
-def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floor, capacity,
-                wave, track, slots):
+def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floor, half,
+                capacity, wave, track, slots):
     """Score every item (rows a0, a1, b0, b1); chunks of items run in parallel, a wave at a time.
 
     A chunk costs at most `capacity` comparisons, so its pairs always fit its buffer slice;
@@ -175,7 +202,7 @@ def score_items(a, pa, ra, b, pb, rb, items, chunk_starts, same, threshold, floo
     for c0 in range(0, chunks, wave):
         c1 = min(c0 + wave, chunks)
         _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
-                    capacity, out_left, out_right, out_score, counts, best_a, best_b, track)
+                    half, capacity, out_left, out_right, out_score, counts, best_a, best_b, track)
         need = kept + counts[:c1 - c0].sum()
         if need > kept_left.shape[0]:
             size = max(need, 2 * kept_left.shape[0])

@@ -109,3 +109,56 @@ def test_mismatched_inputs_are_refused():
         dice_pairs(a, a[:, :1].copy(), 0.5)
     with pytest.raises(ParameterError, match="uint64"):
         dice_pairs(a.astype(np.int64), a, 0.5)
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_every_early_exit_position_gives_the_same_pairs(monkeypatch, same):
+    """The exit position only changes speed: every split, from none to the last vector."""
+    from padan.linker import similarity
+
+    rng = np.random.default_rng(12)
+    left = np.concatenate([random_filters(rng, 150, 1100, fill) for fill in (0.2, 0.4, 0.6)])
+    right = left if same else np.concatenate([noisy_copies(rng, left[::3], 0.1),
+                                              random_filters(rng, 100, 1100, 0.3)])
+    vectors = (left.shape[1] + 3) // 4
+    for threshold in (0.45, 0.6, 0.75, 0.9):
+        expected = dice_pairs_numpy(left, right, threshold, same=same)
+        for half in range(vectors):
+            monkeypatch.setattr(similarity, "early_exit_vector", lambda *_, half=half: half)
+            assert_same(dice_pairs_numba(left, right, threshold, same=same), expected)
+
+
+def test_early_exit_position_follows_threshold_and_density():
+    from padan.linker.similarity import early_exit_vector
+
+    rng = np.random.default_rng(13)
+    sparse, dense = random_filters(rng, 50, 2048, 0.2), random_filters(rng, 50, 2048, 0.5)
+    assert early_exit_vector(sparse, sparse, 0.9) < early_exit_vector(sparse, sparse, 0.6)
+    assert early_exit_vector(sparse, sparse, 0.7) < early_exit_vector(dense, dense, 0.7)
+    assert 1 <= early_exit_vector(dense, dense, 0.8) <= 7
+    assert early_exit_vector(dense, dense, 0.5) == 0   # would come too late to pay: none
+    assert early_exit_vector(sparse[:, :3], sparse[:, :3], 0.5) == 0   # one vector: no split
+
+
+def test_many_passing_pairs_are_all_kept():
+    """Dense filters at a low threshold: nearly every pair passes, far beyond a first buffer."""
+    rng = np.random.default_rng(14)
+    left, right = random_filters(rng, 400, 1024, 0.6), random_filters(rng, 700, 1024, 0.6)
+    result = dice_pairs_numba(left, right, 0.5)
+    assert len(result) > 0.9 * 400 * 700
+    assert_same(result, dice_pairs_numpy(left, right, 0.5))
+
+
+@pytest.mark.parametrize("same", [False, True])
+def test_rows_of_unlike_density_are_pruned_exactly(same):
+    """Blocks dropped on popcounts alone (2 min(|a|, |b|) < t (|a| + |b|)) lose no pair: rows of
+    interleaved densities put like and unlike rows in the same blocks."""
+    rng = np.random.default_rng(15)
+    fills = np.resize([0.05, 0.6, 0.3, 0.1, 0.5], 200)
+    left = np.concatenate([random_filters(rng, 1, 1024, fill) for fill in fills])
+    right = left if same else noisy_copies(rng, left[rng.permutation(200)], 0.02)
+    for threshold in (0.5, 0.7, 0.9):
+        expected = dice_pairs_numpy(left, right, threshold, same=same)
+        assert_same(dice_pairs_numba(left, right, threshold, same=same), expected)
+        if not same and threshold == 0.5:
+            assert len(expected) >= 190   # the copies
