@@ -42,7 +42,8 @@ from padan.encoder.normalise import (
 from padan.encoder.normalise.fields import normaliser_for
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import CORE_KINDS, IDENTITY_SALT, FieldSpec, LinkageSchema
-from padan.encoder.segments import FieldTokens, SaltedPositions, segment_filters
+from padan.encoder.segment_kernel import segment_filters
+from padan.encoder.segments import FieldTokens, SaltedPositions
 from padan.encoder.tokens import (
     NIK_FUZZY_POSITIONS,
     date_tokens,

@@ -1,0 +1,161 @@
+"""Salted segments of a whole batch at once: the fast path of `segments.segment_filters_reference`.
+
+The same keyed BLAKE2b calls (`hashlib`, the states of `SaltedPositions`) on the same bytes,
+salt || token, give the same positions; what changes is how often and around what:
+
+- each distinct (salt, token) of the batch is hashed once, however many records share it
+  (records born the same day share most NIK digits and many name bigrams);
+- the calls run over flat lists with `map`, not record by record;
+- the positions are set by a small numba kernel over flat arrays, not by Python per record.
+
+`tests/encoder/test_segment_kernel.py` proves it equal to the reference on random input.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from itertools import chain, repeat
+
+import numpy as np
+from numba import njit
+
+from padan.encoder.bloom import words_for
+from padan.encoder.segments import MAX_SLOTS, FieldTokens
+
+_SLOTS = 16          # positions per 64-byte chunk
+_HASH_RUN = 16_384   # hash states alive at once
+
+
+def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bits: int,
+                    record_bits: int | None = None) -> np.ndarray:
+    """(n, words) uint64 filters of one segment; rows whose salt is 0 stay empty.
+
+    Bit for bit the result of `segment_filters_reference` (see its docstring)."""
+    n = len(salts)
+    out = np.zeros((n, words_for(segment_bits)), dtype=np.uint64)
+    salted = np.flatnonzero(salts != 0)
+    if not len(salted) or not fields:
+        return out
+    items = _items(salted, fields)
+    if not len(items.record):
+        return out
+    salt_values, salt_of_record = np.unique(salts[salted], return_inverse=True)
+    # per item: positions always kept, and the share's threshold for one more (-1: none)
+    if record_bits is None:
+        keep = items.bits_per_token[items.field]
+        threshold = np.full(len(keep), -1.0)
+    else:
+        share = record_bits / items.record_tokens[items.record]
+        whole = np.minimum(np.floor(share).astype(np.int64), MAX_SLOTS - 1)
+        keep, threshold = whole, (share - whole) * 2**32
+    slots = keep + (threshold >= 0)
+    chunks = -(-slots // _SLOTS)
+    # distinct (salt, token) pairs; token ids are distinct across fields
+    key = salt_of_record[items.record].astype(np.int64) * items.vocabulary + items.token
+    if len(salt_values) == len(salted):
+        pairs, pair_of_item = key, np.arange(len(key))   # no salt repeats: nothing shared
+    else:
+        pairs, pair_of_item = np.unique(key, return_inverse=True)
+        pair_of_item = pair_of_item.reshape(-1)
+    pair_chunks = np.zeros(len(pairs), dtype=np.int64)
+    np.maximum.at(pair_chunks, pair_of_item, chunks)
+    base = np.zeros(len(pairs) + 1, dtype=np.int64)
+    np.cumsum(pair_chunks * _SLOTS, out=base[1:])
+    values = _hash_pairs(pairs, pair_chunks, base, salt_values, items, fields,
+                         shared=record_bits is not None)
+    _set_bits(out, salted[items.record], base[pair_of_item], keep, threshold, values,
+              np.uint32(segment_bits))
+    return out
+
+
+class _Items:
+    """One entry per (record, token) of the batch, over all fields of the segment."""
+
+    def __init__(self, record, field, token, record_tokens, vocabulary_tokens, field_offsets,
+                 bits_per_token):
+        self.record, self.field, self.token = record, field, token
+        self.record_tokens = record_tokens         # per salted record: tokens over all fields
+        self.tokens = vocabulary_tokens            # token bytes by id
+        self.vocabulary = len(vocabulary_tokens)
+        self.field_offsets = field_offsets         # first token id of each field, and the end
+        self.bits_per_token = bits_per_token       # per field
+
+
+def _items(salted: np.ndarray, fields: Sequence[FieldTokens]) -> _Items:
+    records, field_ids, token_ids = [], [], []
+    record_tokens = np.zeros(len(salted), dtype=np.int64)
+    vocabulary: list[bytes] = []
+    offsets = [0]
+    for number, field in enumerate(fields):
+        used, value_of_record = np.unique(np.asarray(field.index)[salted], return_inverse=True)
+        lists = [field.tokens[v] for v in used.tolist()]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        flat = list(chain.from_iterable(lists))
+        ids = {token: i for i, token in enumerate(dict.fromkeys(flat))}
+        flat_ids = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+        starts = np.cumsum(lengths) - lengths
+        per_record = lengths[value_of_record.reshape(-1)]
+        record_tokens += per_record
+        total = int(per_record.sum())
+        record = np.repeat(np.arange(len(salted)), per_record)
+        within = np.arange(total) - np.repeat(np.cumsum(per_record) - per_record, per_record)
+        at = np.repeat(starts[value_of_record.reshape(-1)], per_record) + within
+        records.append(record)
+        field_ids.append(np.full(total, number, dtype=np.int64))
+        token_ids.append(flat_ids[at] + len(vocabulary))
+        vocabulary.extend(ids)
+        offsets.append(len(vocabulary))
+    bits = np.array([f.positions.bits_per_token for f in fields], dtype=np.int64)
+    return _Items(np.concatenate(records), np.concatenate(field_ids), np.concatenate(token_ids),
+                  record_tokens, vocabulary, offsets, bits)
+
+
+def _hash_pairs(pairs: np.ndarray, pair_chunks: np.ndarray, base: np.ndarray,
+                salt_values: np.ndarray, items: _Items, fields: Sequence[FieldTokens],
+                shared: bool) -> np.ndarray:
+    """The uint32 position values of every pair's chunks, laid out from `base[pair]`."""
+    values = np.zeros(int(base[-1]), dtype=np.uint32)
+    salt_bytes = [int(s).to_bytes(8, "little") for s in salt_values.tolist()]
+    tokens = items.tokens
+    pair_salt, pair_token = np.divmod(pairs, items.vocabulary)
+    for number, field in enumerate(fields):
+        low, high = items.field_offsets[number], items.field_offsets[number + 1]
+        of_field = (pair_token >= low) & (pair_token < high)
+        for chunk, (state, size) in enumerate(field.positions.chunk_states(shared)):
+            chosen = np.flatnonzero(of_field & (pair_chunks > chunk))
+            if not len(chosen):
+                break
+            data = [salt_bytes[s] + tokens[t] for s, t in
+                    zip(pair_salt[chosen].tolist(), pair_token[chosen].tolist(), strict=True)]
+            digests = _digests(state, data)
+            where = (base[chosen] + chunk * _SLOTS)[:, None] + np.arange(size)
+            values[where] = np.frombuffer(digests, dtype="<u4").reshape(-1, size)
+    return values
+
+
+def _digests(state, data: list[bytes]) -> bytes:
+    """state.copy(); update(data); digest() for each entry, concatenated."""
+    kind = type(state)
+    copy, update, digest = kind.copy, kind.update, kind.digest
+    parts = []
+    for start in range(0, len(data), _HASH_RUN):
+        run = data[start:start + _HASH_RUN]
+        states = list(map(copy, repeat(state, len(run))))
+        deque(map(update, states, run), maxlen=0)
+        parts.append(b"".join(map(digest, states)))
+    return b"".join(parts)
+
+
+@njit(cache=True)
+def _set_bits(out, record, start, keep, threshold, values, segment_bits):  # pragma: no cover
+    """Per item: the first keep[i] positions from values[start[i]:], and the next one when its
+    value is below threshold[i]."""
+    for i in range(len(record)):
+        row, at, count = record[i], start[i], keep[i]
+        for s in range(count):
+            position = values[at + s] % segment_bits
+            out[row, position >> 6] |= np.uint64(1) << np.uint64(position & 63)
+        if threshold[i] >= 0.0 and values[at + count] < threshold[i]:
+            position = values[at + count] % segment_bits
+            out[row, position >> 6] |= np.uint64(1) << np.uint64(position & 63)
