@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 from numba import njit
@@ -114,35 +115,57 @@ def _items(salted: np.ndarray, fields: Sequence[FieldTokens]) -> _Items:
 def _hash_pairs(pairs: np.ndarray, pair_chunks: np.ndarray, base: np.ndarray,
                 salt_values: np.ndarray, items: _Items, fields: Sequence[FieldTokens],
                 shared: bool) -> np.ndarray:
-    """The uint32 position values of every pair's chunks, laid out from `base[pair]`."""
-    values = np.zeros(int(base[-1]), dtype=np.uint32)
+    """The uint32 position values of every pair's chunks, laid out from `base[pair]`.
+
+    Each chunk's keyed state takes the salt once per distinct salt (hashing is streaming:
+    update(salt) then update(token) digests salt || token), then a copy per pair the token."""
+    values = np.zeros((int(base[-1]) // _SLOTS, _SLOTS), dtype=np.uint32)
     salt_bytes = [int(s).to_bytes(8, "little") for s in salt_values.tolist()]
-    tokens = items.tokens
     pair_salt, pair_token = np.divmod(pairs, items.vocabulary)
+    first_row = base[:-1] // _SLOTS
     for number, field in enumerate(fields):
         low, high = items.field_offsets[number], items.field_offsets[number + 1]
-        of_field = (pair_token >= low) & (pair_token < high)
+        of_field = np.flatnonzero((pair_token >= low) & (pair_token < high))
+        if not len(of_field):
+            continue
+        salt_ids, salt_at = np.unique(pair_salt[of_field], return_inverse=True)
+        tokens = _pick(items.tokens, pair_token[of_field])
         for chunk, (state, size) in enumerate(field.positions.chunk_states(shared)):
-            chosen = np.flatnonzero(of_field & (pair_chunks > chunk))
+            chosen = np.flatnonzero(pair_chunks[of_field] > chunk)
             if not len(chosen):
                 break
-            data = [salt_bytes[s] + tokens[t] for s, t in
-                    zip(pair_salt[chosen].tolist(), pair_token[chosen].tolist(), strict=True)]
-            digests = _digests(state, data)
-            where = (base[chosen] + chunk * _SLOTS)[:, None] + np.arange(size)
-            values[where] = np.frombuffer(digests, dtype="<u4").reshape(-1, size)
-    return values
+            salted = _salted_states(state, [salt_bytes[s] for s in salt_ids.tolist()])
+            everyone = len(chosen) == len(of_field)
+            digests = _digests(_pick(salted, salt_at.reshape(-1)[chosen]),
+                               tokens if everyone else _pick(tokens, chosen))
+            values[first_row[of_field[chosen]] + chunk, :size] = np.frombuffer(
+                digests, dtype="<u4").reshape(-1, size)
+    return values.reshape(-1)
 
 
-def _digests(state, data: list[bytes]) -> bytes:
-    """state.copy(); update(data); digest() for each entry, concatenated."""
+def _pick(values: list, at: np.ndarray) -> list:
+    if len(at) == 1:
+        return [values[int(at[0])]]
+    return list(itemgetter(*at.tolist())(values))
+
+
+def _salted_states(state, salts: list[bytes]) -> list:
     kind = type(state)
+    states = list(map(kind.copy, repeat(state, len(salts))))
+    deque(map(kind.update, states, salts), maxlen=0)
+    return states
+
+
+def _digests(salted: list, tokens: list[bytes]) -> bytes:
+    """copy(); update(token); digest() of each salted state, concatenated."""
+    if not salted:
+        return b""
+    kind = type(salted[0])
     copy, update, digest = kind.copy, kind.update, kind.digest
     parts = []
-    for start in range(0, len(data), _HASH_RUN):
-        run = data[start:start + _HASH_RUN]
-        states = list(map(copy, repeat(state, len(run))))
-        deque(map(update, states, run), maxlen=0)
+    for start in range(0, len(tokens), _HASH_RUN):
+        states = list(map(copy, salted[start:start + _HASH_RUN]))
+        deque(map(update, states, tokens[start:start + _HASH_RUN]), maxlen=0)
         parts.append(b"".join(map(digest, states)))
     return b"".join(parts)
 
@@ -151,11 +174,13 @@ def _digests(state, data: list[bytes]) -> bytes:
 def _set_bits(out, record, start, keep, threshold, values, segment_bits):  # pragma: no cover
     """Per item: the first keep[i] positions from values[start[i]:], and the next one when its
     value is below threshold[i]."""
+    mask = segment_bits - np.uint32(1)
+    power_of_two = (segment_bits & mask) == 0    # then % is &, without a division per bit
     for i in range(len(record)):
         row, at, count = record[i], start[i], keep[i]
-        for s in range(count):
-            position = values[at + s] % segment_bits
-            out[row, position >> 6] |= np.uint64(1) << np.uint64(position & 63)
         if threshold[i] >= 0.0 and values[at + count] < threshold[i]:
-            position = values[at + count] % segment_bits
+            count += 1
+        for s in range(count):
+            value = values[at + s]
+            position = (value & mask) if power_of_two else (value % segment_bits)
             out[row, position >> 6] |= np.uint64(1) << np.uint64(position & 63)
