@@ -7,6 +7,8 @@ shuffling, writing), padan's encoder alone (batches already read), the same enco
 per-record reference of the salted segments (`segment_filters_reference`: the path before the
 batch kernel), and clkhash (reference, in its own venv; caches cleared before each timed run);
 with the peak RSS of each process and the ratio to clkhash. Every row runs in its own process.
+Last, the keyed BLAKE2b calls one record needs and hashlib's cost per call here: the ceiling of
+any encoder of this schema that calls hashlib.
 
     python benchmarks/encode.py --records 200000
 """
@@ -35,6 +37,7 @@ MODES = {
     "file": "padan encode_file, 1 process",
     "encoder": "padan encoder only (batches read)",
     "reference": "padan encoder, per-record segments",
+    "floor": "BLAKE2b calls alone (hashlib)",
 }
 
 
@@ -91,6 +94,47 @@ def measure(mode: str, source: Path, repeats: int, workers: int) -> dict:
             "peak_rss_mib": peak_rss_mib()}
 
 
+def hash_floor(source: Path) -> dict:
+    """BLAKE2b calls per record of the default schema (counted while encoding the list once)
+    and hashlib's cost per call here (copy of a keyed state, update, 64-byte digest): their
+    product bounds any encoder that makes these calls through hashlib."""
+    import hashlib
+
+    import numpy as np
+
+    import padan.encoder.segment_kernel as segment_kernel
+    from padan.encoder.columns import map_columns
+    from padan.encoder.default_schema import default_schema
+    from padan.encoder.readers import iter_batches, read_columns
+    from padan.encoder.record_encoder import RecordEncoder
+
+    calls = 0
+    digests = segment_kernel._digests
+
+    def counted(salted, tokens):
+        nonlocal calls
+        calls += len(tokens)
+        return digests(salted, tokens)
+
+    segment_kernel._digests = counted
+    schema = default_schema("benchmark")
+    mapping = map_columns(read_columns(source), schema.fields, None, path=str(source))
+    encoder = RecordEncoder(schema, os.urandom(32))
+    records = sum(len(encoder.encode(b.columns, np.arange(b.size)).records)
+                  for b in iter_batches(source, mapping, batch_rows=65_536))
+    state = hashlib.blake2b(key=os.urandom(32), digest_size=64)
+    inputs = [os.urandom(10) for _ in range(200_000)]
+    best = float("inf")
+    for _ in range(3):
+        cpu = time.process_time()
+        for _ in digests([state] * len(inputs), inputs):
+            pass
+        best = min(best, (time.process_time() - cpu) / len(inputs))
+    return {"calls_per_record": calls / records, "seconds_per_call": best,
+            "ceiling_per_s": 1 / (best * calls / records), "records": records,
+            "wall_per_s": 0.0, "peak_rss_mib": peak_rss_mib()}
+
+
 def run_child(mode: str, source: Path, repeats: int, workers: int = 1) -> dict:
     env = {**os.environ, **(ONE_THREAD if workers == 1 else {})}
     run = subprocess.run([sys.executable, __file__, "--child", mode, "--source", str(source),
@@ -137,7 +181,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child, args.source, args.repeats, args.workers)))
+        print(json.dumps(hash_floor(args.source) if args.child == "floor" else
+                         measure(args.child, args.source, args.repeats, args.workers)))
         return
     cores = os.cpu_count() or 1
     load_before = os.getloadavg()
@@ -147,6 +192,7 @@ def main() -> None:
         rows.append((MODES["file"], run_child("file", source, args.repeats)))
         rows.append((MODES["encoder"], run_child("encoder", source, args.repeats)))
         reference = time_clkhash(source, columns)
+        floor = run_child("floor", source, 1)
         if not args.skip_reference:
             rows.append((MODES["reference"], run_child("reference", source, 1)))
         if args.all_cores:
@@ -178,6 +224,12 @@ def main() -> None:
          "wall_per_s": reference.get("records_per_s", 0)} if "error" not in reference
         else reference)
     print("ratio: padan's records/s per core over clkhash's (CPU time of each process)")
+    if "error" in floor:
+        print(f"hash floor unavailable: {floor['error']}")
+    else:
+        print(f"keyed BLAKE2b calls per record (default schema): {floor['calls_per_record']:.1f}"
+              f"; hashlib, per call: {floor['seconds_per_call'] * 1e6:.2f} us; so at most "
+              f"{floor['ceiling_per_s']:,.0f} records/s per core from hashing alone")
 
 
 if __name__ == "__main__":

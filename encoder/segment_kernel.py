@@ -6,7 +6,8 @@ salt || token, give the same positions; what changes is how often and around wha
 - each distinct (salt, token) of the batch is hashed once, however many records share it
   (records born the same day share most NIK digits and many name bigrams);
 - the calls run over flat lists with `map`, not record by record;
-- the positions are set by a small numba kernel over flat arrays, not by Python per record.
+- the positions are set over flat arrays (a small numba kernel for large batches), not by
+  Python per record.
 
 `tests/encoder/test_segment_kernel.py` proves it equal to the reference on random input.
 """
@@ -14,12 +15,11 @@ salt || token, give the same positions; what changes is how often and around wha
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
 
 import numpy as np
-from numba import njit
 
 from padan.encoder.bloom import words_for
 from padan.encoder.segments import MAX_SLOTS, FieldTokens
@@ -54,13 +54,13 @@ def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bi
     chunks = -(-slots // _SLOTS)
     # distinct (salt, token) pairs; token ids are distinct across fields
     key = salt_of_record[items.record].astype(np.int64) * items.vocabulary + items.token
-    if len(salt_values) == len(salted):
-        pairs, pair_of_item = key, np.arange(len(key))   # no salt repeats: nothing shared
+    if len(salt_values) == len(salted):    # no salt repeats: nothing to share
+        pairs, pair_of_item, pair_chunks = key, np.arange(len(key)), chunks
     else:
         pairs, pair_of_item = np.unique(key, return_inverse=True)
         pair_of_item = pair_of_item.reshape(-1)
-    pair_chunks = np.zeros(len(pairs), dtype=np.int64)
-    np.maximum.at(pair_chunks, pair_of_item, chunks)
+        pair_chunks = np.zeros(len(pairs), dtype=np.int64)
+        np.maximum.at(pair_chunks, pair_of_item, chunks)
     base = np.zeros(len(pairs) + 1, dtype=np.int64)
     np.cumsum(pair_chunks * _SLOTS, out=base[1:])
     values = _hash_pairs(pairs, pair_chunks, base, salt_values, items, fields,
@@ -128,18 +128,19 @@ def _hash_pairs(pairs: np.ndarray, pair_chunks: np.ndarray, base: np.ndarray,
         of_field = np.flatnonzero((pair_token >= low) & (pair_token < high))
         if not len(of_field):
             continue
-        salt_ids, salt_at = np.unique(pair_salt[of_field], return_inverse=True)
+        salt_of_pair = pair_salt[of_field]
         tokens = _pick(items.tokens, pair_token[of_field])
         for chunk, (state, size) in enumerate(field.positions.chunk_states(shared)):
             chosen = np.flatnonzero(pair_chunks[of_field] > chunk)
             if not len(chosen):
                 break
-            salted = _salted_states(state, [salt_bytes[s] for s in salt_ids.tolist()])
+            salted = _salted_states(state, salt_bytes)
             everyone = len(chosen) == len(of_field)
-            digests = _digests(_pick(salted, salt_at.reshape(-1)[chosen]),
-                               tokens if everyone else _pick(tokens, chosen))
-            values[first_row[of_field[chosen]] + chunk, :size] = np.frombuffer(
-                digests, dtype="<u4").reshape(-1, size)
+            rows = first_row[of_field[chosen]] + chunk
+            for at, digests in _digests(_pick(salted, salt_of_pair[chosen]),
+                                        tokens if everyone else _pick(tokens, chosen)):
+                values[rows[at:at + _HASH_RUN], :size] = np.frombuffer(
+                    digests, dtype="<u4").reshape(-1, size)
     return values.reshape(-1)
 
 
@@ -156,31 +157,42 @@ def _salted_states(state, salts: list[bytes]) -> list:
     return states
 
 
-def _digests(salted: list, tokens: list[bytes]) -> bytes:
-    """copy(); update(token); digest() of each salted state, concatenated."""
+def _digests(salted: list, tokens: list[bytes]) -> Iterator[tuple[int, bytes]]:
+    """copy(); update(token); digest() of each salted state: (first entry, the digests of
+    up to _HASH_RUN entries concatenated), so few hash states and digests live at once."""
     if not salted:
-        return b""
+        return
     kind = type(salted[0])
     copy, update, digest = kind.copy, kind.update, kind.digest
-    parts = []
     for start in range(0, len(tokens), _HASH_RUN):
         states = list(map(copy, salted[start:start + _HASH_RUN]))
         deque(map(update, states, tokens[start:start + _HASH_RUN]), maxlen=0)
-        parts.append(b"".join(map(digest, states)))
-    return b"".join(parts)
+        yield start, b"".join(map(digest, states))
 
 
-@njit(cache=True)
-def _set_bits(out, record, start, keep, threshold, values, segment_bits):  # pragma: no cover
+def _set_bits(out, record, start, keep, threshold, values, segment_bits) -> None:
     """Per item: the first keep[i] positions from values[start[i]:], and the next one when its
-    value is below threshold[i]."""
-    mask = segment_bits - np.uint32(1)
-    power_of_two = (segment_bits & mask) == 0    # then % is &, without a division per bit
-    for i in range(len(record)):
-        row, at, count = record[i], start[i], keep[i]
-        if threshold[i] >= 0.0 and values[at + count] < threshold[i]:
-            count += 1
-        for s in range(count):
-            value = values[at + s]
-            position = (value & mask) if power_of_two else (value % segment_bits)
-            out[row, position >> 6] |= np.uint64(1) << np.uint64(position & 63)
+    value is below threshold[i]. Large batches through the numba kernel; small ones (and the
+    first batches of a short list) in numpy, which spares them numba's start-up (seconds)."""
+    if len(record) >= NUMBA_MIN_ITEMS:
+        _compiled_set_bits()(out, record, start, keep, threshold, values, segment_bits)
+        return
+    extra = (threshold >= 0) & (values[np.where(threshold >= 0, start + keep, 0)] < threshold)
+    count = keep + extra
+    total = int(count.sum())
+    first = np.cumsum(count) - count
+    at = np.repeat(start, count) + (np.arange(total) - np.repeat(first, count))
+    position = (values[at] % segment_bits).astype(np.int64)
+    words = out.shape[1]
+    np.bitwise_or.at(out.reshape(-1), np.repeat(record, count) * words + (position >> 6),
+                     np.left_shift(np.uint64(1), (position & 63).astype(np.uint64)))
+
+
+NUMBA_MIN_ITEMS = 200_000   # items of one segment in a batch (about 15 per record)
+
+
+def _compiled_set_bits():
+    # imported on first use: a short list never pays for numba
+    from padan.encoder._segment_numba import set_bits
+
+    return set_bits

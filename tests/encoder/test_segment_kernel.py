@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from test_fields_encoding import EXTRA_FIELDS, OWN_SEGMENTS
 
 import padan.encoder.record_encoder as record_encoder
+import padan.encoder.segment_kernel as segment_kernel
 from padan.encoder.default_schema import default_schema, default_schema_text
 from padan.encoder.record_encoder import RecordEncoder
 from padan.encoder.schema import parse_schema
@@ -43,9 +44,12 @@ def segment_input(draw):
 def test_the_batch_path_sets_the_reference_bits(case):
     salts, fields, segment_bits, record_bits = case
     expected = segment_filters_reference(salts, fields, segment_bits, record_bits)
-    got = segment_filters(salts, fields, segment_bits, record_bits)
-    assert got.dtype == expected.dtype and got.shape == expected.shape
-    assert np.array_equal(got, expected)
+    for numba_from in (0, 10**9):   # the numba kernel, and numpy for small batches
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(segment_kernel, "NUMBA_MIN_ITEMS", numba_from)
+            got = segment_filters(salts, fields, segment_bits, record_bits)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        assert np.array_equal(got, expected)
 
 
 def test_a_shared_salt_is_hashed_once_and_sets_the_same_bits():
