@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.normalise.nik import PROVINCES
+from padan.encoder.tokens import NIK_FUZZY_POSITIONS, nik_digit_tokens
 
 _PROVINCE_OK = np.zeros(100, dtype=bool)
 _PROVINCE_OK[list(PROVINCES)] = True
@@ -59,3 +60,32 @@ def scan_nik_column(values: Sequence[object]) -> NikColumn:
     )
     return NikColumn(fast=fast, digits=digits, province=province, day=real_day, month=month,
                      yy=yy, female=female)
+
+
+_DIGIT_TOKENS = [[f"{p}:{d}".encode() for d in "0123456789"] for p in NIK_FUZZY_POSITIONS]
+
+
+def nik_token_lists(digits: np.ndarray, whole: np.ndarray, partial: np.ndarray
+                    ) -> tuple[list[list[bytes]], np.ndarray]:
+    """The NIK digit tokens (tokens.nik_digit_tokens, encoded) of a batch, as lists per
+    distinct digit combination and each record's position in them (0: no tokens).
+
+    digits: (n, 16) uint8, used where `whole`; partial: object, the fuzzy digits of records
+    off the fast path, else None (they win over `whole`)."""
+    n = len(partial)
+    has_partial = partial != None  # noqa: E711
+    fast = np.flatnonzero(whole & ~has_partial)
+    index = np.zeros(n, dtype=np.intp)
+    lists: list[list[bytes]] = [[]]
+    if len(fast):
+        chosen = digits[fast][:, list(NIK_FUZZY_POSITIONS)].astype(np.int64)
+        code = chosen @ (10 ** np.arange(len(NIK_FUZZY_POSITIONS), dtype=np.int64))
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        tables = _DIGIT_TOKENS
+        lists.extend([tables[j][d] for j, d in enumerate(row)]
+                     for row in chosen[first].tolist())
+        index[fast] = 1 + inverse.reshape(-1)
+    for i in np.flatnonzero(has_partial).tolist():
+        index[i] = len(lists)
+        lists.append([t.encode() for t in nik_digit_tokens(partial[i])])
+    return lists, index

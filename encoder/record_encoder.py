@@ -29,7 +29,7 @@ from padan.encoder.encoding_file import (
     new_records,
 )
 from padan.encoder.keys import derive_key
-from padan.encoder.nik_columns import scan_nik_column
+from padan.encoder.nik_columns import nik_token_lists, scan_nik_column
 from padan.encoder.normalise import (
     FieldResult,
     Status,
@@ -42,7 +42,8 @@ from padan.encoder.normalise import (
 from padan.encoder.normalise.fields import normaliser_for
 from padan.encoder.quality import QualityReport
 from padan.encoder.schema import CORE_KINDS, IDENTITY_SALT, FieldSpec, LinkageSchema
-from padan.encoder.segments import FieldTokens, SaltedPositions, segment_filters
+from padan.encoder.segment_kernel import segment_filters
+from padan.encoder.segments import FieldTokens, SaltedPositions
 from padan.encoder.tokens import (
     NIK_FUZZY_POSITIONS,
     date_tokens,
@@ -113,6 +114,7 @@ class RecordEncoder:
         self._nik_table = self._digit_table() if "nik" in self._caches else None
         self._zero = np.zeros(self._words, dtype=np.uint64)
         self._name_codes: dict[str, str] = {}
+        self._name_tokens: dict[str, list[bytes]] = {}   # a segment's bigrams per name
         self._word_filters = RowTable(self._words)
         self._date_tables = RowTable(self._words)
 
@@ -292,12 +294,13 @@ class RecordEncoder:
                                                               strict=True)], dates.index),
             "sex": ([[r.value.encode()] if ok else [] for r, ok in
                      zip(sexes.results, sexes.usable, strict=True)], sexes.index),
-            "nik": (self._nik_token_lists(nik), np.arange(n)),
+            "nik": nik_token_lists(nik.digits, nik.embedded & nik.has_digits, nik.partial),
         }
         # a veto needs whole NIKs: a truncated or Excel-damaged one lacks digits, and missing
         # digits must not read as disagreeing ones
-        whole_nik = (tokens_of["nik"][0], np.where(nik.valid, np.arange(n), n))
-        tokens_of_whole = [*whole_nik[0], []]
+        nik_lists, nik_index = tokens_of["nik"]
+        tokens_of_whole = [*nik_lists, []]
+        whole_nik = (tokens_of_whole, np.where(nik.valid, nik_index, len(nik_lists)))
         parts = []
         for segment, field_positions in self._segments:
             if segment.salt is None:    # unsalted: one constant salt for every record
@@ -306,7 +309,7 @@ class RecordEncoder:
                 salts = nik.identity
             else:
                 salts = blocks[:, key_column[segment.salt]]
-            fields = [FieldTokens(positions, tokens_of_whole, whole_nik[1])
+            fields = [FieldTokens(positions, *whole_nik)
                       if spec.kind == "nik" and segment.purpose == "veto"
                       else FieldTokens(positions, *tokens_of[spec.kind])
                       if spec.kind in CORE_KINDS
@@ -322,21 +325,18 @@ class RecordEncoder:
         if spec.tokeniser.kind != "qgram":
             return [[r.value.encode()] if ok else [] for r, ok in
                     zip(names.results, names.usable, strict=True)]
-        q = spec.tokeniser.q
-        return [sorted(t.encode() for t in name_qgrams(r.value, q)) if ok else []
-                for r, ok in zip(names.results, names.usable, strict=True)]
-
-    @staticmethod
-    def _nik_token_lists(nik: NikFacts) -> list[list[bytes]]:
-        out: list[list[bytes]] = []
-        for i in range(len(nik.identity)):
-            if nik.partial[i] is not None:
-                digits = nik.partial[i]
-            elif nik.embedded[i] and nik.has_digits[i]:
-                digits = "".join(map(str, nik.digits[i].tolist()))
-            else:
-                digits = None
-            out.append([t.encode() for t in nik_digit_tokens(digits)])
+        q, cache = spec.tokeniser.q, self._name_tokens
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        out = []
+        for result, ok in zip(names.results, names.usable.tolist(), strict=True):
+            if not ok:
+                out.append([])
+                continue
+            tokens = cache.get(result.value)
+            if tokens is None:    # the order of a record's tokens sets no other bits
+                tokens = cache[result.value] = [t.encode() for t in name_qgrams(result.value, q)]
+            out.append(tokens)
         return out
 
     def _date_filters(self, values: list, placeholder: np.ndarray) -> np.ndarray:

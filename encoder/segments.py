@@ -43,6 +43,13 @@ class SaltedPositions:
             bits_per_token - 16 * c)), person=c.to_bytes(16, "little"))
             for c in range(-(-bits_per_token // _SLOTS_PER_DIGEST))]
 
+    def chunk_states(self, shared: bool) -> list[tuple[object, int]]:
+        """Each chunk's keyed state and how many positions its digest holds: the 64-byte chunks
+        of `slots` (shared: a record_bits segment), else those of `digest`."""
+        if shared:
+            return [(state, _SLOTS_PER_DIGEST) for state in self._states]
+        return [(state, state.digest_size // 4) for state in self._exact]
+
     def digest(self, salt: bytes, token: bytes) -> bytes:
         """4 bytes per position, `bits_per_token` positions."""
         return self._run(self._exact, salt, token)
@@ -72,9 +79,10 @@ class FieldTokens:
     index: np.ndarray                   # per record: position in `tokens`
 
 
-def segment_filters(salts: np.ndarray, fields: Sequence[FieldTokens], segment_bits: int,
-                    record_bits: int | None = None) -> np.ndarray:
-    """(n, words) uint64 filters of one segment; rows whose salt is 0 stay empty.
+def segment_filters_reference(salts: np.ndarray, fields: Sequence[FieldTokens],
+                              segment_bits: int, record_bits: int | None = None) -> np.ndarray:
+    """(n, words) uint64 filters of one segment; rows whose salt is 0 stay empty. The plain
+    per-record version: `segment_filters` (segment_kernel.py) is tested equal to it.
 
     With `record_bits`, a record's tokens share that many positions between them (each takes
     record_bits / tokens, the fraction drawn per token from its own PRF output) instead of
