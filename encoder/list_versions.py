@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -135,44 +134,6 @@ def stable_pseudo_ids(keys: list[str], previous: dict[str, int]) -> np.ndarray:
             drawn = random_pseudo_ids(len(fresh))
     ids[fresh] = drawn
     return ids
-
-
-@dataclass(frozen=True, slots=True)
-class VersionDelta:
-    """How one version of a list differs from the one before, by pseudo-id (uint64 arrays)."""
-
-    added: np.ndarray
-    changed: np.ndarray
-    removed: np.ndarray
-    unchanged: int
-
-    def to_dict(self) -> dict:
-        return {"added": len(self.added), "changed": len(self.changed),
-                "removed": len(self.removed), "unchanged": self.unchanged}
-
-
-def same_records(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Per row, whether two structured arrays of one dtype hold equal records, field by field
-    (a record's padding bytes are not part of it and may differ)."""
-    same = np.ones(len(left), bool)
-    for name in left.dtype.names:
-        a, b = np.asarray(left[name]), np.asarray(right[name])
-        equal = a == b
-        same &= equal.reshape(len(left), -1).all(axis=1)
-    return same
-
-
-def version_delta(previous: np.ndarray, current: np.ndarray) -> VersionDelta:
-    """Compare two versions' records (structured arrays of one dtype) by pseudo-id."""
-    old_ids = np.asarray(previous["pseudo_id"], np.uint64)
-    new_ids = np.asarray(current["pseudo_id"], np.uint64)
-    both, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
-                                          return_indices=True)
-    same = same_records(previous[in_old], current[in_new])
-    return VersionDelta(added=np.setdiff1d(new_ids, old_ids, assume_unique=True),
-                        changed=both[~same],
-                        removed=np.setdiff1d(old_ids, new_ids, assume_unique=True),
-                        unchanged=int(same.sum()))
 
 
 def check_same_project(previous: EncodingFile, header, path: Path) -> None:

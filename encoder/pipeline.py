@@ -25,22 +25,22 @@ import numpy as np
 
 from padan.encoder.columns import map_columns
 from padan.encoder.encoding_file import (
+    VersionDelta,
     new_header,
     open_encoding_file,
     record_dtype,
+    version_delta,
     write_encoding_file,
 )
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.keys import key_check_value
 from padan.encoder.list_versions import (
-    VersionDelta,
     check_same_project,
     delta_paths,
     key_map_path,
     read_key_map,
     read_record_keys,
     stable_pseudo_ids,
-    version_delta,
     write_key_map,
     write_removed,
 )

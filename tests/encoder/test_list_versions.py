@@ -8,13 +8,12 @@ import pytest
 from encoder_samples import HEADER, SECRET, write_csv
 from test_pipeline import many_people
 
-from padan.encoder.encoding_file import open_encoding_file
+from padan.encoder.encoding_file import open_encoding_file, version_delta
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.list_versions import (
     read_key_map,
     read_removed,
     stable_pseudo_ids,
-    version_delta,
 )
 from padan.encoder.pipeline import encode_file
 from padan.encoder.pseudo_ids import pseudo_id_texts
