@@ -90,10 +90,14 @@ def link_versions(folder: Path, versions: Mapping[str, Version],
 
 
 def erase(folder: Path, party: str, pseudo_ids: np.ndarray | None = None,
-          params: LinkParameters = DEFAULT_PARAMETERS) -> ContinuousRun | None:
+          params: LinkParameters | None = None) -> ContinuousRun | None:
     """Withdraw some of a party's records (or its whole list, where pseudo_ids is None) from
-    the store, its pairs and its groups, and link the rest again; None when no list is left."""
+    the store, its pairs and its groups, and link the rest again (with the last run's
+    parameters unless given others); None when no list is left."""
     store = load(folder)
+    if params is None:
+        params = (LinkParameters.from_dict(store.parameters) if store.parameters
+                  else DEFAULT_PARAMETERS)
     if party not in store.standing.lists:
         raise LinkerError(_("party '{party}' has no list in this state").format(party=party))
     lists = dict(store.standing.lists)
@@ -122,7 +126,7 @@ def _relink(store: Store, parties: list[Party], params: LinkParameters,
             previous: StableGroups) -> ContinuousRun:
     done = update(store.standing, parties, params)
     stable, groups, events = assign(previous, done.result.parties, done.result.groups)
-    save(store, done.standing, groups)
+    save(store, done.standing, groups, params.to_dict())
     return ContinuousRun(done, stable, previous, groups, events)
 
 

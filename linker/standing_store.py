@@ -46,6 +46,7 @@ class Store:
     standing: Standing
     groups: StableGroups
     files: dict[str, str]     # party -> its list's file name under lists/
+    parameters: dict | None = None   # the last run's LinkParameters, as a dict
 
     @property
     def lists_folder(self) -> Path:
@@ -76,10 +77,11 @@ def load(folder: Path) -> Store:
                           members["pseudo_id"].copy(), members["group"].copy(),
                           members["band"].copy(), members["since"].copy(), info["run"],
                           info["next_id"], info["lineage"])
-    return Store(folder, standing, groups, dict(files))
+    return Store(folder, standing, groups, dict(files), meta.get("parameters"))
 
 
-def save(store: Store, standing: Standing, groups: StableGroups) -> Store:
+def save(store: Store, standing: Standing, groups: StableGroups,
+         parameters: dict | None = None) -> Store:
     """Write the new state and remove list files the new state no longer uses."""
     folder = store.folder
     (folder / "lists").mkdir(parents=True, exist_ok=True)
@@ -98,14 +100,14 @@ def save(store: Store, standing: Standing, groups: StableGroups) -> Store:
         members[column] = values
     _save_array(folder / "members.npy", members)
     meta = {"format": FORMAT, "parties": list(standing.parties),
-            "signature": standing.signature, "files": files,
+            "signature": standing.signature, "files": files, "parameters": parameters,
             "groups": {"parties": list(groups.parties), "run": groups.run,
                        "next_id": groups.next_id, "lineage": groups.lineage}}
     _replace_text(folder / "standing.json", json.dumps(meta, indent=1) + "\n")
     for stale in (folder / "lists").glob("*.padan"):
         if stale.name not in files.values():
             stale.unlink()
-    return Store(folder, standing, groups, files)
+    return Store(folder, standing, groups, files, parameters)
 
 
 def stage_list(store: Store, name: str, records: np.ndarray, template: EncodingFile
