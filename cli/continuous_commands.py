@@ -127,7 +127,9 @@ def erase_command(
                              "it, the agency's whole list).")] = None,
     output: Annotated[Path, typer.Option("--out", "-o", help="Folder for the results and the "
                                          "report after the erasure.")] = Path("padan-link"),
-    small_cell_k: Annotated[int, typer.Option("--small-cell-k", min=1)] = DEFAULT_SMALL_CELL_K,
+    small_cell_k: Annotated[int, typer.Option(
+        "--small-cell-k", min=1, help="Counts from 1 to k-1 in the report show as <k "
+                                      "(1: no suppression).")] = DEFAULT_SMALL_CELL_K,
 ) -> None:
     """Erase an agency's records, or its whole list, from a state folder (right to erasure).
 
