@@ -107,7 +107,12 @@ def test_two_months_through_link_state_and_an_erasure(months):
                              for r in unchanged)
     # padan reveal reads the results with the month-2 id map
     invoke("reveal", folder / "run2" / "DTKS.results.csv", folder / "DTKS-2.csv",
-           "--out", folder / "DTKS-2.revealed.csv")
+           "--out", folder / "DTKS-2.revealed.csv", "--changes",
+           folder / "run2" / "DTKS.changes.csv")
+    revealed = read_csv(folder / "DTKS-2.revealed.csv")
+    cells = [r["padan_status"] for r in revealed]
+    assert any(": unchanged" in c for c in cells) and any(": gone" in c for c in cells)
+    assert all(r["padan_status"] for r in revealed if r["padan_group"])
     # KJP withdraws three linked records
     gone = sorted({r["pseudo_id"] for r in read_csv(folder / "run2" / "KJP.results.csv")
                    if r["kind"] == "link"})[:3]
