@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from padan.encoder.encoding_file import EncodingFile, version_delta
+from padan.encoder.encoding_file import EncodingFile, same_records
 from padan.linker.blocking import (
     LshSettings,
     PassSpec,
@@ -56,9 +56,10 @@ from padan.linker.results import LinkResult
 from padan.linker.similarity import CandidatePairs, kernel, score_buckets
 from padan.linker.work import _filters, _without_vetoed
 
-# one row per (pass, pair of lists, candidate pair); left/right index Standing.parties
+# one row per (pass, pair of lists, candidate pair); left/right index Standing.parties, and
+# left_row/right_row are the records' rows in those parties' standing lists
 PAIR_DTYPE = np.dtype([("pass_index", "<i2"), ("left", "<i2"), ("right", "<i2"),
-                       ("left_pid", "<u8"), ("right_pid", "<u8"), ("score", "<f4")])
+                       ("left_row", "<i8"), ("right_row", "<i8"), ("score", "<f4")])
 # one row per (pass, pair of lists, oversized block key)
 OVERSIZED_DTYPE = np.dtype([("pass_index", "<i2"), ("left", "<i2"), ("right", "<i2"),
                             ("key", "<u8")])
@@ -72,7 +73,7 @@ class Standing:
     parties: tuple[str, ...]
     signature: str                       # what the pairs depend on; another one starts afresh
     lists: dict[str, EncodingFile]       # each party's last version
-    pairs: np.ndarray                    # PAIR_DTYPE
+    pairs: np.ndarray                    # PAIR_DTYPE, rows of `lists`
     oversized: np.ndarray                # OVERSIZED_DTYPE
 
     @classmethod
@@ -142,14 +143,14 @@ def update(standing: Standing | None, parties: Sequence[Party],
     if afresh:
         standing = Standing.empty()
     names = [p.name for p in parties]
-    old_pairs = _renumbered(standing.pairs, standing.parties, names)
-    old_over = _renumbered_oversized(standing.oversized, standing.parties, names)
-    dirty, changes = [], {}
+    old_pairs = _grouped(_renumbered(standing.pairs, standing.parties, names))
+    old_over = _grouped(_renumbered_oversized(standing.oversized, standing.parties, names))
+    dirty, changes, new_row = [], {}, []
     for party in parties:
-        rows_dirty, change = _dirty_rows(standing.lists.get(party.name), party.encodings)
+        rows_dirty, change, moved = _dirty_rows(standing.lists.get(party.name), party.encodings)
         dirty.append(rows_dirty)
         changes[party.name] = change
-    index = [_PidIndex(e) for e in lists]
+        new_row.append(moved)
     lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
     kept_pairs, new_over = [], []
     collected = _Collected(parties)
@@ -160,7 +161,7 @@ def update(standing: Standing | None, parties: Sequence[Party],
             here = PairWork(k, spec, i, j, lists, keys, params)
             over = here.oversized_keys()
             new_over.append(_oversized_rows(k, i, j, over))
-            before = _select(old_over, k, i, j)["key"]
+            before = old_over.get((k, i, j), _NO_OVERSIZED)["key"]
             was_linked = names[i] in standing.lists and names[j] in standing.lists
             if was_linked:
                 came_back = np.setdiff1d(before, over)
@@ -172,20 +173,20 @@ def update(standing: Standing | None, parties: Sequence[Party],
             if not was_linked:
                 dirty_i = np.ones(len(lists[i]), bool)
                 dirty_j = dirty_i if i == j else np.ones(len(lists[j]), bool)
-            standing_here = _select(old_pairs, k, i, j)
-            rows_a, rows_b = index[i].rows(standing_here["left_pid"]), index[j].rows(
-                standing_here["right_pid"])
+            standing_here = old_pairs.get((k, i, j), _NO_PAIRS)
+            rows_a = new_row[i][standing_here["left_row"]]
+            rows_b = new_row[j][standing_here["right_row"]]
             keep = (rows_a >= 0) & (rows_b >= 0)
             keep[keep] &= ~dirty_i[rows_a[keep]] & ~dirty_j[rows_b[keep]]
             if went_over.size:
                 keep[keep] &= ~np.isin(keys[i][rows_a[keep]], went_over)
-            kept = standing_here[keep]
+            kept = standing_here[keep].copy()
+            kept["left_row"], kept["right_row"] = rows_a[keep], rows_b[keep]
             found, compared = here.compare_dirty(dirty_i, dirty_j, over)
             comparisons += compared
             fresh = np.zeros(len(found), PAIR_DTYPE)
             fresh["pass_index"], fresh["left"], fresh["right"] = k, i, j
-            fresh["left_pid"] = lists[i].records["pseudo_id"][found.left]
-            fresh["right_pid"] = lists[j].records["pseudo_id"][found.right]
+            fresh["left_row"], fresh["right_row"] = found.left, found.right
             fresh["score"] = found.score
             kept_pairs += [kept, fresh]
             rows_l = np.concatenate([rows_a[keep], found.left])
@@ -285,31 +286,25 @@ class PairWork:
         return pairs, scored.comparisons
 
 
-class _PidIndex:
-    """Row of each pseudo-id in one list (-1 where the list does not hold it)."""
-
-    def __init__(self, encodings: EncodingFile):
-        ids = np.asarray(encodings.records["pseudo_id"], np.uint64)
-        self.order = np.argsort(ids)
-        self.sorted = ids[self.order]
-
-    def rows(self, pids: np.ndarray) -> np.ndarray:
-        if not len(self.sorted):
-            return np.full(len(pids), -1, np.int64)
-        at = np.minimum(np.searchsorted(self.sorted, pids), len(self.sorted) - 1)
-        return np.where(self.sorted[at] == pids, self.order[at], -1).astype(np.int64)
-
-
 def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
-                ) -> tuple[np.ndarray, PartyChange]:
-    """Rows of `current` added or changed since `previous` (all rows without one)."""
+                ) -> tuple[np.ndarray, PartyChange, np.ndarray]:
+    """Rows of `current` added or changed since `previous` (all rows without one), the change
+    counts, and each row of `previous` at its row in `current` (-1: removed)."""
     if previous is None:
-        return np.ones(len(current), bool), PartyChange(len(current), 0, 0, 0)
-    delta = version_delta(previous.records, current.records)
-    ids = np.asarray(current.records["pseudo_id"], np.uint64)
-    dirty = np.isin(ids, np.concatenate([delta.added, delta.changed]))
-    return dirty, PartyChange(len(delta.added), len(delta.changed), len(delta.removed),
-                              delta.unchanged)
+        return (np.ones(len(current), bool), PartyChange(len(current), 0, 0, 0),
+                np.zeros(0, np.int64))
+    old_ids = np.asarray(previous.records["pseudo_id"], np.uint64)
+    new_ids = np.asarray(current.records["pseudo_id"], np.uint64)
+    _, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
+                                       return_indices=True)
+    same = same_records(previous.records[in_old], current.records[in_new])
+    dirty = np.ones(len(current), bool)
+    dirty[in_new[same]] = False
+    moved = np.full(len(previous), -1, np.int64)
+    moved[in_old] = in_new
+    kept = len(in_old)
+    return dirty, PartyChange(len(current) - kept, kept - int(same.sum()),
+                              len(previous) - kept, int(same.sum())), moved
 
 
 def _without(keys: np.ndarray, oversized: np.ndarray) -> np.ndarray:
@@ -326,8 +321,22 @@ def _oversized_rows(k: int, i: int, j: int, keys: np.ndarray) -> np.ndarray:
     return rows
 
 
-def _select(table: np.ndarray, k: int, i: int, j: int) -> np.ndarray:
-    return table[(table["pass_index"] == k) & (table["left"] == i) & (table["right"] == j)]
+_NO_PAIRS = np.zeros(0, PAIR_DTYPE)
+_NO_OVERSIZED = np.zeros(0, OVERSIZED_DTYPE)
+
+
+def _grouped(table: np.ndarray) -> dict[tuple[int, int, int], np.ndarray]:
+    """The rows of a pairs or oversized table by (pass, left party, right party)."""
+    if not len(table):
+        return {}
+    code = (table["pass_index"].astype(np.int64) << 32 | table["left"].astype(np.int64) << 16
+            | table["right"].astype(np.int64))
+    order = np.argsort(code, kind="stable")
+    table, code = table[order], code[order]
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    ends = np.r_[starts[1:], len(code)]
+    return {(int(table["pass_index"][a]), int(table["left"][a]), int(table["right"][a])):
+            table[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)}
 
 
 def _renumbered(pairs: np.ndarray, old: Sequence[str], new: Sequence[str]) -> np.ndarray:
@@ -341,9 +350,9 @@ def _renumbered(pairs: np.ndarray, old: Sequence[str], new: Sequence[str]) -> np
     out = out[(out["left"] >= 0) & (out["right"] >= 0)]
     swap = out["left"] > out["right"]
     out["left"][swap], out["right"][swap] = out["right"][swap], out["left"][swap]
-    left_pid = out["left_pid"][swap].copy()
-    out["left_pid"][swap] = out["right_pid"][swap]
-    out["right_pid"][swap] = left_pid
+    left_row = out["left_row"][swap].copy()
+    out["left_row"][swap] = out["right_row"][swap]
+    out["right_row"][swap] = left_row
     return out
 
 
