@@ -157,8 +157,9 @@ def update(standing: Standing | None, parties: Sequence[Party],
     comparisons = 0
     for k, spec in enumerate(passes):
         keys = [pass_keys(e, spec, lsh) for e in lists]
+        blocks = [np.unique(key[key != 0], return_counts=True) for key in keys]
         for i, j in list_pairs(len(parties), params):
-            here = PairWork(k, spec, i, j, lists, keys, params)
+            here = PairWork(k, spec, i, j, lists, keys, params, blocks)
             over = here.oversized_keys()
             new_over.append(_oversized_rows(k, i, j, over))
             before = old_over.get((k, i, j), _NO_OVERSIZED)["key"]
@@ -218,8 +219,10 @@ class PairWork:
     """One pass over one pair of lists (i <= j; i == j for a list's own duplicates)."""
 
     def __init__(self, k: int, spec: PassSpec, i: int, j: int, lists: Sequence[EncodingFile],
-                 keys: Sequence[np.ndarray], params: LinkParameters):
+                 keys: Sequence[np.ndarray], params: LinkParameters,
+                 blocks: Sequence[tuple[np.ndarray, np.ndarray]]):
         self.k, self.spec, self.i, self.j = k, spec, i, j
+        self.left_blocks, self.right_blocks = blocks[i], blocks[j]   # (keys, sizes) per list
         self.left, self.right = lists[i], lists[j]
         self.left_keys, self.right_keys = keys[i], keys[j]
         self.params = params
@@ -231,11 +234,10 @@ class PairWork:
         if self.spec.kind == "none":
             return np.zeros(0, np.uint64)
         limit = self.params.max_block_size
-        left, left_count = np.unique(self.left_keys[self.left_keys != 0], return_counts=True)
+        left, left_count = self.left_blocks
         if self.same:
             return left[left_count > limit]
-        right, right_count = np.unique(self.right_keys[self.right_keys != 0],
-                                       return_counts=True)
+        right, right_count = self.right_blocks
         both, at_left, at_right = np.intersect1d(left, right, assume_unique=True,
                                                  return_indices=True)
         return both[(left_count[at_left] > limit) | (right_count[at_right] > limit)]
@@ -262,6 +264,11 @@ class PairWork:
 
     def _score(self, rows_l: np.ndarray, rows_r: np.ndarray, left_keys: np.ndarray,
                right_keys: np.ndarray, *, same: bool) -> tuple[CandidatePairs, int]:
+        if not same:
+            # only the rows of blocks the other side has: sorting a whole list per pass would
+            # cost more than the comparisons of a small update
+            rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
+            rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
         if not len(rows_l) or not len(rows_r):
             return CandidatePairs.empty(), 0
         buckets = make_buckets(left_keys[rows_l], None if same else right_keys[rows_r],
@@ -305,6 +312,15 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     kept = len(in_old)
     return dirty, PartyChange(len(current) - kept, kept - int(same.sum()),
                               len(previous) - kept, int(same.sum())), moved
+
+
+def _among(keys: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Whether each key is a non-zero key of `others`; cheap when `others` is small."""
+    values = np.unique(others[others != 0])
+    if not len(values):
+        return np.zeros(len(keys), bool)
+    at = np.minimum(np.searchsorted(values, keys), len(values) - 1)
+    return (values[at] == keys) & (keys != 0)
 
 
 def _without(keys: np.ndarray, oversized: np.ndarray) -> np.ndarray:

@@ -21,7 +21,6 @@ from padan.encoder.encoding_file import (
     write_encoding_file,
 )
 from padan.encoder.pipeline import encode_file
-from padan.encoder.pseudo_ids import random_pseudo_ids
 from padan.linker.engine import Party
 from padan.synth import SynthConfig, generate, parse_agencies, write_lists
 
@@ -63,9 +62,13 @@ class Versions:
             source = np.array(self.pool[name].records)
             take = self.rng.permutation(len(source))[: int(0.7 * len(source))]
             records = source[take]
-            records["pseudo_id"] = random_pseudo_ids(len(records))
+            records["pseudo_id"] = self.fresh_ids(len(records))
             self.crowd(name, records, np.arange(len(records)), 0.05)
             self.current[name] = records
+
+    def fresh_ids(self, count: int) -> np.ndarray:
+        """Pseudo-ids from the version's generator, so that a failing example replays."""
+        return self.rng.choice(2**62, size=count, replace=False).astype(np.uint64) + 1
 
     def crowd(self, name: str, records: np.ndarray, rows: np.ndarray, share: float) -> None:
         """Put a share of `rows` into one crowded block of each keyed pass, as near-copies of a
@@ -92,7 +95,7 @@ class Versions:
             records[row] = source[donor]
             records["pseudo_id"][row] = pid
         extra = source[self.rng.integers(0, len(source), int(added * n))].copy()
-        extra["pseudo_id"] = random_pseudo_ids(len(extra))
+        extra["pseudo_id"] = self.fresh_ids(len(extra))
         self.crowd(name, records, altered, 0.3)
         self.crowd(name, extra, np.arange(len(extra)), 0.1)
         records = np.concatenate([records, extra])
