@@ -118,6 +118,14 @@ def encode(
     workers: Annotated[int | None, typer.Option("--workers", help="Processes to use "
                                                 "(default: all cores for a list over 32 MB, "
                                                 "else one).", min=1)] = None,
+    key_column: Annotated[str | None, typer.Option(
+        "--key-column", help="The list's own record key column (e.g. its ID): writes "
+                             "OUT.keys.csv (key <-> pseudo-id, keep it locally) so the next "
+                             "version keeps each row's pseudo-id.")] = None,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="The last version's encoding file (LAST.padan, with LAST.keys.csv "
+                           "beside it): rows with a known key keep their pseudo-ids, and "
+                           "OUT.delta.padan and OUT.removed.csv say what changed.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the files written and the "
                                           "quality report as one JSON document on stdout "
@@ -132,8 +140,12 @@ def encode(
     cells, a row of column numbers, and totals rows (JUMLAH/TOTAL: skipped and reported);
     docs/input-files.md says how each is read.
 
+    A monthly version: encode with --key-column ID, then the next month with --previous
+    LAST.padan; docs/continuous-linkage.md.
+
     Examples: padan encode dtks.csv --schema schema.toml --key-file project.key --map
-    nik=NO_KTP ; padan encode DTKS.xlsx --sheet Penerima
+    nik=NO_KTP ; padan encode DTKS.xlsx --sheet Penerima ; padan encode dtks-2026-12.csv
+    --key-column ID --previous dtks-2026-11.padan
     """
     from padan.encoder.columns import parse_map_options  # heavy imports only when encoding
     from padan.encoder.pipeline import count_records, encode_file
@@ -154,12 +166,15 @@ def encode(
         task = bar.add_task("encode", total=total)
         summary = encode_file(input_path, schema, secret, output, overrides=overrides,
                               strict=strict, workers=workers, sheet=sheet,
+                              key_column=key_column, previous=previous,
                               progress=lambda done: bar.advance(task, done))
     if as_json:
         print_json({"records": summary.records, "output": summary.output,
                     "id_map": summary.id_map, "quality_report": summary.quality_path,
                     "seconds": round(summary.seconds, 3),
-                    "quality": summary.quality.to_dict()})
+                    "quality": summary.quality.to_dict(), "key_map": summary.key_map,
+                    "delta": summary.delta.to_dict() if summary.delta else None,
+                    "delta_file": summary.delta_path, "removed_file": summary.removed_path})
         return
     if not quiet:
         err_console.print(quality_table(summary.quality))
@@ -175,6 +190,18 @@ def encode(
             encoded=summary.records, records=summary.quality.rows_read,
             seconds=decimal(summary.seconds, 1), output=summary.output, id_map=summary.id_map,
             quality=summary.quality_path))
+    if summary.key_map is not None:
+        err_console.print(_("record keys <-> pseudo-ids (keep locally, for the next version): "
+                            "{path}").format(path=summary.key_map))
+    if summary.delta is not None:
+        err_console.print(_(
+            "since the previous version: {added} added, {changed} changed, {removed} removed, "
+            "{unchanged} unchanged; the delta: {delta} and {removed_file}").format(
+                added=number(summary.delta.to_dict()["added"]),
+                changed=number(summary.delta.to_dict()["changed"]),
+                removed=number(summary.delta.to_dict()["removed"]),
+                unchanged=number(summary.delta.unchanged), delta=summary.delta_path,
+                removed_file=summary.removed_path))
 
 
 def quality_table(quality: QualityReport) -> Table:

@@ -197,6 +197,11 @@ def link_command(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes (1: this "
                                          "process, numba still uses every core).")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    state: Annotated[Path | None, typer.Option(
+        "--state", help="A state folder for monthly versions: link incrementally against it, "
+                        "keep group ids stable, and write NAME.changes.csv (new / unchanged / "
+                        "changed / gone). A list not named keeps its standing version; "
+                        "NAME=X.delta.padan sends a delta (docs/continuous-linkage.md).")] = None,
     *,
     run_options: dict,
 ) -> None:
@@ -209,7 +214,8 @@ def link_command(
     file (--parameters); the options win.
 
     Examples: padan link DTKS=dtks.padan KJP=kjp.padan KIS=kis.padan --out run1 ; padan link
-    dtks.padan kjp.padan --match-threshold 0.85 --possible-threshold 0.75 --json
+    dtks.padan kjp.padan --match-threshold 0.85 --possible-threshold 0.75 --json ; padan link
+    --state state DTKS=dtks-12.delta.padan --out run-12
     """
     named = dict(parse_party(item) for item in files)
     if len(named) != len(files):
@@ -226,6 +232,15 @@ def link_command(
         if exc.parameter not in run_options:
             raise
         raise fail(f"{option_name(exc.parameter)}: {exc.reason}") from None
+    if state is not None:
+        from padan.cli.continuous_commands import link_state, print_summary
+
+        summary = link_state(named, state, output, params, small_cell_k=small_cell_k)
+        if as_json:
+            print_json(summary)
+        else:
+            print_summary(summary)
+        return
     columns = (TextColumn(_("linking")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("link", total=None)

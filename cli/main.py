@@ -12,6 +12,7 @@ import typer
 from padan.cli import (
     attack_commands,
     audit_commands,
+    continuous_commands,
     demo_commands,
     encode_commands,
     evaluate_commands,
@@ -46,7 +47,7 @@ def _root(
 
 for module in (demo_commands, encode_commands, link_commands, reveal_commands, service_commands,
                synth_commands, evaluate_commands, attack_commands, token_commands,
-               audit_commands):
+               audit_commands, continuous_commands):
     module.register(app)
 
 

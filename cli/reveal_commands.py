@@ -270,21 +270,25 @@ def _check_record_count(list_path: Path, id_map_path: Path, records: int) -> Non
 
 def reveal_file(results_path: Path, list_path: Path, output: Path, *,
                 id_map_path: Path | None = None, include_unmatched: bool = False,
-                sheet: str | None = None) -> RevealSummary:
-    """Join results to the list's rows and write CSV or XLSX (by output's suffix)."""
+                sheet: str | None = None, changes_path: Path | None = None) -> RevealSummary:
+    """Join results to the list's rows and write CSV or XLSX (by output's suffix); with
+    changes_path (NAME.changes.csv of `padan link --state`), a padan_status column too."""
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise RevealError(_("the output must end in .csv or .xlsx"), path=output)
     if output.resolve() in (list_path.resolve(), results_path.resolve()):
         raise RevealError(_("the output must not overwrite an input"), path=output)
     id_map_path = id_map_path or default_id_map(list_path)
-    matches, duplicates = join_results(read_results(results_path), read_id_map(id_map_path),
+    id_rows = read_id_map(id_map_path)
+    matches, duplicates = join_results(read_results(results_path), id_rows,
                                        results_path=results_path, id_map_path=id_map_path)
     same_person: dict[int, list[int]] = {}
     for row, dup in sorted(duplicates.items()):
         same_person.setdefault(dup.group_id, []).append(row)
+    statuses = (read_changes(changes_path, id_rows, id_map_path)
+                if changes_path is not None else None)
     columns, records, skipped = _records(list_path, sheet)
-    header = [*columns, *added_columns()]
+    header = [*columns, *added_columns(), *([_(STATUS_COLUMN)] if statuses is not None else [])]
     band_name = {band: _(band) for band in BANDS}
     pending, count = matches.keys() | duplicates.keys(), 0
 
@@ -293,7 +297,8 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         for row, values in records:
             count += 1
             match, dup = matches.get(row), duplicates.get(row)
-            if match is None and dup is None and not include_unmatched:
+            status = statuses.get(row) if statuses is not None else None
+            if match is None and dup is None and status is None and not include_unmatched:
                 continue
             pending.discard(row)
             link_cells = (["", "", ""] if match is None else
@@ -301,7 +306,8 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             dup_cells = (["", ""] if dup is None else
                          [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
                           band_name[dup.band]])
-            yield [*map(_cell, values), row, *link_cells, *dup_cells]
+            yield [*map(_cell, values), row, *link_cells, *dup_cells,
+                   *([status or ""] if statuses is not None else [])]
 
     if suffix == ".csv":
         with _private(output) as handle:
@@ -324,6 +330,33 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             bands[match.band] += 1
     return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
                          duplicates)
+
+
+STATUS_COLUMN = N_("padan_status")
+CHANGE_COLUMNS = ("pseudo_id", "other_party", "group_id", "band", "status")
+
+
+def read_changes(path: Path, id_rows: dict[int, int], id_map_path: Path) -> dict[int, str]:
+    """row -> "KJP: new, KIS: gone", from NAME.changes.csv (`padan link --state`); a gone link
+    of a record the list no longer holds has no row and is left out."""
+    found: dict[int, list[str]] = {}
+    for line, cells in _csv_rows(path, CHANGE_COLUMNS, _("padan changes file "
+                                                         "(NAME.changes.csv)")):
+        if len(cells) != len(CHANGE_COLUMNS):
+            raise RevealError(_("expected {count} cells").format(count=len(CHANGE_COLUMNS)),
+                              path=path, line=line)
+        try:
+            row = id_rows.get(parse_pseudo_id(cells[0]))
+        except ValueError:
+            row = None
+        if row is None and cells[4] == "gone":
+            continue    # a record this version of the list no longer holds
+        if row is None:
+            raise RevealError(_("a pseudo-id that is not in the id map {id_map}").format(
+                id_map=id_map_path.name), path=path, line=line)
+        status = _(cells[4])
+        found.setdefault(row, []).append(f"{cells[1]}: {status}")
+    return {row: ", ".join(parts) for row, parts in found.items()}
 
 
 def added_columns() -> list[str]:
@@ -367,6 +400,10 @@ def reveal(
         "--sheet", help="The sheet of an XLSX list that was encoded (as given to padan encode)."
     )] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    changes: Annotated[Path | None, typer.Option(
+        "--changes", help="NAME.changes.csv from `padan link --state`: adds padan_status, "
+                          "each link new, unchanged, changed or gone since the last run.")
+    ] = None,
 ) -> None:
     """Join your results back to your own rows, locally; writes CSV or XLSX (mode 0600).
 
@@ -381,7 +418,8 @@ def reveal(
     """
     output = output or list_path.with_name(list_path.with_suffix("").name + ".revealed.csv")
     summary = reveal_file(results, list_path, output, id_map_path=id_map,
-                          include_unmatched=include_unmatched, sheet=sheet)
+                          include_unmatched=include_unmatched, sheet=sheet,
+                          changes_path=changes)
     if as_json:
         print_json(summary_counts(summary))
         return

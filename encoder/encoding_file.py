@@ -256,3 +256,43 @@ def open_encoding_file(path: Path | str, *, verify: bool = True) -> EncodingFile
         records = np.memmap(path, dtype=dtype, mode="r", offset=offset,
                             shape=(header.record_count,))
     return EncodingFile(path=path, header=header, records=records)
+
+
+# -- versions of a list (padan.encoder.list_versions writes them; the linker compares them) ----
+
+@dataclass(frozen=True, slots=True)
+class VersionDelta:
+    """How one version of a list differs from the one before, by pseudo-id (uint64 arrays)."""
+
+    added: np.ndarray
+    changed: np.ndarray
+    removed: np.ndarray
+    unchanged: int
+
+    def to_dict(self) -> dict:
+        return {"added": len(self.added), "changed": len(self.changed),
+                "removed": len(self.removed), "unchanged": self.unchanged}
+
+
+def same_records(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per row, whether two structured arrays of one dtype hold equal records, field by field
+    (a record's padding bytes are not part of it and may differ)."""
+    same = np.ones(len(left), bool)
+    for name in left.dtype.names:
+        a, b = np.asarray(left[name]), np.asarray(right[name])
+        equal = a == b
+        same &= equal.reshape(len(left), -1).all(axis=1)
+    return same
+
+
+def version_delta(previous: np.ndarray, current: np.ndarray) -> VersionDelta:
+    """Compare two versions' records (structured arrays of one dtype) by pseudo-id."""
+    old_ids = np.asarray(previous["pseudo_id"], np.uint64)
+    new_ids = np.asarray(current["pseudo_id"], np.uint64)
+    both, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
+                                          return_indices=True)
+    same = same_records(previous[in_old], current[in_new])
+    return VersionDelta(added=np.setdiff1d(new_ids, old_ids, assume_unique=True),
+                        changed=both[~same],
+                        removed=np.setdiff1d(old_ids, new_ids, assume_unique=True),
+                        unchanged=int(same.sum()))

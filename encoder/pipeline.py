@@ -4,6 +4,10 @@ Outputs, side by side:
   NAME.padan         the encoding file (the only thing that is uploaded)
   NAME.idmap.csv     row number <-> pseudo-id, mode 0600: stays at the agency, never uploaded
   NAME.quality.json  the data-quality report: counts and row numbers, no values
+
+With a record key column (`key_column`), also NAME.keys.csv, and with the previous version
+(`previous`) the pseudo-ids stay those of the same keys and the delta is written too
+(padan.encoder.list_versions).
 """
 
 from __future__ import annotations
@@ -20,9 +24,26 @@ from pathlib import Path
 import numpy as np
 
 from padan.encoder.columns import map_columns
-from padan.encoder.encoding_file import new_header, record_dtype, write_encoding_file
+from padan.encoder.encoding_file import (
+    VersionDelta,
+    new_header,
+    open_encoding_file,
+    record_dtype,
+    version_delta,
+    write_encoding_file,
+)
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.keys import key_check_value
+from padan.encoder.list_versions import (
+    check_same_project,
+    delta_paths,
+    key_map_path,
+    read_key_map,
+    read_record_keys,
+    stable_pseudo_ids,
+    write_key_map,
+    write_removed,
+)
 from padan.encoder.normalise import clear_caches
 from padan.encoder.pseudo_ids import pseudo_id_texts, random_pseudo_ids
 from padan.encoder.quality import QualityReport
@@ -42,6 +63,10 @@ class EncodeSummary:
     quality: QualityReport
     records: int
     seconds: float
+    key_map: Path | None = None          # NAME.keys.csv, with a record key column
+    delta: VersionDelta | None = None    # against --previous
+    delta_path: Path | None = None       # NAME.delta.padan: the records added or changed
+    removed_path: Path | None = None     # NAME.removed.csv: the pseudo-ids withdrawn
 
 
 def side_paths(output: Path) -> tuple[Path, Path]:
@@ -131,11 +156,18 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
                 overrides: dict[str, str] | None = None, strict: bool = False,
                 workers: int | None = None, batch_rows: int = 65_536,
                 progress: Callable[[int], None] | None = None,
-                sheet: str | None = None) -> EncodeSummary:
+                sheet: str | None = None, key_column: str | None = None,
+                previous: Path | None = None) -> EncodeSummary:
     """Encode one list into `output`; see the module docstring for the files written.
 
-    sheet: the worksheet of an XLSX workbook to read, by name (default: the first)."""
+    sheet: the worksheet of an XLSX workbook to read, by name (default: the first).
+    key_column: the list's own record key; previous: the last version's encoding file."""
     started = time.perf_counter()
+    if previous is not None and key_column is None:
+        raise InputFileError(_("a new version (--previous) needs the record key column "
+                               "(--key-column) that says which rows are the same"),
+                             path=str(input_path))
+    previous_keys = read_key_map(key_map_path(previous)) if previous is not None else {}
     mapping = map_columns(read_columns(input_path, sheet=sheet), schema.fields, overrides,
                           path=describe_source(input_path, sheet=sheet))
     workers = workers or default_workers(input_path)
@@ -177,23 +209,48 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
         staged = np.memmap(scratch, dtype=dtype, mode="r", shape=(total,))
         rows = np.concatenate(rows_parts)
         id_map, quality_path = side_paths(output)
-        _write_shuffled(output, header, staged, rows, id_map)
+        keys = (read_record_keys(input_path, key_column, rows, sheet=sheet)
+                if key_column is not None else None)
+        ids = stable_pseudo_ids(keys, previous_keys) if keys is not None else None
+        _write_shuffled(output, header, staged, rows, id_map, ids)
         del staged
     finally:
         scratch.unlink(missing_ok=True)
         clear_caches()  # no cache keyed by personal data outlives the run
     quality_path.write_text(json.dumps(quality.to_dict(), indent=2) + "\n", encoding="utf-8")
+    key_map = delta = delta_path = removed_path = None
+    if keys is not None:
+        key_map = key_map_path(output)
+        write_key_map(key_map, keys, ids)
+    if previous is not None:
+        delta, delta_path, removed_path = _write_delta(output, previous)
     return EncodeSummary(output=output, id_map=id_map, quality_path=quality_path,
                          quality=quality, records=total,
-                         seconds=time.perf_counter() - started)
+                         seconds=time.perf_counter() - started, key_map=key_map, delta=delta,
+                         delta_path=delta_path, removed_path=removed_path)
+
+
+def _write_delta(output: Path, previous: Path) -> tuple[VersionDelta, Path, Path]:
+    """NAME.delta.padan (the records added or changed since `previous`) and NAME.removed.csv."""
+    old, new = open_encoding_file(previous), open_encoding_file(output)
+    check_same_project(old, new.header, previous)
+    delta = version_delta(old.records, new.records)
+    sent = np.isin(new.records["pseudo_id"], np.concatenate([delta.added, delta.changed]))
+    delta_path, removed_path = delta_paths(output)
+    records = np.ascontiguousarray(new.records[sent])
+    write_encoding_file(delta_path, new.header.model_copy(update={"record_count": len(records)}),
+                        records)
+    write_removed(removed_path, delta.removed)
+    return delta, delta_path, removed_path
 
 
 def _write_shuffled(output: Path, header, staged: np.ndarray, rows: np.ndarray,
-                    id_map: Path) -> None:
-    """Records in a random order with fresh random pseudo-ids; the id map sorted by row."""
+                    id_map: Path, ids: np.ndarray | None = None) -> None:
+    """Records in a random order with fresh random pseudo-ids (or `ids`, one per staged record:
+    a version's stable ones); the id map sorted by row."""
     total = len(rows)
     order = np.random.default_rng(int.from_bytes(os.urandom(16), "little")).permutation(total)
-    pseudo_ids = random_pseudo_ids(total)
+    pseudo_ids = random_pseudo_ids(total) if ids is None else ids[order]
 
     def chunks() -> Iterator[np.ndarray]:
         # position j of the file holds staged record order[j] under pseudo-id pseudo_ids[j]

@@ -121,8 +121,14 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
                 progress(done, len(units))
     finally:
         forget_keys()   # in-process units cached keys here; nothing outlives the run
-    scored = time.perf_counter()
+    return finish(parties, params, collected, started=started, scored=time.perf_counter())
 
+
+def finish(parties: Sequence[Party], params: LinkParameters, collected: _Collected, *,
+           started: float, scored: float) -> LinkResult:
+    """From the run's candidate pairs (collected) to groups, duplicates and the report: the part
+    of a run after the comparisons, shared by `link` and the incremental run
+    (padan.linker.incremental), which hands it the same pairs a full run would find."""
     offsets = np.cumsum([0, *(len(p.encodings) for p in parties)])
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
