@@ -7,19 +7,21 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
 import cloudpickle
+import httpx
 import pytest
-from service.helpers import encoding_bytes
+from service.helpers import FINGERPRINT, encoding_bytes
 
 from padan.linker.service.execution import compute_run
 from padan.linker.service.store import ContentStore, RemoteStore
 
-from .conftest import BUCKET
+from .conftest import BIN, BUCKET, free_port
 
 pytestmark = pytest.mark.slow
 # 3 lists, each pair and each list's duplicates, every pair compared, cut in 8: 48 units
@@ -89,6 +91,74 @@ def test_s3_store_on_two_dask_workers_equals_in_process(s3_and_dask, tmp_path):
     for names in fetched.values():
         assert set(names) == set(inputs.values()), names
     assert all(store.contains(sha) for sha in local.results.values())
+
+
+def test_padan_serve_and_worker_on_the_scheduler_with_the_store_on_s3(s3_and_dask, tmp_path):
+    """The service end to end: uploads land in S3, `padan worker` hands the run to the Dask
+    scheduler, and the results it stores are the bytes an in-process run computes."""
+    from padan.cli.client import ClientSettings, PadanClient
+    from padan.linker.service.api_models import ProjectCreate
+
+    address, processes = s3_and_dask
+    port = free_port()
+    server = f"http://127.0.0.1:{port}"
+    env = {"PADAN_DATA_DIR": str(tmp_path / "data"), "PADAN_HOST": "127.0.0.1",
+           "PADAN_PORT": str(port), "PADAN_STORE_URL": f"s3://{BUCKET}/service",
+           "PADAN_DASK_SCHEDULER": address, "PADAN_WORKER_POLL_SECONDS": "0.2"}
+    made = subprocess.run([str(BIN / "padan"), "admin", "create-coordinator", "kemensos",
+                           "--token-file", str(tmp_path / "coordinator.token")],
+                          env={**processes.env, **env}, capture_output=True, text=True,
+                          timeout=120)
+    assert made.returncode == 0, made.stderr
+    coordinator_token = (tmp_path / "coordinator.token").read_text().strip()
+    serve = processes.start("serve", [str(BIN / "padan"), "serve"], **env)
+    worker = processes.start("padan-worker", [str(BIN / "padan"), "worker"], **env)
+
+    def client(token: str) -> PadanClient:
+        return PadanClient.connect(ClientSettings(server_url=server, token=token, retries=2))
+
+    deadline = time.monotonic() + 90
+    while not _ready(server):
+        assert time.monotonic() < deadline and serve.poll() is None, processes.log("serve")
+        time.sleep(0.2)
+    parameters = {"blocking": ["none"], "partitions": 4}
+    with client(coordinator_token) as coordinator:
+        created = coordinator.create_project(ProjectCreate(
+            project_id="bansos", schema_fingerprint=FINGERPRINT, agencies=["dtks", "kjp"],
+            auditors=["bpk"], parameters=parameters, small_cell_k=2))
+    tokens = {t.party: t.token for t in created.tokens}
+    local_store = ContentStore(tmp_path / "local")
+    inputs = {}
+    for seed, name in enumerate(("dtks", "kjp")):
+        data = encoding_bytes(tmp_path, project_id="bansos", seed=seed, count=300,
+                              shared_from=100)
+        (tmp_path / f"{name}.padan").write_bytes(data)
+        inputs[name] = local_store.put_bytes(data)
+        with client(tokens[name]) as agency:
+            assert agency.upload_file("bansos", tmp_path / f"{name}.padan").record_count == 300
+    with client(coordinator_token) as coordinator:
+        run = coordinator.start_run("bansos")
+        finished = coordinator.wait_for_run("bansos", run.run_id, poll_seconds=0.2,
+                                            timeout_seconds=120)
+    assert finished.state == "done", (finished, processes.log("padan-worker"))
+    assert worker.poll() is None
+    expected = compute_run(inputs, parameters, local_store, dask_scheduler=None,
+                           progress=NO_PROGRESS)
+    s3 = RemoteStore(f"s3://{BUCKET}/service", cache=tmp_path / "fetched")
+    assert all(s3.contains(sha) for sha in [*inputs.values(), *expected.results.values()])
+    assert not (tmp_path / "data" / "store").exists()   # nothing went to a local directory
+    fetched = set().union(*_worker_state(address, _fetched).values())
+    assert set(inputs.values()) <= fetched   # the Dask workers read the lists from S3
+    assert "Remove worker" not in processes.log("scheduler")   # no worker died on the way
+    os.killpg(serve.pid, signal.SIGTERM)
+    os.killpg(worker.pid, signal.SIGTERM)
+
+
+def _ready(server: str) -> bool:
+    try:
+        return httpx.get(f"{server}/ready", timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def test_a_dask_worker_killed_mid_run_changes_nothing(s3_and_dask, tmp_path):
