@@ -63,7 +63,8 @@ class ProcessPool:
 
 
 class DaskCluster:
-    """Units as tasks on a dask.distributed cluster; every worker must see the encoding files."""
+    """Units as tasks on a dask.distributed cluster; every worker must read the encoding files:
+    a path on a shared volume, or an fsspec URL each worker copies once (padan.linker.fetched)."""
 
     ships_files = True
 

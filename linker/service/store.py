@@ -129,12 +129,10 @@ class RemoteStore:
         return fetch(self.url_of(sha256), self.cache)
 
     def ready(self) -> bool:
+        """The store takes a write (a marker object, `.ready`, rewritten each time)."""
         try:
-            self.filesystem.invalidate_cache(self._root)
-            self.filesystem.ls(self._root, detail=False)
+            self.filesystem.pipe_file(f"{self._root}/.ready", b"ok")
             return True
-        except FileNotFoundError:
-            return True   # an empty prefix: the bucket answered
         except Exception:
             return False
 

@@ -121,7 +121,7 @@ def test_padan_serve_and_worker_on_the_scheduler_with_the_store_on_s3(s3_and_das
     while not _ready(server):
         assert time.monotonic() < deadline and serve.poll() is None, processes.log("serve")
         time.sleep(0.2)
-    parameters = {"blocking": ["none"], "partitions": 4}
+    parameters = {"blocking": ["none"], "partitions": 2}
     with client(coordinator_token) as coordinator:
         created = coordinator.create_project(ProjectCreate(
             project_id="bansos", schema_fingerprint=FINGERPRINT, agencies=["dtks", "kjp"],
@@ -130,12 +130,12 @@ def test_padan_serve_and_worker_on_the_scheduler_with_the_store_on_s3(s3_and_das
     local_store = ContentStore(tmp_path / "local")
     inputs = {}
     for seed, name in enumerate(("dtks", "kjp")):
-        data = encoding_bytes(tmp_path, project_id="bansos", seed=seed, count=300,
-                              shared_from=100)
+        data = encoding_bytes(tmp_path, project_id="bansos", seed=seed, count=150,
+                              shared_from=50)
         (tmp_path / f"{name}.padan").write_bytes(data)
         inputs[name] = local_store.put_bytes(data)
         with client(tokens[name]) as agency:
-            assert agency.upload_file("bansos", tmp_path / f"{name}.padan").record_count == 300
+            assert agency.upload_file("bansos", tmp_path / f"{name}.padan").record_count == 150
     with client(coordinator_token) as coordinator:
         run = coordinator.start_run("bansos")
         finished = coordinator.wait_for_run("bansos", run.run_id, poll_seconds=0.2,
