@@ -432,7 +432,7 @@ def kill_mid_upload(data: Data, server: Server, coordinator: str) -> dict:
         pending = client._send("POST", "/projects/killed/uploads",
                                json={"size": size, "sha256": digest}).json()
         done = client.upload_file("killed", path, chunk_bytes=chunk)
-    stored = server.settings().store_directory / digest[:2] / digest[2:4] / digest
+    stored = server.settings().store_location / digest[:2] / digest[2:4] / digest
     identical = stored.read_bytes() == path.read_bytes()
     figures = {"file_bytes": size, "interrupted": interrupted,
                "resumed_from_byte": pending["offset"], "stored_sha256": done.sha256,

@@ -49,6 +49,7 @@ __all__ = ["LinkParameters", "LinkResult", "OverlapReport", "Party", "PartyMatch
 class Party:
     name: str                    # agency name, e.g. "DTKS"
     encodings: EncodingFile      # from padan.encoder.encoding_file.open_encoding_file
+    source: str | None = None    # where other workers read it (path or fsspec URL); default: path
 
 
 _CHECKED = (
@@ -222,7 +223,9 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
         partitions = 1 if busy else executor.suggested_partitions
 
     def source(party: Party):
-        return str(party.encodings.path) if executor.ships_files else party.encodings
+        if not executor.ships_files:
+            return party.encodings
+        return party.source or str(party.encodings.path)
 
     return [Unit(i, j, (source(parties[i]), source(parties[j])),
                  (parties[i].name, parties[j].name), spec, part, partitions,

@@ -4,14 +4,20 @@ One small interface: `map_unordered(function, items)` yields results as units fi
 combines them in an order-independent way), `suggested_partitions` says how finely to cut work,
 and `ships_files` says whether units must carry paths (workers re-open the encoding files, which
 are memory-mapped, so no filter data travels) rather than the opened files.
+
+numba's parallel kernels run on a threading layer; where neither TBB nor OpenMP is installed it is
+"workqueue", which aborts the whole process when two threads enter it at once (a Dask worker with
+`--nthreads 2`). `parallel_kernels()` detects that layer and lets one thread in at a time.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 
@@ -57,7 +63,8 @@ class ProcessPool:
 
 
 class DaskCluster:
-    """Units as tasks on a dask.distributed cluster; every worker must see the encoding files."""
+    """Units as tasks on a dask.distributed cluster; every worker must read the encoding files:
+    a path on a shared volume, or an fsspec URL each worker copies once (padan.linker.fetched)."""
 
     ships_files = True
 
@@ -75,6 +82,38 @@ class DaskCluster:
         for future in as_completed(futures):
             yield future.result()
             future.release()
+
+
+THREADSAFE_LAYERS = frozenset({"tbb", "omp"})   # numba's layers that several threads may enter
+_ONE_AT_A_TIME = threading.Lock()
+_LAUNCHING = threading.Lock()
+_LAYER: list[str] = []
+
+
+def threading_layer() -> str:
+    """numba's threading layer in this process ("tbb", "omp" or "workqueue"), started if need be
+    (NUMBA_THREADING_LAYER and the libraries installed decide which)."""
+    if not _LAYER:
+        with _LAUNCHING:
+            if not _LAYER:
+                import numba
+                from numba.np.ufunc.parallel import _launch_threads
+
+                _launch_threads()
+                _LAYER.append(numba.threading_layer())
+    return _LAYER[0]
+
+
+@contextmanager
+def parallel_kernels() -> Iterator[None]:
+    """Wrap every call into numba's parallel kernels: free where the threading layer is
+    threadsafe, one thread at a time where it is workqueue (each call still uses every numba
+    thread, so a worker's cores stay busy)."""
+    if threading_layer() in THREADSAFE_LAYERS:
+        yield
+        return
+    with _ONE_AT_A_TIME:
+        yield
 
 
 def _bounded(submit, function, items, in_flight: int) -> Iterator[Any]:

@@ -6,6 +6,8 @@ encoding files, which the worker memory-maps (opened once per process), so filte
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -17,9 +19,12 @@ from padan.encoder.encoding_file import EncodingFile, open_encoding_file
 from padan.i18n import _
 from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
 from padan.linker.errors import LinkerError
+from padan.linker.executors import parallel_kernels
+from padan.linker.fetched import fetch, is_remote
 from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
+_TEMPORARY: list[tempfile.TemporaryDirectory] = []
 # A pass's keys of one list serve every unit of that pass that reads the list (the pair and the
 # list's own dedup); the engine orders units pass by pass, so a few recent entries suffice. The
 # file object is held with its keys, so its id cannot be reused while the entry lives.
@@ -64,21 +69,37 @@ class UnitResult:
 
 
 def resolve(source: EncodingFile | str, name: str) -> EncodingFile:
-    """The opened encoding file of a unit's source (re-opened once per worker process)."""
+    """The opened encoding file of a unit's source (re-opened once per worker process): a path
+    every worker sees, or an fsspec URL (a remote store) copied here once."""
     if isinstance(source, EncodingFile):
         return source
     try:
-        key = (source, Path(source).stat().st_mtime_ns)
+        path = fetch(source, _fetch_directory()) if is_remote(source) else Path(source)
+        key = (source, path.stat().st_mtime_ns)
     except OSError:
         raise LinkerError(_("party '{party}': encoding file {path} is not readable on this "
                             "worker; every worker must see the run's files").format(
                                 party=name, path=source)) from None
     if key not in _OPENED:
-        if len(_OPENED) >= 8:   # an old run's maps are released
+        if len(_OPENED) >= 8:   # an old run's maps are released, and their fetched copies
             _OPENED.clear()
             _KEYS.clear()
-        _OPENED[key] = open_encoding_file(source, verify=False)
+            shutil.rmtree(_fetch_directory(), ignore_errors=True)
+        _OPENED[key] = open_encoding_file(path, verify=False)
     return _OPENED[key]
+
+
+def _fetch_directory() -> Path:
+    """Where this process keeps copies of remote encodings: a Dask worker's own directory
+    (removed with the worker), else a temporary directory removed at exit."""
+    try:
+        from distributed import get_worker
+
+        return Path(get_worker().local_directory) / "padan-fetched"
+    except (ImportError, ValueError):
+        if not _TEMPORARY:
+            _TEMPORARY.append(tempfile.TemporaryDirectory(prefix="padan-fetched-"))
+        return Path(_TEMPORARY[0].name)
 
 
 def keys_of(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings) -> np.ndarray:
@@ -121,19 +142,20 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
 
 def run_unit(unit: Unit) -> UnitResult:
     started = time.perf_counter()
-    if unit.threads:
-        import numba
-
-        numba.set_num_threads(min(unit.threads, numba.config.NUMBA_NUM_THREADS))
     left = resolve(unit.sources[0], unit.names[0])
     right = left if unit.same else resolve(unit.sources[1], unit.names[1])
     buckets = _buckets(unit, left, right)
     left_filters = _filters(left, buckets.left_rows, unit.spec.words)
     right_filters = (left_filters if unit.same
                      else _filters(right, buckets.right_rows, unit.spec.words))
-    scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
-                           buckets.right_ranges, unit.threshold, floor=unit.floor,
-                           same=unit.same)
+    with parallel_kernels():   # a Dask worker's threads may not share numba's workqueue layer
+        if unit.threads:
+            import numba
+
+            numba.set_num_threads(min(unit.threads, numba.config.NUMBA_NUM_THREADS))
+        scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
+                               buckets.right_ranges, unit.threshold, floor=unit.floor,
+                               same=unit.same)
     i = buckets.left_rows[scored.pairs.left]
     j = buckets.right_rows[scored.pairs.right]
     if unit.same:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from padan.encoder.encoding_file import open_encoding_file
-from padan.linker.service.store import ContentStore
+from padan.linker.service.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +40,16 @@ def executor_for(dask_scheduler: str | None) -> Iterator[Any]:
         executor.client.close()
 
 
-def compute_run(inputs: dict[str, str], parameters: dict, store: ContentStore, *,
+def compute_run(inputs: dict[str, str], parameters: dict, store: Store, *,
                 dask_scheduler: str | None,
                 progress: Callable[[int, int], None]) -> RunOutput:
     """Link the stored encodings of `inputs` (party -> sha256) and store results and report."""
     from padan.linker.engine import LinkParameters, Party, link
     from padan.linker.party_results import party_results_csv
 
-    parties = [Party(name, open_encoding_file(store.path_of(sha256)))
+    # Dask workers read each list where the store says (a shared path, or a URL they fetch)
+    parties = [Party(name, open_encoding_file(store.local_path(sha256)),
+                     source=store.url_of(sha256))
                for name, sha256 in sorted(inputs.items())]
     with executor_for(dask_scheduler) as executor:
         result = link(parties, LinkParameters.from_dict(parameters), executor=executor,
@@ -67,7 +69,7 @@ _SUPPRESSED_KEPT = 32
 _SUPPRESSED_LOCK = threading.Lock()
 
 
-def read_report(store: ContentStore, sha256: str, k: int) -> dict:
+def read_report(store: Store, sha256: str, k: int) -> dict:
     """The stored report with cells below `k` suppressed, as a dict for JSON.
 
     A stored report never changes (its name is its hash), so its suppressed form is kept for

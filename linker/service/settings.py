@@ -81,17 +81,36 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'padan.db').resolve()}"
 
+    @field_validator("store_url")
+    @classmethod
+    def _known_store(cls, value: str | None) -> str | None:
+        if value and "://" in value and not value.startswith("file://"):
+            import fsspec
+
+            protocol = value.split("://")[0]
+            try:
+                fsspec.get_filesystem_class(protocol)
+            except (ImportError, ValueError) as exc:
+                extra = " (pip install 'padan[s3]')" if protocol in ("s3", "s3a") else ""
+                raise ValueError(f"PADAN_STORE_URL: no file system for {protocol}:// is "
+                                 f"installed{extra}") from exc
+        return value
+
     @property
-    def store_directory(self) -> Path:
-        """The store's directory; only local paths and file:// URLs are supported so far."""
+    def store_location(self) -> Path | str:
+        """The store: a local directory, or an fsspec URL (s3://bucket/prefix)."""
         if self.store_url is None:
             return (self.data_dir / "store").resolve()
         if self.store_url.startswith("file://"):
             return Path(self.store_url.removeprefix("file://"))
         if "://" in self.store_url:
-            raise ValueError(f"PADAN_STORE_URL: only local directories and file:// URLs are "
-                             f"supported in this version, not {self.store_url.split('://')[0]}://")
+            return self.store_url.rstrip("/")
         return Path(self.store_url).resolve()
+
+    @property
+    def fetch_directory(self) -> Path:
+        """Local copies of a remote store's encodings that this host's workers map."""
+        return (self.data_dir / "fetched").resolve()
 
     @property
     def audit_key_path(self) -> Path:

@@ -28,7 +28,7 @@ from padan.linker.service.errors import (
     UploadRejected,
 )
 from padan.linker.service.parties import Caller
-from padan.linker.service.store import ContentStore, file_sha256
+from padan.linker.service.store import Store, file_sha256
 from padan.linker.service.tables import Party, Project, Run, Upload, UploadSession
 
 MAX_CHUNK_BYTES = 64 * 1024 * 1024
@@ -161,7 +161,7 @@ def validate_upload(session: Session, caller: Caller, project: Project, pending:
 
 
 def finish_upload(session: Session, caller: Caller, project: Project, pending: UploadSession,
-                  upload_dir: Path, store: ContentStore) -> FinishedUpload:
+                  upload_dir: Path, store: Store) -> FinishedUpload:
     header, sha256 = validate_upload(session, caller, project, pending, upload_dir)
     current = session.scalars(select(Upload).where(
         Upload.project_id == project.id, Upload.party_id == caller.party_id,

@@ -19,7 +19,7 @@ from padan.linker.service.database import transaction
 from padan.linker.service.execution import compute_run
 from padan.linker.service.runs import ClaimedRun, claim_run, complete_run, fail_run, renew_lease
 from padan.linker.service.settings import Settings
-from padan.linker.service.store import ContentStore
+from padan.linker.service.store import open_store
 
 log = logging.getLogger("padan.worker")
 
@@ -63,7 +63,7 @@ class Worker:
                  name: str | None = None):
         self.settings, self.factory = settings, factory
         self.name = name or worker_name()
-        self.store = ContentStore(settings.store_directory)
+        self.store = open_store(settings.store_location, settings.fetch_directory)
         self.stop = threading.Event()
 
     def run_once(self) -> bool:

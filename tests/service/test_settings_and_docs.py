@@ -51,9 +51,10 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
 def test_tls_files_come_in_pairs_and_unsupported_stores_are_refused(tmp_path):
     with pytest.raises(ValidationError, match="together"):
         Settings(tls_certfile=tmp_path / "c.pem")
-    with pytest.raises(ValueError, match="only local directories"):
-        _ = Settings(store_url="s3://bucket/padan").store_directory
-    assert Settings(store_url=f"file://{tmp_path}").store_directory == tmp_path
+    with pytest.raises(ValidationError, match="no file system for nosuch://"):
+        Settings(store_url="nosuch://bucket/padan")
+    assert Settings(store_url=f"file://{tmp_path}").store_location == tmp_path
+    assert Settings(store_url="s3://bucket/padan/").store_location == "s3://bucket/padan"
 
 
 def test_compose_file_parses_and_runs_the_commands_the_tests_start():

@@ -16,7 +16,7 @@ from padan.linker.service.api.deps import ServiceState
 from padan.linker.service.api.errors import install_error_handlers
 from padan.linker.service.database import migrate, new_engine, new_session_factory
 from padan.linker.service.settings import Settings, get_settings
-from padan.linker.service.store import ContentStore
+from padan.linker.service.store import open_store
 from padan.linker.service.throttle import AuthGuard
 from padan.linker.service.worker import Worker
 
@@ -24,7 +24,8 @@ from padan.linker.service.worker import Worker
 def open_state(settings: Settings) -> ServiceState:
     """Create directories, connect, migrate: everything the API and workers share."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    settings.store_directory.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings.store_location, settings.fetch_directory)
+    store.prepare()
     settings.upload_directory.mkdir(parents=True, exist_ok=True)
     engine = new_engine(settings.resolved_database_url, pool_size=settings.database_pool_size,
                         max_overflow=settings.database_max_overflow)
@@ -36,7 +37,7 @@ def open_state(settings: Settings) -> ServiceState:
                       storage_url=settings.rate_limit_storage,
                       pepper=settings.token_pepper.get_secret_value())
     return ServiceState(settings, engine, new_session_factory(engine),
-                        ContentStore(settings.store_directory), guard)
+                        store, guard)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

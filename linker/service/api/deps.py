@@ -21,7 +21,7 @@ from padan.linker.service.parties import (
     record_lockout,
 )
 from padan.linker.service.settings import Settings
-from padan.linker.service.store import ContentStore
+from padan.linker.service.store import Store
 from padan.linker.service.throttle import AuthGuard
 
 
@@ -32,7 +32,7 @@ class ServiceState:
     settings: Settings
     engine: Engine
     factory: sessionmaker[Session]
-    store: ContentStore
+    store: Store
     guard: AuthGuard
     signer: CheckpointSigner | None = None  # the API's; workers sign nothing
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -23,9 +21,8 @@ def health() -> dict[str, str]:
 @router.get("/ready", response_model=None)
 def ready(state: StateDep) -> dict[str, str] | JSONResponse:
     """The database is migrated and reachable and the store is writable."""
-    store = state.settings.store_directory
     if not database_ready(state.engine):
         return error_response(503, "not_ready", "the database is not reachable or not migrated")
-    if not (store.is_dir() and os.access(store, os.W_OK)):
+    if not state.store.ready():
         return error_response(503, "not_ready", "the file store is not writable")
     return {"status": "ready"}
