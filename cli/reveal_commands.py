@@ -10,9 +10,11 @@ Three files of the agency meet here and nowhere else, joined on the pseudo-id:
 Pseudo-ids are 'p' and 16 hex digits in both files (padan.encoder.pseudo_ids). The revealed file
 keeps the list's columns and adds padan_row, padan_group, padan_band, padan_also_in (the other
 agencies, comma-separated), padan_duplicate_rows (the other rows of this list that are the same
-person) and padan_duplicate_band. It holds personal data: mode 0600. Messages name files, lines
-and columns, never a value. The added columns' names and bands are written in the CLI's language
-(padan_baris, padan_kelompok, padan_kategori = padan / mungkin padan, … in Bahasa Indonesia).
+person), padan_duplicate_band, padan_registers (the registers the record is in, by kind: "death
+register", ...) and padan_in_death_register ("yes" or empty). It holds personal data: mode
+0600. Messages name files, lines and columns, never a value. The added columns' names and bands
+are written in the CLI's language (padan_baris, padan_kelompok, padan_kategori = padan /
+mungkin padan, … in Bahasa Indonesia).
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.encoder.pseudo_ids import parse_pseudo_id
 from padan.i18n import N_, _, number
 from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
+from padan.linker.registers import DEATHS, register_name
 from padan.linker.results import BANDS
 
 ID_MAP_COLUMNS = ("row", "pseudo_id")
 # English names (message ids); the file gets them in the CLI's language (added_columns()).
 ADDED_COLUMNS = (N_("padan_row"), N_("padan_group"), N_("padan_band"), N_("padan_also_in"),
-                 N_("padan_duplicate_rows"), N_("padan_duplicate_band"))
+                 N_("padan_duplicate_rows"), N_("padan_duplicate_band"), N_("padan_registers"),
+                 N_("padan_in_death_register"))
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -79,10 +83,12 @@ class RecordDuplicate:
 
 @dataclass(frozen=True, slots=True)
 class AgencyResults:
-    """A results file, by pseudo-id: links to other lists, and the agency's duplicate groups."""
+    """A results file, by pseudo-id: links to other lists, the agency's duplicate groups, and
+    the kinds of the registers each record is in (padan.linker.registers)."""
 
     links: dict[int, RecordMatch]
     duplicates: dict[int, RecordDuplicate]
+    registers: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,8 @@ class RevealSummary:
     by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # other -> band -> n
     matches: dict[int, RecordMatch] = field(default_factory=dict, repr=False)  # row -> match
     duplicates: dict[int, RecordDuplicate] = field(default_factory=dict, repr=False)  # row ->
+    registers: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)  # row ->
+    by_register: dict[str, int] = field(default_factory=dict)   # register kind -> records
 
     @property
     def duplicate_groups(self) -> int:
@@ -139,6 +147,7 @@ def read_results(path: Path) -> AgencyResults:
     """Links and duplicate groups by pseudo-id, from a results CSV (of any version)."""
     links: dict[int, tuple[int, str, list[str]]] = {}
     duplicates: dict[int, RecordDuplicate] = {}
+    registers: dict[int, set[str]] = {}
     columns, legacy = RESULT_COLUMNS, False
     for line, cells in _csv_rows(path, RESULT_COLUMNS, _("padan results file"),
                                  also=LEGACY_COLUMNS):
@@ -173,13 +182,17 @@ def read_results(path: Path) -> AgencyResults:
             continue
         if not other:
             raise RevealError(_("column other_party: empty"), path=path, line=line)
+        if kind == "register":
+            registers.setdefault(pseudo, set()).add(other)
+            continue
         seen = links.setdefault(pseudo, (group, band, []))
         if seen[0] != group or seen[1] != band:
             raise RevealError(_("a pseudo-id appears in two groups or bands; the file is not "
                                 "one run's results"), path=path, line=line)
         seen[2].append(other)
     return AgencyResults({pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
-                          for pseudo, (group, band, others) in links.items()}, duplicates)
+                          for pseudo, (group, band, others) in links.items()}, duplicates,
+                         {pseudo: tuple(sorted(kinds)) for pseudo, kinds in registers.items()})
 
 
 def read_id_map(path: Path) -> dict[int, int]:
@@ -199,10 +212,11 @@ def read_id_map(path: Path) -> dict[int, int]:
 
 
 def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path: Path,
-                 id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate]]:
-    """(row -> link, row -> duplicate group); refuses results whose pseudo-ids the id map does
-    not hold."""
-    given = results.links.keys() | results.duplicates.keys()
+                 id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate],
+                                             dict[int, tuple[str, ...]]]:
+    """(row -> link, row -> duplicate group, row -> register kinds); refuses results whose
+    pseudo-ids the id map does not hold."""
+    given = results.links.keys() | results.duplicates.keys() | results.registers.keys()
     unknown = [pseudo for pseudo in given if pseudo not in id_map]
     if unknown:
         raise RevealError(
@@ -212,7 +226,8 @@ def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path
                 unknown=number(len(unknown)), given=number(len(given)), id_map=id_map_path),
             path=results_path)
     return ({id_map[pseudo]: match for pseudo, match in results.links.items()},
-            {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()})
+            {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()},
+            {id_map[pseudo]: kinds for pseudo, kinds in results.registers.items()})
 
 
 def default_id_map(list_path: Path) -> Path:
@@ -278,22 +293,24 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     if output.resolve() in (list_path.resolve(), results_path.resolve()):
         raise RevealError(_("the output must not overwrite an input"), path=output)
     id_map_path = id_map_path or default_id_map(list_path)
-    matches, duplicates = join_results(read_results(results_path), read_id_map(id_map_path),
-                                       results_path=results_path, id_map_path=id_map_path)
+    matches, duplicates, registers = join_results(
+        read_results(results_path), read_id_map(id_map_path), results_path=results_path,
+        id_map_path=id_map_path)
     same_person: dict[int, list[int]] = {}
     for row, dup in sorted(duplicates.items()):
         same_person.setdefault(dup.group_id, []).append(row)
     columns, records, skipped = _records(list_path, sheet)
     header = [*columns, *added_columns()]
     band_name = {band: _(band) for band in BANDS}
-    pending, count = matches.keys() | duplicates.keys(), 0
+    pending, count = matches.keys() | duplicates.keys() | registers.keys(), 0
+    yes = _("yes")
 
     def rows() -> Iterator[list[object]]:
         nonlocal count
         for row, values in records:
             count += 1
-            match, dup = matches.get(row), duplicates.get(row)
-            if match is None and dup is None and not include_unmatched:
+            match, dup, kinds = matches.get(row), duplicates.get(row), registers.get(row, ())
+            if match is None and dup is None and not kinds and not include_unmatched:
                 continue
             pending.discard(row)
             link_cells = (["", "", ""] if match is None else
@@ -301,7 +318,9 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             dup_cells = (["", ""] if dup is None else
                          [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
                           band_name[dup.band]])
-            yield [*map(_cell, values), row, *link_cells, *dup_cells]
+            register_cells = [", ".join(register_name(kind) for kind in kinds),
+                              yes if DEATHS in kinds else ""]
+            yield [*map(_cell, values), row, *link_cells, *dup_cells, *register_cells]
 
     if suffix == ".csv":
         with _private(output) as handle:
@@ -322,8 +341,12 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         for other in match.others:
             bands = by_agency.setdefault(other, dict.fromkeys(BANDS, 0))
             bands[match.band] += 1
+    by_register: dict[str, int] = {}
+    for kinds in registers.values():
+        for kind in kinds:
+            by_register[kind] = by_register.get(kind, 0) + 1
     return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
-                         duplicates)
+                         duplicates, registers, dict(sorted(by_register.items())))
 
 
 def added_columns() -> list[str]:
@@ -374,8 +397,9 @@ def reveal(
     looked up in the id map that `padan encode` wrote (NAME.idmap.csv: row,pseudo_id), which
     gives its row of LIST. The file keeps your list's columns and adds padan_row (the
     spreadsheet row), padan_group, padan_band (match or possible), padan_also_in (the other
-    agencies), padan_duplicate_rows (the other rows of your own list that are the same person)
-    and padan_duplicate_band. Nothing leaves this machine.
+    agencies), padan_duplicate_rows (the other rows of your own list that are the same person),
+    padan_duplicate_band, padan_registers (the registers the record is in, e.g. the death
+    register) and padan_in_death_register. Nothing leaves this machine.
 
     Example: padan reveal dtks-matches.csv DTKS.xlsx --out dtks-revealed.xlsx
     """
@@ -394,7 +418,7 @@ def summary_counts(summary: RevealSummary) -> dict:
     """What print_summary shows, for --json: counts and the file written, no row."""
     return {"output": summary.output, "records": summary.records, "matched": summary.matched,
             "by_agency": summary.by_agency, "duplicate_records": len(summary.duplicates),
-            "duplicate_groups": summary.duplicate_groups}
+            "duplicate_groups": summary.duplicate_groups, "registers": summary.by_register}
 
 
 def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
@@ -410,3 +434,7 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
                                                 groups=number(summary.duplicate_groups),
                                                 column=_("padan_duplicate_rows"))
     console.print(readable(table))
+    for kind, records in summary.by_register.items():
+        console.print(_("{records} records are also in the {register} ({column})").format(
+            records=number(records), register=register_name(kind),
+            column=_("padan_registers")))

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.cli.questions import questions_table
 from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.i18n import _, set_language
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
@@ -381,7 +382,11 @@ def report(project_id: str, run_id: RunId = "latest",
                 project=body.project_id, run=body.run_id, k=body.small_cell_k))
         for item, value in _rows(body.report):
             table.add_row(item, _(value) if value == "suppressed" else value)
-        (Console(file=output.open("w"), width=120) if output else out).print(table)
+        console = Console(file=output.open("w"), width=120) if output else out
+        console.print(table)
+        answers = questions_table(body.model_dump(mode="json"))
+        if answers is not None:
+            console.print(answers)
         return
     if output:
         output.write_text(text)
