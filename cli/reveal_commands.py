@@ -11,7 +11,8 @@ Pseudo-ids are 'p' and 16 hex digits in both files (padan.encoder.pseudo_ids). T
 keeps the list's columns and adds padan_row, padan_group, padan_band, padan_also_in (the other
 agencies, comma-separated), padan_duplicate_rows (the other rows of this list that are the same
 person), padan_duplicate_band, padan_registers (the registers the record is in, by kind: "death
-register", ...) and padan_in_death_register ("yes" or empty). It holds personal data: mode
+register", ...; "(possible)" in the possible band) and padan_in_death_register ("yes",
+"possible" or empty). It holds personal data: mode
 0600. Messages name files, lines and columns, never a value. The added columns' names and bands
 are written in the CLI's language (padan_baris, padan_kelompok, padan_kategori = padan /
 mungkin padan, … in Bahasa Indonesia).
@@ -88,7 +89,7 @@ class AgencyResults:
 
     links: dict[int, RecordMatch]
     duplicates: dict[int, RecordDuplicate]
-    registers: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    registers: dict[int, dict[str, str]] = field(default_factory=dict)  # kind -> band
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +100,8 @@ class RevealSummary:
     by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # other -> band -> n
     matches: dict[int, RecordMatch] = field(default_factory=dict, repr=False)  # row -> match
     duplicates: dict[int, RecordDuplicate] = field(default_factory=dict, repr=False)  # row ->
-    registers: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)  # row ->
-    by_register: dict[str, int] = field(default_factory=dict)   # register kind -> records
+    registers: dict[int, dict[str, str]] = field(default_factory=dict, repr=False)  # row ->
+    by_register: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> band -> n
 
     @property
     def duplicate_groups(self) -> int:
@@ -147,7 +148,7 @@ def read_results(path: Path) -> AgencyResults:
     """Links and duplicate groups by pseudo-id, from a results CSV (of any version)."""
     links: dict[int, tuple[int, str, list[str]]] = {}
     duplicates: dict[int, RecordDuplicate] = {}
-    registers: dict[int, set[str]] = {}
+    registers: dict[int, dict[str, str]] = {}
     columns, legacy = RESULT_COLUMNS, False
     for line, cells in _csv_rows(path, RESULT_COLUMNS, _("padan results file"),
                                  also=LEGACY_COLUMNS):
@@ -183,7 +184,9 @@ def read_results(path: Path) -> AgencyResults:
         if not other:
             raise RevealError(_("column other_party: empty"), path=path, line=line)
         if kind == "register":
-            registers.setdefault(pseudo, set()).add(other)
+            if registers.setdefault(pseudo, {}).setdefault(other, band) != band:
+                raise RevealError(_("a pseudo-id is in one register in two bands; the file is "
+                                    "not one run's results"), path=path, line=line)
             continue
         seen = links.setdefault(pseudo, (group, band, []))
         if seen[0] != group or seen[1] != band:
@@ -192,7 +195,8 @@ def read_results(path: Path) -> AgencyResults:
         seen[2].append(other)
     return AgencyResults({pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
                           for pseudo, (group, band, others) in links.items()}, duplicates,
-                         {pseudo: tuple(sorted(kinds)) for pseudo, kinds in registers.items()})
+                         {pseudo: dict(sorted(kinds.items()))
+                          for pseudo, kinds in registers.items()})
 
 
 def read_id_map(path: Path) -> dict[int, int]:
@@ -213,7 +217,7 @@ def read_id_map(path: Path) -> dict[int, int]:
 
 def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path: Path,
                  id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate],
-                                             dict[int, tuple[str, ...]]]:
+                                             dict[int, dict[str, str]]]:
     """(row -> link, row -> duplicate group, row -> register kinds); refuses results whose
     pseudo-ids the id map does not hold."""
     given = results.links.keys() | results.duplicates.keys() | results.registers.keys()
@@ -309,7 +313,7 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         nonlocal count
         for row, values in records:
             count += 1
-            match, dup, kinds = matches.get(row), duplicates.get(row), registers.get(row, ())
+            match, dup, kinds = matches.get(row), duplicates.get(row), registers.get(row, {})
             if match is None and dup is None and not kinds and not include_unmatched:
                 continue
             pending.discard(row)
@@ -318,8 +322,11 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             dup_cells = (["", ""] if dup is None else
                          [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
                           band_name[dup.band]])
-            register_cells = [", ".join(register_name(kind) for kind in kinds),
-                              yes if DEATHS in kinds else ""]
+            register_cells = [", ".join(register_name(kind) if band == "match" else
+                                        f"{register_name(kind)} ({band_name[band]})"
+                                        for kind, band in kinds.items()),
+                              "" if DEATHS not in kinds else
+                              yes if kinds[DEATHS] == "match" else band_name[kinds[DEATHS]]]
             yield [*map(_cell, values), row, *link_cells, *dup_cells, *register_cells]
 
     if suffix == ".csv":
@@ -341,10 +348,10 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         for other in match.others:
             bands = by_agency.setdefault(other, dict.fromkeys(BANDS, 0))
             bands[match.band] += 1
-    by_register: dict[str, int] = {}
+    by_register: dict[str, dict[str, int]] = {}
     for kinds in registers.values():
-        for kind in kinds:
-            by_register[kind] = by_register.get(kind, 0) + 1
+        for kind, band in kinds.items():
+            by_register.setdefault(kind, dict.fromkeys(BANDS, 0))[band] += 1
     return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
                          duplicates, registers, dict(sorted(by_register.items())))
 
@@ -434,7 +441,9 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
                                                 groups=number(summary.duplicate_groups),
                                                 column=_("padan_duplicate_rows"))
     console.print(readable(table))
-    for kind, records in summary.by_register.items():
-        console.print(_("{records} records are also in the {register} ({column})").format(
-            records=number(records), register=register_name(kind),
-            column=_("padan_registers")))
+    for kind, bands in summary.by_register.items():
+        console.print(_("{records} records are also in the {register}, {possible} more possibly "
+                        "({column})").format(records=number(bands["match"]),
+                                             possible=number(bands["possible"]),
+                                             register=register_name(kind),
+                                             column=_("padan_registers")))

@@ -77,7 +77,7 @@ def _option_type(field: Field) -> type:
 def _parameter(field: Field) -> inspect.Parameter:
     kind = _option_type(field)
     default = _default(field)
-    shown = ",".join(default) if isinstance(default, tuple) else (
+    shown = (",".join(default) or "none") if isinstance(default, tuple) else (
         "not set" if default is None else default)
     names = ([f"{option_name(field.name)}/--no-{field.name.replace('_', '-')}"]
              if kind is bool else [option_name(field.name)])

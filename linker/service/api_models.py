@@ -124,7 +124,7 @@ class RegisterPublic(BaseModel):
 
     pseudo_id: str
     group_id: int
-    register: str
+    kind: str   # of the register: deaths, population or eligibility
     band: str
 
 

@@ -82,7 +82,7 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
         duplicates=[DuplicatePublic(pseudo_id=r.pseudo_id, group_id=r.group_id, band=r.band)
                     for r in rows if r.kind == "duplicate"],
         registers=[RegisterPublic(pseudo_id=r.pseudo_id, group_id=r.group_id,
-                                  register=r.other_party, band=r.band)
+                                  kind=r.other_party, band=r.band)
                    for r in rows if r.kind == "register"])
 
 
