@@ -189,9 +189,18 @@ def project_create(
     small_cell_k: Annotated[int | None, typer.Option(help="Suppress counts below k.")] = None,
     tokens_dir: Annotated[Path | None, typer.Option(
         help="Write each party's token to DIR/<party>.token (mode 0600).")] = None,
+    register: Annotated[list[str] | None, typer.Option(
+        help="An agency that is a register, NAME=KIND with KIND deaths, population or "
+             "eligibility (repeat; docs/three-questions.md).")] = None,
+    programme_kind: Annotated[list[str] | None, typer.Option(
+        help="A programme's kind, NAME=KIND, e.g. KJP=bansos (repeat).")] = None,
     server: Server = None,
 ) -> None:
     """Create a project; each party's token is shown once (or written to --tokens-dir).
+
+    --register and --programme-kind (e.g. --register mati=deaths) add to the run parameters'
+    registers and programme_kinds: the report then answers the three questions (double
+    recipients, the dead still paid, the eligible who are missing).
 
     Example: padan project create --schema bansos.toml --agency dtks --agency kjp --auditor bpk
     """
@@ -199,6 +208,9 @@ def project_create(
 
     linkage = load_schema(schema)
     params = json.loads(parameters.read_text()) if parameters else {}
+    for key, given in (("registers", register), ("programme_kinds", programme_kind)):
+        if given:
+            params[key] = [*params.get(key, []), *given]
     body = ProjectCreate(project_id=linkage.project_id, schema_fingerprint=linkage.fingerprint,
                          agencies=agency, auditors=auditor or ["auditor"], parameters=params,
                          result_policy=policy, small_cell_k=small_cell_k)
