@@ -296,6 +296,11 @@ def results(project_id: str, run_id: RunId = "latest",
                             "duplicate groups to {path}").format(links=links,
                                                                  duplicates=duplicates,
                                                                  path=output))
+        registers = data.count(b",register,")
+        if registers:
+            err_console.print(_("{count} rows of kind register: your records also in a "
+                                "register the project declared (padan reveal: {column})").format(
+                                    count=registers, column=_("padan_registers")))
     else:
         sys.stdout.write(data.decode())
 
