@@ -129,6 +129,10 @@ def test_the_demo_linker_can_be_served_again_for_the_auditor(demo, tmp_path):
                                          str(tmp_path / "r.html")], env=env)
             assert result.exit_code == 0, result.output
             assert "intact" in (tmp_path / "r.html").read_text()
+            result = runner.invoke(app, ["report", "demo"], env={**env, "COLUMNS": "160"})
+            assert result.exit_code == 0, result.output
+            assert "the three questions" in result.output
+            assert "the dead still paid" in result.output and "PENDUDUK" in result.output
             (tmp_path / "wrong.token").write_text("padan_wrong\n")
             result = runner.invoke(app, ["report", "demo"],
                                    env={**env, "PADAN_TOKEN_FILE": str(tmp_path / "wrong.token")})
