@@ -10,7 +10,11 @@ The service runs in this process, served by uvicorn on a free port of 127.0.0.1 
 this machine can reach it) for as long as the demo runs; each party talks to it with the real
 typed PadanClient over HTTP, as it would across a network. Tokens are written to
 OUT/tokens/ (mode 0600), so `PADAN_DATA_DIR=OUT/linker padan serve` serves the same project
-afterwards. Finally the matches are scored against the synthetic truth (pairs of records).
+afterwards. Besides the three programmes, Dukcapil takes part with two registers: the deaths
+(KEMATIAN, most of the synthetic dead, whom the programmes still list) and the population
+(PENDUDUK); the report answers the three questions (padan.linker.registers). Finally the matches
+are scored against the synthetic truth (pairs of records of two programmes), and so are the three
+answers (records).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Annotated
@@ -38,6 +42,11 @@ from padan.i18n import _, decimal, number
 MARKER = ".padan-demo"
 AGENCY_SHARES = (("DTKS", 1.0), ("KJP", 0.25), ("KIS", 0.75))  # list sizes relative to --size
 POPULATION_FACTOR = 5
+DEATH_RATE = 0.02          # of the synthetic population: the programmes still list them
+DEATHS_REPORTED = 0.9      # the share of the dead the death register holds
+# the registers: (name, kind, size relative to --size; None: the reported dead)
+REGISTERS = (("KEMATIAN", "deaths", None), ("PENDUDUK", "population", 0.5))
+PROGRAMME_KINDS = ("DTKS=bansos", "KJP=bansos", "KIS=kesehatan")
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -60,6 +69,25 @@ class PairQuality:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerQuality:
+    """One of the three answers (match band), scored against the truth over records."""
+
+    question: str            # "double_recipients", "dead_still_paid" or "eligible_missing"
+    lists: str               # which lists it is about
+    true_records: int
+    found_records: int
+    correct: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.correct / self.found_records if self.found_records else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.correct / self.true_records if self.true_records else None
+
+
+@dataclass(frozen=True, slots=True)
 class DemoResult:
     folder: Path
     report: dict                          # the auditor's report envelope (ReportPublic)
@@ -67,6 +95,7 @@ class DemoResult:
     revealed: dict[str, RevealSummary]
     quality: list[PairQuality]
     seconds: float
+    answers: list[AnswerQuality] = field(default_factory=list)
 
 
 def read_truth(path: Path) -> dict[tuple[str, int], int]:
@@ -104,6 +133,67 @@ def pair_quality(truth: dict[tuple[str, int], int],
     return scores
 
 
+def answer_quality(truth: dict[tuple[str, int], int], revealed: dict[str, RevealSummary],
+                   kinds: dict[str, str], registers: dict[str, str]) -> list[AnswerQuality]:
+    """Precision and recall of the three answers over records, from what each agency's revealed
+    file says (the match band) against the synthetic truth:
+    - double recipients: a programme record is one where its person is on another programme of
+      its kind (truth), where its file names such a programme in padan_also_in (found);
+    - the dead still paid: a programme record of a person the death register lists (truth),
+      padan_in_death_register "yes" (found);
+    - eligible but missing: a population register record whose person is on no programme and
+      not in the death register (truth); found on no programme and not in the death register.
+    kinds: programme -> kind; registers: register -> kind."""
+    rows_of: dict[str, list[int]] = {}
+    lists_of: dict[int, set[str]] = {}
+    for (agency, row), person in truth.items():
+        rows_of.setdefault(agency, []).append(row)
+        lists_of.setdefault(person, set()).add(agency)
+    dead = {person for person, lists in lists_of.items()
+            if any(registers.get(a) == "deaths" for a in lists)}
+
+    def linked(agency: str, row: int) -> set[str]:
+        match = revealed[agency].matches.get(row)
+        return set() if match is None or match.band != "match" else set(match.others)
+
+    def in_deaths(agency: str, row: int) -> bool:
+        return revealed[agency].registers.get(row, {}).get("deaths") == "match"
+
+    def score(question: str, lists: str, true: set, found: set) -> AnswerQuality:
+        return AnswerQuality(question, lists, len(true), len(found), len(true & found))
+
+    scores = []
+    for kind in sorted(set(kinds.values())):
+        same = [p for p, k in kinds.items() if k == kind]
+        if len(same) < 2:
+            continue
+        true, found = set(), set()
+        for agency in same:
+            for row in rows_of.get(agency, []):
+                if len(lists_of[truth[(agency, row)]] & set(same)) >= 2:
+                    true.add((agency, row))
+                if linked(agency, row) & (set(same) - {agency}):
+                    found.add((agency, row))
+        scores.append(score("double_recipients", f"{kind}: {', '.join(same)}", true, found))
+    if "deaths" in registers.values():
+        true = {(a, r) for a in kinds for r in rows_of.get(a, []) if truth[(a, r)] in dead}
+        found = {(a, r) for a in kinds for r in rows_of.get(a, []) if in_deaths(a, r)}
+        scores.append(score("dead_still_paid", ", ".join(kinds), true, found))
+    for register, kind in registers.items():
+        if kind not in ("population", "eligibility"):
+            continue
+        rows = rows_of.get(register, [])
+        true = {(register, r) for r in rows
+                if not lists_of[truth[(register, r)]] & set(kinds)
+                and truth[(register, r)] not in dead}
+        found = {(register, r) for r in rows
+                 if not (revealed[register].matches.get(r) is not None
+                         and set(revealed[register].matches[r].others) & set(kinds))
+                 and not revealed[register].registers.get(r, {}).get("deaths")}
+        scores.append(score("eligible_missing", register, true, found))
+    return scores
+
+
 def prepare_folder(folder: Path) -> None:
     """Create the demo folder; replace an earlier demo's, refuse anything else."""
     if folder.exists():
@@ -135,15 +225,22 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
     from padan.linker.dashboard import render_dashboard
     from padan.linker.service import Settings, create_app, create_coordinator_token
     from padan.linker.service.api_models import ProjectCreate
-    from padan.synth import SynthConfig, generate, parse_agencies, write_lists
+    from padan.synth import AgencySpec, SynthConfig, generate, parse_agencies, write_lists
 
     started = time.perf_counter()
     prepare_folder(folder)   # refuses a folder it did not write (before any work)
-    names = [name for name, _share in AGENCY_SHARES]
+    programmes = [name for name, _share in AGENCY_SHARES]
+    registers = {name: kind for name, kind, _share in REGISTERS}
+    names = [*programmes, *registers]
     step(_("generating synthetic lists"), 0.0)
     sizes = ",".join(f"{name}:{max(1, round(size * share))}" for name, share in AGENCY_SHARES)
-    lists = generate(SynthConfig(seed=seed, population=POPULATION_FACTOR * size,
-                                 agencies=parse_agencies(sizes), dirt=dirt))
+    population = POPULATION_FACTOR * size
+    register_specs = tuple(AgencySpec(
+        name=name, register=kind, size=max(1, round(
+            DEATHS_REPORTED * DEATH_RATE * population if share is None else share * size)))
+        for name, kind, share in REGISTERS)
+    lists = generate(SynthConfig(seed=seed, population=population, death_rate=DEATH_RATE,
+                                 agencies=parse_agencies(sizes) + register_specs, dirt=dirt))
     written = write_lists(lists, folder / "synthetic")
     agency_dir = {name: folder / "agencies" / name for name in names}
     list_of = {}
@@ -179,7 +276,9 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
             coordinator = PadanClient(http, token=coordinator_token)
             created = coordinator.create_project(ProjectCreate(
                 project_id=schema.project_id, schema_fingerprint=schema.fingerprint,
-                agencies=names, auditors=["auditor"], description="padan demo"))
+                agencies=names, auditors=["auditor"], description="padan demo",
+                parameters={"registers": [f"{n}={k}" for n, k in registers.items()],
+                            "programme_kinds": list(PROGRAMME_KINDS)}))
             tokens = {t.party: t.token for t in created.tokens} | {
                 "coordinator": coordinator_token}
             for party, token in tokens.items():
@@ -222,11 +321,15 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
     dashboard = auditor_dir / "dashboard.html"
     dashboard.write_text(render_dashboard(report, chain, parameters=parameters),
                          encoding="utf-8")
-    quality = pair_quality(read_truth(written["truth"]),
-                           {name: summary.matches for name, summary in revealed.items()})
+    truth = read_truth(written["truth"])
+    quality = pair_quality({key: person for key, person in truth.items()
+                            if key[0] in programmes},
+                           {name: revealed[name].matches for name in programmes})
+    kinds = dict(entry.split("=") for entry in PROGRAMME_KINDS)
+    answers = answer_quality(truth, revealed, kinds, registers)
     step(_("done"), 1.0)
     return DemoResult(folder, report, dashboard, revealed, quality,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started, answers)
 
 
 def register(app: typer.Typer) -> None:
@@ -242,7 +345,26 @@ def result_document(result: DemoResult) -> dict:
                                "found_pairs": q.found_pairs, "correct": q.correct,
                                "precision": q.precision, "recall": q.recall}
                               for q in result.quality],
+            "answers_against_truth": [
+                {"question": a.question, "lists": a.lists, "true_records": a.true_records,
+                 "found_records": a.found_records, "correct": a.correct,
+                 "precision": a.precision, "recall": a.recall} for a in result.answers],
             "seconds": round(result.seconds, 3)}
+
+
+def answers_table(answers: list[AnswerQuality]) -> Table:
+    names = {"double_recipients": _("double recipients"),
+             "dead_still_paid": _("the dead still paid"),
+             "eligible_missing": _("eligible but missing")}
+    table = Table(_("question"), _("lists"),
+                  *(Column(name, justify="right") for name in
+                    (_("true records"), _("found"), _("correct"), _("precision"), _("recall"))),
+                  title=_("the three answers against the synthetic truth (records, match band)"))
+    for a in answers:
+        table.add_row(names[a.question], a.lists, number(a.true_records),
+                      number(a.found_records), number(a.correct), _share(a.precision),
+                      _share(a.recall))
+    return readable(table)
 
 
 def _share(value: float | None) -> str:
@@ -261,12 +383,14 @@ def demo(
                                       "(docs/synthetic-data.md).")] = "moderate",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
-    """Run the whole job on synthetic data: three agencies, the linker, the auditor.
+    """Run the whole job on synthetic data: three programmes, two registers, linker, auditor.
 
-    Generates dirty synthetic lists for DTKS, KJP and KIS, encodes each, starts the linker in
-    this process (SQLite, embedded worker), uploads, links, reveals each agency's matches into
-    its folder, prints the overlap report and precision and recall against the synthetic truth,
-    and writes the auditors' dashboard.
+    Generates dirty synthetic lists for the programmes DTKS, KJP and KIS and Dukcapil's death
+    (KEMATIAN) and population (PENDUDUK) registers, encodes each, starts the linker in this
+    process (SQLite, embedded worker), uploads, links, reveals each agency's matches into its
+    folder, prints the overlap report, the three answers (double recipients, the dead still paid,
+    the eligible who are missing) and precision and recall against the synthetic truth, and
+    writes the auditors' dashboard.
 
     Example: padan demo --out padan-demo --size 20000 --dirt heavy
     """
@@ -283,6 +407,7 @@ def demo(
         print_json(result_document(result))
         return
     from padan.cli.link_commands import combinations_table, overlap_table
+    from padan.cli.questions import questions_table
 
     body = result.report
     out.print(overlap_table(body, _("pairwise overlap, project {project} run {run} (cells below "
@@ -290,6 +415,9 @@ def demo(
                                                               run=body["run_id"],
                                                               k=body["small_cell_k"])))
     out.print(combinations_table(body))
+    answers = questions_table(body)
+    if answers is not None:
+        out.print(answers)
     for name, summary in result.revealed.items():
         print_summary(summary, out, title=_("{agency}: {matched} of {records} records found on "
                                             "another list").format(
@@ -298,13 +426,14 @@ def demo(
     table = Table(_("bands"), *(Column(name, justify="right") for name in
                                 (_("true pairs"), _("found"), _("correct"), _("precision"),
                                  _("recall"))),
-                  title=_("against the synthetic truth (pairs of records of two agencies)"))
+                  title=_("against the synthetic truth (pairs of records of two programmes)"))
     for score in result.quality:
         table.add_row(_(score.bands) if "+" not in score.bands else
                       "+".join(_(band) for band in score.bands.split("+")),
                       number(score.true_pairs), number(score.found_pairs),
                       number(score.correct), _share(score.precision), _share(score.recall))
     out.print(readable(table))
+    out.print(answers_table(result.answers))
     out.print(_("agencies' revealed files: {pattern}").format(
         pattern=f"{result.folder / 'agencies'}/*/*.revealed.csv"))
     out.print(_("auditors' dashboard: {path}").format(path=result.dashboard))

@@ -4,7 +4,8 @@ For a small coordinator and for evaluation. Writes into --out:
   NAME.results.csv  each agency's own results, the same bytes the service hands that agency
                     (pseudo_id,kind,group_id,other_party,band: its links to other lists and
                     its own duplicate groups): give each agency only its own file
-  report.json       the counts (small cells suppressed), as `padan report --format json`
+  report.json       the counts (small cells suppressed), as `padan report --format json`, with
+                    the three questions where --registers names registers
   report.html       the auditors' dashboard of that report
 """
 
@@ -22,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.cli.questions import questions_table
 from padan.cli.run_options import option_name, with_run_options
 from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.i18n import _, decimal, number
@@ -77,8 +79,10 @@ def open_parties(files: dict[str, Path], parameters: dict | None = None):
     """The parties' opened encoding files and the run's parameters, checked for a run."""
     from padan.encoder.encoding_file import open_encoding_file
     from padan.linker.engine import LinkParameters, Party, check_compatible
+    from padan.linker.registers import Roles
 
     params = LinkParameters.from_dict(parameters or {})
+    Roles.from_parameters(params).check(list(files))   # a register that is no party: a typo
     parties = [Party(name, open_encoding_file(path)) for name, path in files.items()]
     check_compatible(parties)
     return parties, params
@@ -98,15 +102,17 @@ def link_parties(parties, params, output: Path, *, small_cell_k: int = DEFAULT_S
     from padan.linker.engine import link
     from padan.linker.executors import in_process, process_pool
     from padan.linker.party_results import party_results_csv
+    from padan.linker.registers import Roles
 
     executor = process_pool(workers) if workers > 1 else in_process()
     result = link(parties, params, executor=executor, progress=progress)
     output.mkdir(parents=True, exist_ok=True)
     written, matches, duplicates = {}, {}, {}
+    registers = Roles.from_parameters(params).registers
     for party in parties:
         rows, own = result.for_party(party.name), result.duplicates_for(party.name)
         written[party.name] = output / f"{party.name}.results.csv"
-        written[party.name].write_bytes(party_results_csv(rows, own))
+        written[party.name].write_bytes(party_results_csv(rows, own, registers))
         matches[party.name], duplicates[party.name] = len(rows), len(own)
     envelope = {"project_id": parties[0].encodings.header.project_id, "run_id": None,
                 "small_cell_k": small_cell_k, "parameters": params.to_dict(),
@@ -254,6 +260,9 @@ def link_command(
                     "report_html": done.report_html, "seconds": round(done.seconds, 3)})
         return
     out.print(overlap_table(done.report))
+    answers = questions_table(done.report)
+    if answers is not None:
+        out.print(answers)
     out.print(thresholds_line(params, done.report["report"]))
     for name, path in done.results.items():
         out.print(_("{name}: {matches} matches, {duplicates} records in its own duplicate "

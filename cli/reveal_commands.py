@@ -10,9 +10,12 @@ Three files of the agency meet here and nowhere else, joined on the pseudo-id:
 Pseudo-ids are 'p' and 16 hex digits in both files (padan.encoder.pseudo_ids). The revealed file
 keeps the list's columns and adds padan_row, padan_group, padan_band, padan_also_in (the other
 agencies, comma-separated), padan_duplicate_rows (the other rows of this list that are the same
-person) and padan_duplicate_band. It holds personal data: mode 0600. Messages name files, lines
-and columns, never a value. The added columns' names and bands are written in the CLI's language
-(padan_baris, padan_kelompok, padan_kategori = padan / mungkin padan, … in Bahasa Indonesia).
+person), padan_duplicate_band, padan_registers (the registers the record is in, by kind: "death
+register", ...; "(possible)" in the possible band) and padan_in_death_register ("yes",
+"possible" or empty). It holds personal data: mode
+0600. Messages name files, lines and columns, never a value. The added columns' names and bands
+are written in the CLI's language (padan_baris, padan_kelompok, padan_kategori = padan /
+mungkin padan, … in Bahasa Indonesia).
 """
 
 from __future__ import annotations
@@ -34,12 +37,14 @@ from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.encoder.pseudo_ids import parse_pseudo_id
 from padan.i18n import N_, _, number
 from padan.linker.party_results import KINDS, LEGACY_COLUMNS, RESULT_COLUMNS
+from padan.linker.registers import DEATHS, register_name
 from padan.linker.results import BANDS
 
 ID_MAP_COLUMNS = ("row", "pseudo_id")
 # English names (message ids); the file gets them in the CLI's language (added_columns()).
 ADDED_COLUMNS = (N_("padan_row"), N_("padan_group"), N_("padan_band"), N_("padan_also_in"),
-                 N_("padan_duplicate_rows"), N_("padan_duplicate_band"))
+                 N_("padan_duplicate_rows"), N_("padan_duplicate_band"), N_("padan_registers"),
+                 N_("padan_in_death_register"))
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -79,10 +84,12 @@ class RecordDuplicate:
 
 @dataclass(frozen=True, slots=True)
 class AgencyResults:
-    """A results file, by pseudo-id: links to other lists, and the agency's duplicate groups."""
+    """A results file, by pseudo-id: links to other lists, the agency's duplicate groups, and
+    the kinds of the registers each record is in (padan.linker.registers)."""
 
     links: dict[int, RecordMatch]
     duplicates: dict[int, RecordDuplicate]
+    registers: dict[int, dict[str, str]] = field(default_factory=dict)  # kind -> band
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,8 @@ class RevealSummary:
     by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # other -> band -> n
     matches: dict[int, RecordMatch] = field(default_factory=dict, repr=False)  # row -> match
     duplicates: dict[int, RecordDuplicate] = field(default_factory=dict, repr=False)  # row ->
+    registers: dict[int, dict[str, str]] = field(default_factory=dict, repr=False)  # row ->
+    by_register: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> band -> n
 
     @property
     def duplicate_groups(self) -> int:
@@ -139,6 +148,7 @@ def read_results(path: Path) -> AgencyResults:
     """Links and duplicate groups by pseudo-id, from a results CSV (of any version)."""
     links: dict[int, tuple[int, str, list[str]]] = {}
     duplicates: dict[int, RecordDuplicate] = {}
+    registers: dict[int, dict[str, str]] = {}
     columns, legacy = RESULT_COLUMNS, False
     for line, cells in _csv_rows(path, RESULT_COLUMNS, _("padan results file"),
                                  also=LEGACY_COLUMNS):
@@ -173,13 +183,20 @@ def read_results(path: Path) -> AgencyResults:
             continue
         if not other:
             raise RevealError(_("column other_party: empty"), path=path, line=line)
+        if kind == "register":
+            if registers.setdefault(pseudo, {}).setdefault(other, band) != band:
+                raise RevealError(_("a pseudo-id is in one register in two bands; the file is "
+                                    "not one run's results"), path=path, line=line)
+            continue
         seen = links.setdefault(pseudo, (group, band, []))
         if seen[0] != group or seen[1] != band:
             raise RevealError(_("a pseudo-id appears in two groups or bands; the file is not "
                                 "one run's results"), path=path, line=line)
         seen[2].append(other)
     return AgencyResults({pseudo: RecordMatch(group, band, tuple(sorted(set(others))))
-                          for pseudo, (group, band, others) in links.items()}, duplicates)
+                          for pseudo, (group, band, others) in links.items()}, duplicates,
+                         {pseudo: dict(sorted(kinds.items()))
+                          for pseudo, kinds in registers.items()})
 
 
 def read_id_map(path: Path) -> dict[int, int]:
@@ -199,10 +216,11 @@ def read_id_map(path: Path) -> dict[int, int]:
 
 
 def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path: Path,
-                 id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate]]:
-    """(row -> link, row -> duplicate group); refuses results whose pseudo-ids the id map does
-    not hold."""
-    given = results.links.keys() | results.duplicates.keys()
+                 id_map_path: Path) -> tuple[dict[int, RecordMatch], dict[int, RecordDuplicate],
+                                             dict[int, dict[str, str]]]:
+    """(row -> link, row -> duplicate group, row -> register kinds); refuses results whose
+    pseudo-ids the id map does not hold."""
+    given = results.links.keys() | results.duplicates.keys() | results.registers.keys()
     unknown = [pseudo for pseudo in given if pseudo not in id_map]
     if unknown:
         raise RevealError(
@@ -212,7 +230,8 @@ def join_results(results: AgencyResults, id_map: dict[int, int], *, results_path
                 unknown=number(len(unknown)), given=number(len(given)), id_map=id_map_path),
             path=results_path)
     return ({id_map[pseudo]: match for pseudo, match in results.links.items()},
-            {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()})
+            {id_map[pseudo]: dup for pseudo, dup in results.duplicates.items()},
+            {id_map[pseudo]: kinds for pseudo, kinds in results.registers.items()})
 
 
 def default_id_map(list_path: Path) -> Path:
@@ -280,8 +299,9 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         raise RevealError(_("the output must not overwrite an input"), path=output)
     id_map_path = id_map_path or default_id_map(list_path)
     id_rows = read_id_map(id_map_path)
-    matches, duplicates = join_results(read_results(results_path), id_rows,
-                                       results_path=results_path, id_map_path=id_map_path)
+    matches, duplicates, registers = join_results(
+        read_results(results_path), id_rows, results_path=results_path,
+        id_map_path=id_map_path)
     same_person: dict[int, list[int]] = {}
     for row, dup in sorted(duplicates.items()):
         same_person.setdefault(dup.group_id, []).append(row)
@@ -290,15 +310,17 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
     columns, records, skipped = _records(list_path, sheet)
     header = [*columns, *added_columns(), *([_(STATUS_COLUMN)] if statuses is not None else [])]
     band_name = {band: _(band) for band in BANDS}
-    pending, count = matches.keys() | duplicates.keys(), 0
+    pending, count = matches.keys() | duplicates.keys() | registers.keys(), 0
+    yes = _("yes")
 
     def rows() -> Iterator[list[object]]:
         nonlocal count
         for row, values in records:
             count += 1
-            match, dup = matches.get(row), duplicates.get(row)
+            match, dup, kinds = matches.get(row), duplicates.get(row), registers.get(row, {})
             status = statuses.get(row) if statuses is not None else None
-            if match is None and dup is None and status is None and not include_unmatched:
+            if (match is None and dup is None and not kinds and status is None
+                    and not include_unmatched):
                 continue
             pending.discard(row)
             link_cells = (["", "", ""] if match is None else
@@ -306,7 +328,12 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
             dup_cells = (["", ""] if dup is None else
                          [", ".join(str(r) for r in same_person[dup.group_id] if r != row),
                           band_name[dup.band]])
-            yield [*map(_cell, values), row, *link_cells, *dup_cells,
+            register_cells = [", ".join(register_name(kind) if band == "match" else
+                                        f"{register_name(kind)} ({band_name[band]})"
+                                        for kind, band in kinds.items()),
+                              "" if DEATHS not in kinds else
+                              yes if kinds[DEATHS] == "match" else band_name[kinds[DEATHS]]]
+            yield [*map(_cell, values), row, *link_cells, *dup_cells, *register_cells,
                    *([status or ""] if statuses is not None else [])]
 
     if suffix == ".csv":
@@ -328,8 +355,12 @@ def reveal_file(results_path: Path, list_path: Path, output: Path, *,
         for other in match.others:
             bands = by_agency.setdefault(other, dict.fromkeys(BANDS, 0))
             bands[match.band] += 1
+    by_register: dict[str, dict[str, int]] = {}
+    for kinds in registers.values():
+        for kind, band in kinds.items():
+            by_register.setdefault(kind, dict.fromkeys(BANDS, 0))[band] += 1
     return RevealSummary(output, count, len(matches), dict(sorted(by_agency.items())), matches,
-                         duplicates)
+                         duplicates, registers, dict(sorted(by_register.items())))
 
 
 STATUS_COLUMN = N_("padan_status")
@@ -411,8 +442,9 @@ def reveal(
     looked up in the id map that `padan encode` wrote (NAME.idmap.csv: row,pseudo_id), which
     gives its row of LIST. The file keeps your list's columns and adds padan_row (the
     spreadsheet row), padan_group, padan_band (match or possible), padan_also_in (the other
-    agencies), padan_duplicate_rows (the other rows of your own list that are the same person)
-    and padan_duplicate_band. Nothing leaves this machine.
+    agencies), padan_duplicate_rows (the other rows of your own list that are the same person),
+    padan_duplicate_band, padan_registers (the registers the record is in, e.g. the death
+    register) and padan_in_death_register. Nothing leaves this machine.
 
     Example: padan reveal dtks-matches.csv DTKS.xlsx --out dtks-revealed.xlsx
     """
@@ -432,7 +464,7 @@ def summary_counts(summary: RevealSummary) -> dict:
     """What print_summary shows, for --json: counts and the file written, no row."""
     return {"output": summary.output, "records": summary.records, "matched": summary.matched,
             "by_agency": summary.by_agency, "duplicate_records": len(summary.duplicates),
-            "duplicate_groups": summary.duplicate_groups}
+            "duplicate_groups": summary.duplicate_groups, "registers": summary.by_register}
 
 
 def print_summary(summary: RevealSummary, console: Console, title: str | None = None) -> None:
@@ -448,3 +480,9 @@ def print_summary(summary: RevealSummary, console: Console, title: str | None = 
                                                 groups=number(summary.duplicate_groups),
                                                 column=_("padan_duplicate_rows"))
     console.print(readable(table))
+    for kind, bands in summary.by_register.items():
+        console.print(_("{records} records are also in the {register}, {possible} more possibly "
+                        "({column})").format(records=number(bands["match"]),
+                                             possible=number(bands["possible"]),
+                                             register=register_name(kind),
+                                             column=_("padan_registers")))

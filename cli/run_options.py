@@ -47,7 +47,14 @@ HELP = {
     "possible_probability": "Model: lower edge of the 'possible' band, as a probability.",
     "name_floor": "Model: a pair is linked only if its names' Dice reaches this.",
     "duplicate_veto_threshold": "The NIK veto for duplicates within one list.",
+    # roles of the parties (padan.linker.registers)
+    "registers": "Registers among the parties, comma-separated NAME=KIND, KIND deaths, "
+                 "population or eligibility (e.g. KEMATIAN=deaths); the others are programmes.",
+    "programme_kinds": "Programme kinds, comma-separated NAME=KIND (e.g. DTKS=bansos,"
+                       "KJP=bansos): double recipients are on two programmes of one kind.",
 }
+# parameters that are tuples, given comma-separated on the command line
+LISTS = ("blocking", "registers", "programme_kinds")
 
 
 def option_name(field_name: str) -> str:
@@ -70,7 +77,7 @@ def _option_type(field: Field) -> type:
 def _parameter(field: Field) -> inspect.Parameter:
     kind = _option_type(field)
     default = _default(field)
-    shown = ",".join(default) if isinstance(default, tuple) else (
+    shown = (",".join(default) or "none") if isinstance(default, tuple) else (
         "not set" if default is None else default)
     names = ([f"{option_name(field.name)}/--no-{field.name.replace('_', '-')}"]
              if kind is bool else [option_name(field.name)])
@@ -83,13 +90,13 @@ def _parameter(field: Field) -> inspect.Parameter:
 
 def given_parameters(values: dict[str, Any]) -> dict[str, Any]:
     """The run parameters given as options (None: not given), as LinkParameters.from_dict
-    takes them."""
+    takes them (the LISTS split on commas)."""
     given = {}
     for name, value in values.items():
         if value is None:
             continue
         given[name] = [p.strip() for p in value.split(",") if p.strip()] \
-            if name == "blocking" else value
+            if name in LISTS else value
     return given
 
 

@@ -23,6 +23,7 @@ from rich.table import Table
 
 from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
+from padan.cli.questions import questions_table
 from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.i18n import _, set_language
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
@@ -188,9 +189,18 @@ def project_create(
     small_cell_k: Annotated[int | None, typer.Option(help="Suppress counts below k.")] = None,
     tokens_dir: Annotated[Path | None, typer.Option(
         help="Write each party's token to DIR/<party>.token (mode 0600).")] = None,
+    register: Annotated[list[str] | None, typer.Option(
+        help="An agency that is a register, NAME=KIND with KIND deaths, population or "
+             "eligibility (repeat; docs/three-questions.md).")] = None,
+    programme_kind: Annotated[list[str] | None, typer.Option(
+        help="A programme's kind, NAME=KIND, e.g. KJP=bansos (repeat).")] = None,
     server: Server = None,
 ) -> None:
     """Create a project; each party's token is shown once (or written to --tokens-dir).
+
+    --register and --programme-kind (e.g. --register mati=deaths) add to the run parameters'
+    registers and programme_kinds: the report then answers the three questions (double
+    recipients, the dead still paid, the eligible who are missing).
 
     Example: padan project create --schema bansos.toml --agency dtks --agency kjp --auditor bpk
     """
@@ -198,6 +208,9 @@ def project_create(
 
     linkage = load_schema(schema)
     params = json.loads(parameters.read_text()) if parameters else {}
+    for key, given in (("registers", register), ("programme_kinds", programme_kind)):
+        if given:
+            params[key] = [*params.get(key, []), *given]
     body = ProjectCreate(project_id=linkage.project_id, schema_fingerprint=linkage.fingerprint,
                          agencies=agency, auditors=auditor or ["auditor"], parameters=params,
                          result_policy=policy, small_cell_k=small_cell_k)
@@ -283,6 +296,11 @@ def results(project_id: str, run_id: RunId = "latest",
                             "duplicate groups to {path}").format(links=links,
                                                                  duplicates=duplicates,
                                                                  path=output))
+        registers = data.count(b",register,")
+        if registers:
+            err_console.print(_("{count} rows of kind register: your records also in a "
+                                "register the project declared (padan reveal: {column})").format(
+                                    count=registers, column=_("padan_registers")))
     else:
         sys.stdout.write(data.decode())
 
@@ -381,7 +399,11 @@ def report(project_id: str, run_id: RunId = "latest",
                 project=body.project_id, run=body.run_id, k=body.small_cell_k))
         for item, value in _rows(body.report):
             table.add_row(item, _(value) if value == "suppressed" else value)
-        (Console(file=output.open("w"), width=120) if output else out).print(table)
+        console = Console(file=output.open("w"), width=120) if output else out
+        console.print(table)
+        answers = questions_table(body.model_dump(mode="json"))
+        if answers is not None:
+            console.print(answers)
         return
     if output:
         output.write_text(text)

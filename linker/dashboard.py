@@ -30,6 +30,7 @@ from padan.linker.charts import (
     overlap_matrix,
     threshold_lines,
 )
+from padan.linker.dashboard_questions import questions_section
 from padan.linker.errors import LinkerError
 from padan.linker.parameters import LinkParameters
 from padan.linker.provinces import stratum_label
@@ -166,6 +167,7 @@ def _page(report: dict, audit_status: dict | None, parameters: dict | None) -> s
         _histogram(body, params, given, k),
         _match_model(body, k),
         _strata(body, parties, k),
+        _questions(body, k),
         _run_facts(body, params, given),
     ]
     return (
@@ -437,6 +439,11 @@ def _strata(body: dict, parties: list[str], k) -> str:
           "region; unknown = no valid NIK), and how many of them were found on another "
           "agency's list."),
         "".join(table), "strata")
+
+
+def _questions(body: dict, k) -> str:
+    shown = questions_section(body, k)
+    return "" if shown is None else _section(*shown, "questions")
 
 
 def _run_facts(body: dict, params: LinkParameters, given: bool) -> str:

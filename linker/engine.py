@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -35,6 +35,7 @@ from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
 from padan.linker.model_scoring import score_with_model
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
+from padan.linker.registers import questions_for
 from padan.linker.report import OverlapReport, best_match_histogram, valley
 from padan.linker.results import GroupTable, LinkResult, PartyMatch, PartyMatches, group_table
 from padan.linker.similarity import CandidatePairs, kernel
@@ -159,6 +160,7 @@ def finish(parties: Sequence[Party], params: LinkParameters, collected: _Collect
     timings = {"scoring": scored - started, "solving": solved - scored}
     report = _report(parties, params, groups, duplicates, sensitivity, collected, party_of,
                      cross_label >= 0, timings, model)
+    report = replace(report, questions=questions_for(parties, params, groups))
     timings["total"] = time.perf_counter() - started
     return LinkResult(tuple(p.name for p in parties), params, groups, duplicates, report)
 

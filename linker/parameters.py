@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 
 from padan.i18n import _
 from padan.linker.errors import ParameterError
+from padan.linker.registers import REGISTER_KINDS, parse_roles
 from padan.linker.similarity import KERNEL_NAMES
 
 PASSES = ("identity", "keys", "lsh", "lsh_auto", "none")
@@ -91,6 +92,14 @@ class LinkParameters:
     # or "gpu" (PyTorch with a CUDA device on every machine that scores; refused where there is
     # none). Results are the same with every kernel; see similarity.score_buckets.
     kernel: str = "auto"
+    # Registers among the parties, "NAME=KIND" with KIND deaths, population or eligibility
+    # (padan.linker.registers): programmes then learn which of their records are in a register,
+    # and the report answers the three questions (double recipients, the dead still paid, the
+    # eligible who are missing). Every other party is a programme.
+    registers: tuple[str, ...] = ()
+    # Programme kinds, "NAME=KIND" (e.g. KJP=pendidikan): double recipients are people on two
+    # or more programmes of one kind; programmes not named here are all of one kind.
+    programme_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.scoring not in SCORINGS:
@@ -135,6 +144,14 @@ class LinkParameters:
             if isinstance(value, bool) or not isinstance(value, int | float) \
                     or not 0.0 <= value <= 1.0:
                 raise ParameterError(_("must be a number from 0 to 1"), parameter=name)
+        object.__setattr__(self, "registers", parse_roles(
+            self.registers, parameter="registers", kinds=REGISTER_KINDS))
+        object.__setattr__(self, "programme_kinds", parse_roles(
+            self.programme_kinds, parameter="programme_kinds"))
+        named = set(_named(self.registers)) & set(_named(self.programme_kinds))
+        if named:
+            raise ParameterError(_("'{party}' is declared a register and a programme").format(
+                party=sorted(named)[0]), parameter="programme_kinds")
         if not 0.0 <= self.lsh_auto_min_identity <= 1.0:
             raise ParameterError(_("must be a share from 0 to 1"),
                                  parameter="lsh_auto_min_identity")
@@ -153,6 +170,8 @@ class LinkParameters:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["blocking"] = list(self.blocking)
+        data["registers"] = list(self.registers)
+        data["programme_kinds"] = list(self.programme_kinds)
         return data
 
     @classmethod
@@ -163,6 +182,11 @@ class LinkParameters:
             raise ParameterError(_("unknown setting; known: {known}").format(
                 known=", ".join(sorted(known))), parameter=unknown[0])
         values = dict(data)
-        if "blocking" in values:
-            values["blocking"] = tuple(values["blocking"])
+        for name in ("blocking", "registers", "programme_kinds"):
+            if name in values and not isinstance(values[name], str):
+                values[name] = tuple(values[name])
         return cls(**values)
+
+
+def _named(entries: tuple[str, ...]) -> list[str]:
+    return [entry.split("=", 1)[0] for entry in entries]

@@ -4,7 +4,10 @@ Columns `pseudo_id,kind,group_id,other_party,band`, one row per
 - link: one of the agency's records and another agency whose record is in the same group
   (`group_id` is the run's group number, the same for every agency in the group);
 - duplicate: one of the agency's records in a group of its own records that are one person
-  (`group_id` numbers the agency's own duplicate groups; `other_party` is empty).
+  (`group_id` numbers the agency's own duplicate groups; `other_party` is empty);
+- register: one of the agency's records in a group with a register's record (padan.linker.
+  registers): `other_party` is the register's kind (deaths, population, eligibility), never the
+  register's name; the link rows to that register are left out.
 Pseudo-ids are in the id map's text form ('p' + 16 hex digits), so the two files join as text.
 Files of earlier versions (`pseudo_id,group_id,other_party,band`, decimal pseudo-ids, links
 only) are still read.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from padan.encoder.pseudo_ids import parse_pseudo_id, pseudo_id_text, pseudo_id_texts
@@ -22,7 +26,7 @@ from padan.linker.results import BANDS, PartyDuplicates, PartyMatches
 
 RESULT_COLUMNS = ("pseudo_id", "kind", "group_id", "other_party", "band")
 LEGACY_COLUMNS = ("pseudo_id", "group_id", "other_party", "band")
-KINDS = ("link", "duplicate")
+KINDS = ("link", "duplicate", "register")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +38,22 @@ class ResultRow:
     band: str
 
 
-def party_rows(matches: PartyMatches, duplicates: PartyDuplicates) -> list[ResultRow]:
-    """The rows of one agency, sorted (links, then duplicates; by group) so equal results are
-    equal bytes."""
-    rows = [ResultRow(pid, "link", int(group), matches.parties[other], BANDS[band])
-            for pid, group, other, band in zip(
-                pseudo_id_texts(matches.pseudo_id), matches.group_id.tolist(),
-                matches.other.tolist(), matches.band.tolist(), strict=True)]
+def party_rows(matches: PartyMatches, duplicates: PartyDuplicates,
+               registers: Mapping[str, str] | None = None) -> list[ResultRow]:
+    """The rows of one agency, sorted (links, duplicates, registers; by group) so equal results
+    are equal bytes. registers: party -> register kind (Roles.registers); links to a register
+    become one register row per record and kind."""
+    registers = registers or {}
+    rows, seen = [], set()
+    for pid, group, other, band in zip(pseudo_id_texts(matches.pseudo_id),
+                                       matches.group_id.tolist(), matches.other.tolist(),
+                                       matches.band.tolist(), strict=True):
+        name = matches.parties[other]
+        if name not in registers:
+            rows.append(ResultRow(pid, "link", int(group), name, BANDS[band]))
+        elif (pid, registers[name]) not in seen:
+            seen.add((pid, registers[name]))
+            rows.append(ResultRow(pid, "register", int(group), registers[name], BANDS[band]))
     rows += [ResultRow(pid, "duplicate", int(group), "", BANDS[band])
              for pid, group, band in zip(pseudo_id_texts(duplicates.pseudo_id),
                                          duplicates.group_id.tolist(),
@@ -57,8 +70,9 @@ def rows_csv(rows: list[ResultRow]) -> bytes:
     return out.getvalue().encode()
 
 
-def party_results_csv(matches: PartyMatches, duplicates: PartyDuplicates) -> bytes:
-    return rows_csv(party_rows(matches, duplicates))
+def party_results_csv(matches: PartyMatches, duplicates: PartyDuplicates,
+                      registers: Mapping[str, str] | None = None) -> bytes:
+    return rows_csv(party_rows(matches, duplicates, registers))
 
 
 def read_rows(data: bytes) -> list[ResultRow]:

@@ -13,6 +13,8 @@ Definitions (docs/benchmarks.md and the glossary repeat them):
   either side. A suggestion for the match threshold, not used by the run (it links at the
   parameters' thresholds); it lands far from the best where the histogram has no clear valley
   (docs/evaluation.md). Reports written before it was renamed call it auto_threshold; they load.
+- questions: the three questions agencies ask (double recipients, the dead still paid, the
+  eligible who are missing), by programme or register and by stratum (padan.linker.registers).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+
+from padan.linker.registers import suppress_questions
 
 BIN_WIDTH = 0.01
 BINS = 100
@@ -51,6 +55,9 @@ class OverlapReport:
     # scoring "model": the fitted match model (levels, m, u, weights, prior, convergence) and
     # the threshold chosen (padan.linker.model_scoring.ModelScores.report); None for "dice"
     match_model: dict[str, Any] | None = None
+    # the three questions (padan.linker.registers.answer_questions): double recipients, the dead
+    # still paid, the eligible who are missing; None in reports of earlier versions
+    questions: dict[str, Any] | None = None
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -94,6 +101,7 @@ class OverlapReport:
             strata=None if self.strata is None else [hide_all(r, ("records", "matched"))
                                                      for r in self.strata],
             match_model=_hide_model_counts(self.match_model, hide),
+            questions=suppress_questions(self.questions, hide),
             suppressed_below=k,
         )
 

@@ -229,7 +229,9 @@ def link(encodings: Mapping[str, Encoding | PathLike], *, out: PathLike,
 def reveal(results: PathLike, encoding: Encoding, data: pandas.DataFrame) -> pandas.DataFrame:
     """The rows of `data` (the DataFrame that was encoded) with their matches, as
     `padan reveal --all` adds them: padan_group, padan_band, padan_also_in (the other lists),
-    padan_duplicate_group and padan_duplicate_band (the same person twice in `data`).
+    padan_duplicate_group and padan_duplicate_band (the same person twice in `data`), and
+    padan_registers (the kinds of the registers the record is in, e.g. "deaths"; "(possible)"
+    in the possible band: docs/three-questions.md).
 
     results: this party's own results CSV (Linkage.results[party], or `padan results`).
     Rows found nowhere keep empty cells. Refused when the results, the encoding and the frame
@@ -246,25 +248,30 @@ def reveal(results: PathLike, encoding: Encoding, data: pandas.DataFrame) -> pan
         raise RevealError(f"data has {len(data):,} rows but the encoded DataFrame had "
                           f"{encoding.rows_read:,}: give the DataFrame that was encoded",
                           path="the DataFrame")
-    matches, duplicates = join_results(read_results(Path(results)),
-                                       read_id_map(encoding.id_map),
-                                       results_path=Path(results), id_map_path=encoding.id_map)
+    matches, duplicates, registers = join_results(read_results(Path(results)),
+                                                  read_id_map(encoding.id_map),
+                                                  results_path=Path(results),
+                                                  id_map_path=encoding.id_map)
     size = len(data)
     group = pandas.array([None] * size, dtype="Int64")
     band = pandas.array([None] * size, dtype="string")
     also = pandas.array([None] * size, dtype="string")
     dup_group = pandas.array([None] * size, dtype="Int64")
     dup_band = pandas.array([None] * size, dtype="string")
+    in_registers = pandas.array([None] * size, dtype="string")
     for row, match in matches.items():
         at = row - DATAFRAME_ROW_OFFSET
         group[at], band[at], also[at] = match.group_id, match.band, ", ".join(match.others)
     for row, duplicate in duplicates.items():
         at = row - DATAFRAME_ROW_OFFSET
         dup_group[at], dup_band[at] = duplicate.group_id, duplicate.band
+    for row, kinds in registers.items():
+        in_registers[row - DATAFRAME_ROW_OFFSET] = ", ".join(
+            kind if band == "match" else f"{kind} ({band})" for kind, band in kinds.items())
     joined = data.copy()
     for name, values in (("padan_group", group), ("padan_band", band), ("padan_also_in", also),
                          ("padan_duplicate_group", dup_group),
-                         ("padan_duplicate_band", dup_band)):
+                         ("padan_duplicate_band", dup_band), ("padan_registers", in_registers)):
         joined[name] = pandas.Series(values, index=data.index)
     return joined
 

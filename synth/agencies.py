@@ -11,6 +11,10 @@ Sampling (documented in docs/synthetic-data.md, "Who is on which list"):
 4. The d_a repeats are drawn without replacement from the agency's m_a people; rows are shuffled.
 Every random stream is derived from (seed, purpose), so one agency's size does not change what
 another agency's rows look like beyond who is in the pool.
+Registers (AgencySpec.register) are drawn apart, after the programmes, so they change nothing of
+the programmes' lists: round(death_rate * population) people are dead (whom programmes still
+list, as they list everyone); a "deaths" register draws its m_a distinct people from the dead,
+a population or eligibility register from the living; then repeats as above.
 """
 
 from __future__ import annotations
@@ -57,9 +61,39 @@ def list_shape(spec: AgencySpec, config: SynthConfig) -> ListShape:
 
 
 def people_needed(config: SynthConfig) -> int:
-    """The smallest population that can fill the lists: pool + every agency's own people."""
-    shapes = [list_shape(spec, config) for spec in config.agencies]
+    """The smallest population that can fill the programmes' lists: pool + every programme's own
+    people."""
+    shapes = [list_shape(spec, config) for spec in config.agencies if spec.register is None]
+    if not shapes:
+        return 0
     return max(s.shared for s in shapes) + sum(s.own for s in shapes)
+
+
+def dead_people(config: SynthConfig) -> np.ndarray:
+    """person_id of everyone who has died (sorted)."""
+    count = round(config.death_rate * config.population)
+    return np.sort(rng_for(config.seed, "deaths").choice(config.population, size=count,
+                                                         replace=False))
+
+
+def _register_members(spec: AgencySpec, config: SynthConfig, dead: np.ndarray) -> np.ndarray:
+    """A register's rows: distinct people from the dead (deaths) or the living, then repeats."""
+    if spec.register == "deaths":
+        source = dead
+    else:
+        source = np.setdiff1d(np.arange(config.population), dead, assume_unique=True)
+    repeats = round(config.duplicate_rate * spec.size)
+    distinct = spec.size - repeats
+    if distinct > len(source):
+        raise SynthConfigError(
+            _("the register {agency} needs {needed} distinct people but there are only "
+              "{available}; shrink it or raise the population or death_rate").format(
+                  agency=spec.name, needed=distinct, available=len(source)),
+            setting=f"agencies.{spec.name}.size")
+    rng = rng_for(config.seed, "members", spec.name)
+    people = rng.choice(source, size=distinct, replace=False)
+    return rng.permutation(np.concatenate([people, rng.choice(people, size=repeats,
+                                                              replace=False)]))
 
 
 def draw_members(config: SynthConfig) -> dict[str, np.ndarray]:
@@ -71,12 +105,17 @@ def draw_members(config: SynthConfig) -> dict[str, np.ndarray]:
               "{population}; raise the population or shrink the lists").format(
                   needed=needed, population=config.population),
             setting="population")
-    shapes = {spec.name: list_shape(spec, config) for spec in config.agencies}
+    programmes = [spec for spec in config.agencies if spec.register is None]
+    shapes = {spec.name: list_shape(spec, config) for spec in programmes}
     order = rng_for(config.seed, "membership").permutation(config.population)
-    pool_size = max(s.shared for s in shapes.values())
+    pool_size = max((s.shared for s in shapes.values()), default=0)
     pool, next_own = order[:pool_size], pool_size
     members = {}
+    dead = dead_people(config)
     for spec in config.agencies:
+        if spec.register is not None:
+            members[spec.name] = _register_members(spec, config, dead)
+            continue
         shape, rng = shapes[spec.name], rng_for(config.seed, "members", spec.name)
         shared = rng.choice(pool, size=shape.shared, replace=False)
         own = order[next_own:next_own + shape.own]

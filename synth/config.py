@@ -12,6 +12,8 @@ FIELD_KINDS = ("nik", "name", "birthdate", "sex")
 # Named date formats besides strftime patterns made of %d, %m, %Y/%y and literal separators.
 NAMED_DATE_FORMATS = ("indonesian", "indonesian-short", "excel-serial")
 NAME_CASES = ("upper", "title")
+# registers an agency list may be instead of a programme (padan.linker.registers has the same)
+REGISTERS = ("deaths", "population", "eligibility")
 _AGENCY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 
@@ -59,9 +61,15 @@ class AgencySpec:
     stratum: str | None = None             # column name of the province of residence, if any
     sex_codes: tuple[str, str] = ("L", "P")  # how the agency writes (male, female)
     name_case: str = "upper"               # "upper" or "title"
+    # None: a programme, drawn from the pool and the agency's own people (agencies.py); a
+    # register (REGISTERS) is drawn apart: "deaths" from the dead, the others from the living
+    register: str | None = None
 
     def __post_init__(self) -> None:
         where = f"agencies.{self.name}"
+        if self.register is not None and self.register not in REGISTERS:
+            raise SynthConfigError(f"register is one of {', '.join(REGISTERS)}",
+                                   setting=f"{where}.register")
         if not isinstance(self.name, str) or not _AGENCY_NAME.fullmatch(self.name) \
                 or self.name.lower() == "truth":
             raise SynthConfigError(_("agency names are 1-40 letters, digits, '_' or '-', start "
@@ -117,6 +125,9 @@ class SynthConfig:
     overlap: float = 0.3
     dirt: DirtLevel = DirtLevel.MODERATE
     duplicate_rate: float = 0.01
+    # share of the population that has died: programmes still list them (nobody took them
+    # off), and a "deaths" register lists some of them
+    death_rate: float = 0.0
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -136,6 +147,12 @@ class SynthConfig:
         if not 0.0 <= self.duplicate_rate < 0.5:
             raise SynthConfigError(_("duplicate_rate is a share from 0 to below 0.5"),
                                    setting="duplicate_rate")
+        if not 0.0 <= self.death_rate < 0.5:
+            raise SynthConfigError(_("death_rate is a share from 0 to below 0.5"),
+                                   setting="death_rate")
+        if any(a.register == "deaths" for a in self.agencies) and self.death_rate == 0:
+            raise SynthConfigError(_("a deaths register needs a death_rate above 0"),
+                                   setting="death_rate")
         try:
             object.__setattr__(self, "dirt", DirtLevel(self.dirt))
         except ValueError:

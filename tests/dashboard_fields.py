@@ -44,6 +44,15 @@ def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]
     model = report.get("match_model") or {}
     for index, count in enumerate(model.get("probability_histogram", {}).get("counts", [])):
         want[f"match_model/probability_histogram/counts/{index}"] = shown(count, k)
+    questions = report.get("questions") or {}
+    for key, name_key in (("double_recipients", "kind"), ("dead_still_paid", "programme"),
+                          ("eligible_missing", "register")):
+        for row in questions.get(key, []):
+            for band in ("match", "possible"):
+                want[f"questions/{key}/{row[name_key]}/{band}"] = shown(row[band], k)
+            for cell in row.get("by_stratum") or []:
+                want[f"questions/{key}/{row[name_key]}/stratum/{cell['stratum']}"] = shown(
+                    cell["match"], k)
     want["comparisons"] = number(report["comparisons"])
     want["candidate_pairs"] = number(report["candidate_pairs"])
     if audit is not None and audit["ok"]:

@@ -92,6 +92,13 @@ def test_encode_a_file_and_link_paths(tmp_path, setting):
         padan.reveal(linkage.results["B"], from_frame, frame.head(1))
     joined = padan.reveal(linkage.results["B"], from_frame, frame)
     assert joined["padan_also_in"].tolist() == ["A", "A"]
+    # A declared a death register: B learns that its two records are in one, not A's name
+    linkage = padan.link({"A": from_file.path, "B": from_frame}, out=tmp_path / "run2",
+                         registers=["A=deaths"], small_cell_k=1)
+    joined = padan.reveal(linkage.results["B"], from_frame, frame)
+    assert joined["padan_registers"].tolist() == ["deaths", "deaths"]
+    assert joined["padan_also_in"].isna().all()
+    assert linkage.report["report"]["questions"]["roles"]["A"] == {"register": "deaths"}
 
 
 @pytest.mark.parametrize("call, needle", [

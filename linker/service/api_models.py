@@ -118,12 +118,23 @@ class DuplicatePublic(BaseModel):
     band: str
 
 
+class RegisterPublic(BaseModel):
+    """One of the agency's records found in a register (padan.linker.registers): the register's
+    kind (deaths, population, eligibility), never its name or pseudo-ids."""
+
+    pseudo_id: str
+    group_id: int
+    kind: str   # of the register: deaths, population or eligibility
+    band: str
+
+
 class ResultsPublic(BaseModel):
     project_id: str
     run_id: int
     party: str
     matches: list[MatchPublic]
     duplicates: list[DuplicatePublic] = []
+    registers: list[RegisterPublic] = []
 
 
 class ReportPublic(BaseModel):

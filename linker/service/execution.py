@@ -46,18 +46,20 @@ def compute_run(inputs: dict[str, str], parameters: dict, store: Store, *,
     """Link the stored encodings of `inputs` (party -> sha256) and store results and report."""
     from padan.linker.engine import LinkParameters, Party, link
     from padan.linker.party_results import party_results_csv
+    from padan.linker.registers import Roles
 
     # Dask workers read each list where the store says (a shared path, or a URL they fetch)
     parties = [Party(name, open_encoding_file(store.local_path(sha256)),
                      source=store.url_of(sha256))
                for name, sha256 in sorted(inputs.items())]
+    params = LinkParameters.from_dict(parameters)
     with executor_for(dask_scheduler) as executor:
-        result = link(parties, LinkParameters.from_dict(parameters), executor=executor,
-                      progress=progress)
+        result = link(parties, params, executor=executor, progress=progress)
+    registers = Roles.from_parameters(params).registers
     results, summary = {}, {}
     for name in sorted(inputs):
         matches, duplicates = result.for_party(name), result.duplicates_for(name)
-        results[name] = store.put_bytes(party_results_csv(matches, duplicates))
+        results[name] = store.put_bytes(party_results_csv(matches, duplicates, registers))
         summary[f"matches_{name}"] = len(matches)
         summary[f"duplicates_{name}"] = len(duplicates)
     report = json.dumps(result.report.to_dict(), sort_keys=True, separators=(",", ":"))

@@ -49,6 +49,20 @@ def check_parameters(parameters: dict[str, Any]) -> None:
         raise InvalidRequest(f"run parameters are not valid: {exc}") from None
 
 
+def check_roles(parameters: dict[str, Any], agencies: list[str]) -> None:
+    """Refuse registers or programme kinds naming a party that is not an agency."""
+    try:
+        from padan.linker.engine import LinkParameters
+        from padan.linker.errors import LinkerError
+        from padan.linker.registers import Roles
+    except ImportError:  # engine not installed in this build: the worker will check
+        return
+    try:
+        Roles.from_parameters(LinkParameters.from_dict(parameters)).check(agencies)
+    except LinkerError as exc:
+        raise InvalidRequest(f"run parameters are not valid: {exc}") from None
+
+
 def create_project(session: Session, caller: Caller, new: NewProject, pepper: str,
                    lifetime: timedelta | None = None,
                    max_parties: int | None = None) -> tuple[Project, list[IssuedToken]]:
@@ -63,6 +77,7 @@ def create_project(session: Session, caller: Caller, new: NewProject, pepper: st
     if len(set(names)) != len(names):
         raise InvalidRequest("party names must be unique within a project")
     check_parameters(new.parameters)
+    check_roles(new.parameters, new.agencies)
     project = Project(id=new.project_id, description=new.description,
                       schema_fingerprint=new.schema_fingerprint, key_check=new.key_check,
                       parameters=new.parameters, result_policy=new.result_policy,

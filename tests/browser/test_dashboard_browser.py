@@ -105,6 +105,9 @@ def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, bro
     headings = browser.evaluate("[...document.querySelectorAll('h2')].map(h => h.textContent)")
     assert ("Irisan antarpasangan instansi" in headings) == (lang == "id")
     assert ("Pairwise overlap" in headings) == (lang == "en")
+    # the demo declares a death and a population register: the three questions are answered
+    assert ("Tiga pertanyaan" if lang == "id" else "The three questions") in headings
+    assert [key for key in want if key.startswith("questions/dead_still_paid/")]
 
     browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=900,
                  deviceScaleFactor=1, mobile=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -53,6 +55,34 @@ def test_the_demo_scores_well_against_the_truth(demo):
     assert precision > 70 and recall > 70
 
 
+def test_the_demo_answers_the_three_questions_and_scores_them_against_the_truth(demo):
+    _, output = demo
+    assert "the three questions" in output and "the three answers against" in output
+    for question in ("double recipients", "the dead still paid", "eligible but missing"):
+        row = re.search(rf"│ {question}\s+│[^│]*│" + r"\s*([\d,.]+%?) │" * 5, output)
+        assert row, (question, output)
+        precision, recall = float(row.group(4).rstrip("%")), float(row.group(5).rstrip("%"))
+        assert precision > 80 and recall > 80, question
+
+
+def test_the_report_counts_what_the_revealed_files_say(demo):
+    """The dead still paid of the report (people, suppressed below k) equal the programme rows
+    their revealed files mark as in the death register; registers' names never reach them."""
+    folder, _ = demo
+    envelope = json.loads((folder / "auditor" / "report.json").read_text())
+    k = envelope["small_cell_k"]
+    answers = envelope["report"]["questions"]
+    assert answers["roles"]["KEMATIAN"] == {"register": "deaths"}
+    for row in answers["dead_still_paid"]:
+        name = row["programme"]
+        revealed = (folder / "agencies" / name / f"{name}.revealed.csv").read_text()
+        flagged = sum(1 for line in csv.DictReader(io.StringIO(revealed))
+                      if line["padan_in_death_register"] == "yes")
+        assert row["match"] == (None if 0 < flagged < k else flagged), name
+        results = (folder / "agencies" / name / f"{name}.results.csv").read_text()
+        assert "KEMATIAN" not in results and "PENDUDUK" not in results
+
+
 def test_each_agency_folder_holds_what_that_agency_holds(demo):
     folder, _ = demo
     for name in ("DTKS", "KJP", "KIS"):
@@ -64,7 +94,8 @@ def test_each_agency_folder_holds_what_that_agency_holds(demo):
             assert stat.S_IMODE((here / f"{name}{private}").stat().st_mode) == 0o600
         header = (here / f"{name}.revealed.csv").read_text().splitlines()[0]
         assert header.endswith("padan_row,padan_group,padan_band,padan_also_in,"
-                                   "padan_duplicate_rows,padan_duplicate_band")
+                                   "padan_duplicate_rows,padan_duplicate_band,"
+                                   "padan_registers,padan_in_death_register")
     for token in (folder / "tokens").iterdir():
         assert stat.S_IMODE(token.stat().st_mode) == 0o600
     assert (folder / MARKER).is_file()
@@ -73,9 +104,13 @@ def test_each_agency_folder_holds_what_that_agency_holds(demo):
 def test_the_auditors_files_hold_counts_and_an_intact_chain(demo):
     folder, _ = demo
     report = json.loads((folder / "auditor" / "report.json").read_text())
-    assert report["project_id"] == "demo" and report["report"]["parties"] == ["DTKS", "KIS",
-                                                                               "KJP"]
-    assert report["report"]["record_counts"] == {"DTKS": 400, "KIS": 300, "KJP": 100}
+    assert report["project_id"] == "demo" and report["report"]["parties"] == [
+        "DTKS", "KEMATIAN", "KIS", "KJP", "PENDUDUK"]
+    counts = report["report"]["record_counts"]
+    assert {p: counts[p] for p in ("DTKS", "KIS", "KJP")} == {"DTKS": 400, "KIS": 300,
+                                                              "KJP": 100}
+    # the registers: most of the 2 % dead of a population of 5 x 400, half of --size
+    assert counts["KEMATIAN"] == 36 and counts["PENDUDUK"] == 200
     page = (folder / "auditor" / "dashboard.html").read_text()
     assert "intact" in page and "Content-Security-Policy" in page
     assert "defaults" not in page   # the run's own parameters were given
@@ -94,6 +129,10 @@ def test_the_demo_linker_can_be_served_again_for_the_auditor(demo, tmp_path):
                                          str(tmp_path / "r.html")], env=env)
             assert result.exit_code == 0, result.output
             assert "intact" in (tmp_path / "r.html").read_text()
+            result = runner.invoke(app, ["report", "demo"], env={**env, "COLUMNS": "160"})
+            assert result.exit_code == 0, result.output
+            assert "the three questions" in result.output
+            assert "the dead still paid" in result.output and "PENDUDUK" in result.output
             (tmp_path / "wrong.token").write_text("padan_wrong\n")
             result = runner.invoke(app, ["report", "demo"],
                                    env={**env, "PADAN_TOKEN_FILE": str(tmp_path / "wrong.token")})

@@ -17,7 +17,8 @@ from padan.synth import SynthConfig, generate, parse_agencies, write_lists
 
 runner = CliRunner()
 INDONESIAN_COLUMNS = ["padan_baris", "padan_kelompok", "padan_kategori", "padan_juga_di",
-                      "padan_baris_ganda", "padan_kategori_ganda"]
+                      "padan_baris_ganda", "padan_kategori_ganda", "padan_register",
+                      "padan_di_register_kematian"]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_the_revealed_file_speaks_indonesian_under_lang_id(world, tmp_path):
     assert result.exit_code == 0, result.output
     with open(output, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0])[-6:] == INDONESIAN_COLUMNS
+    assert list(rows[0])[-8:] == INDONESIAN_COLUMNS
     assert rows and {r["padan_kategori"] for r in rows} <= {"padan", "mungkin padan", ""}
     assert any(r["padan_kategori"] == "padan" for r in rows)
     assert "data ditemukan di daftar lain" in result.output
@@ -61,7 +62,8 @@ def test_the_revealed_file_keeps_its_english_names_by_default(world, tmp_path):
     assert runner.invoke(app, reveal_args(world, output)).exit_code == 0
     header = output.read_text(encoding="utf-8").splitlines()[0]
     assert header.endswith("padan_row,padan_group,padan_band,padan_also_in,"
-                           "padan_duplicate_rows,padan_duplicate_band")
+                           "padan_duplicate_rows,padan_duplicate_band,padan_registers,"
+                           "padan_in_death_register")
 
 
 @pytest.mark.parametrize("how", [["--lang", "id"], []])

@@ -86,7 +86,22 @@ def sample_report(parties=("DTKS", "KJP", "KIS"), k=5, strata=True) -> dict:
                     else 20} for s in (0, 11, 32) for p in parties] if strata else None,
         "comparisons": 1234567, "candidate_pairs": 4321,
         "timings": {"scoring": 1.25, "solving": 0.5, "total": 1.8},
-        "passes": [], "suppressed_below": k}}
+        "passes": [], "suppressed_below": k, "questions": sample_questions(parties, strata)}}
+
+
+def sample_questions(parties, strata=True) -> dict:
+    """Answers as padan.linker.registers writes them, for a death and a population register."""
+    cells = (lambda: [{"stratum": 11, "match": 30}, {"stratum": 32, "match": None}]) if strata \
+        else (lambda: None)
+    return {
+        "roles": {p: {"programme": "bansos"} for p in parties},
+        "double_recipients": [{"kind": "bansos", "programmes": list(parties[:2]), "match": 41,
+                               "possible": None, "by_stratum": cells()}]
+        if len(parties) > 1 else [],
+        "dead_still_paid": [{"programme": p, "match": 12 + i, "possible": 0,
+                             "by_stratum": cells()} for i, p in enumerate(parties)],
+        "eligible_missing": [{"register": "PENDUDUK", "kind": "population", "match": 900,
+                              "possible": 9, "by_stratum": cells()}]}
 
 
 # -- self-contained and strict --------------------------------------------------------------------
@@ -133,6 +148,22 @@ def test_suppressed_cells_show_as_less_than_k_and_never_a_small_number():
     small = [value for value in fields.values() if value.replace(",", "").isdigit()
              and 0 < int(value.replace(",", "")) < 10]
     assert small == []
+
+
+def test_the_three_questions_are_answered_by_name_and_province():
+    report = sample_report(k=10)
+    page = render_dashboard(report, AUDIT_OK)
+    fields = shown_fields(page)
+    assert 'id="questions"' in page and "PENDUDUK" in page
+    assert fields["questions/double_recipients/bansos/match"] == "41"
+    assert fields["questions/dead_still_paid/DTKS/match"] == "12"
+    assert fields["questions/dead_still_paid/KIS/match"] == "14"
+    assert fields["questions/eligible_missing/PENDUDUK/possible"] == "<10"   # 9 in the JSON
+    assert fields["questions/eligible_missing/PENDUDUK/stratum/32"] == "<10"
+    assert "32 Jawa Barat" in page
+    without = sample_report()
+    without["report"]["questions"] = None   # reports of earlier versions
+    assert 'id="questions"' not in render_dashboard(without, AUDIT_OK)
 
 
 def test_a_real_run_report_renders_without_any_pseudo_id(tmp_path):

@@ -14,6 +14,7 @@ from padan.linker.service.api.views import run_view
 from padan.linker.service.api_models import (
     DuplicatePublic,
     MatchPublic,
+    RegisterPublic,
     ReportPublic,
     ResultsPublic,
     RunPublic,
@@ -79,7 +80,10 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
                              other_party=r.other_party, band=r.band)
                  for r in rows if r.kind == "link"],
         duplicates=[DuplicatePublic(pseudo_id=r.pseudo_id, group_id=r.group_id, band=r.band)
-                    for r in rows if r.kind == "duplicate"])
+                    for r in rows if r.kind == "duplicate"],
+        registers=[RegisterPublic(pseudo_id=r.pseudo_id, group_id=r.group_id,
+                                  kind=r.other_party, band=r.band)
+                   for r in rows if r.kind == "register"])
 
 
 def _report(session, caller, project_id: str, run_id: str, state) -> ReportPublic:
