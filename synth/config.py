@@ -12,6 +12,10 @@ FIELD_KINDS = ("nik", "name", "birthdate", "sex")
 # Named date formats besides strftime patterns made of %d, %m, %Y/%y and literal separators.
 NAMED_DATE_FORMATS = ("indonesian", "indonesian-short", "excel-serial")
 NAME_CASES = ("upper", "title")
+# Name models: "classic" (the first generator, names about ten times as concentrated as e-KTP's)
+# and "realistic" (e-KTP-like diversity, NIK serials and placeholder birthdates at Dukcapil's
+# scale); docs/synthetic-data.md, "Name frequencies".
+NAME_MODELS = ("classic", "realistic")
 _AGENCY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 
@@ -117,6 +121,7 @@ class SynthConfig:
     overlap: float = 0.3
     dirt: DirtLevel = DirtLevel.MODERATE
     duplicate_rate: float = 0.01
+    names: str = "classic"
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -136,6 +141,8 @@ class SynthConfig:
         if not 0.0 <= self.duplicate_rate < 0.5:
             raise SynthConfigError(_("duplicate_rate is a share from 0 to below 0.5"),
                                    setting="duplicate_rate")
+        if self.names not in NAME_MODELS:
+            raise SynthConfigError(_("names is one of classic, realistic"), setting="names")
         try:
             object.__setattr__(self, "dirt", DirtLevel(self.dirt))
         except ValueError:
