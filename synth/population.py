@@ -31,8 +31,8 @@ _PLACEHOLDER_SHARES_YOUNG = (0.01, 0.003, 0.005)
 # and 0.9 % of all are recorded on 1 Jul, 31 Dec and 1 Jan: Dukcapil's 2019 counts (10.3 M,
 # 5.8 M, 2.6 M of 288 M); 5 times (1 Jul), 8.5 times (31 Dec) and 3 times (1 Jan) as common
 # at 30 and over as below.
-REALISTIC_PLACEHOLDER_SHARES_OLD = (0.05, 0.0279, 0.0089)
-REALISTIC_PLACEHOLDER_SHARES_YOUNG = (0.01, 0.0033, 0.003)
+REALISTIC_PLACEHOLDER_SHARES_OLD = (0.0543, 0.0307, 0.0093)
+REALISTIC_PLACEHOLDER_SHARES_YOUNG = (0.0109, 0.0036, 0.0032)
 DUKCAPIL_POPULATION = 288_300_000  # 31 December 2025: the scale NIK serials are issued at
 MOVED_SHARE = 0.08  # people who live in another province than the one that issued their NIK
 
