@@ -72,7 +72,9 @@ def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence
     for segment in _filters_to_attack(target.schema, bit_range):
         found = []
         if "frequency" in attacks:
-            found.append(filter_frequency_attack(target, public, bit_range=segment.range))
+            found.append(filter_frequency_attack(
+                target, public, bit_range=segment.range, segment_fields=segment.fields,
+                weight_tells_length=segment.record_bits is None))
         if "pattern-mining" in attacks:
             found.append(pattern_mining_attack(target, public, bit_range=segment.range))
         if "salt-aware-mining" in attacks:
