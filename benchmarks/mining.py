@@ -29,6 +29,7 @@ from padan.evaluation.datasets import synthetic_parties
 from padan.evaluation.labelled import throwaway_secret
 from padan.evaluation.simulation import public_sample
 from padan.synth import AgencySpec, SynthConfig, generate
+from padan.synth.config import NAME_MODELS
 
 NAME_ONLY = """\
 schema_version = 2
@@ -62,10 +63,10 @@ SCHEMAS = {
 }
 
 
-def target_for(schema, records: int, seed: int):
+def target_for(schema, records: int, seed: int, names: str = "classic"):
     config = SynthConfig(seed=seed, population=2 * records,
                          agencies=(AgencySpec(name="TARGET", size=records),), dirt="moderate",
-                         overlap=0.0)
+                         overlap=0.0, names=names)
     party = synthetic_parties(generate(config), schema, throwaway_secret(), keep_values=True)[0]
     return attack_target(party, schema)
 
@@ -86,11 +87,13 @@ def main() -> None:
     parser.add_argument("--global-only", action="store_true",
                         help="skip salt-aware mining (on the default it mines every province "
                              "cohort: tens of minutes on 2 cores)")
+    parser.add_argument("--names", choices=NAME_MODELS, default="classic",
+                        help="name model of the list and the public sample (synth)")
     args = parser.parse_args()
     for seed in args.seeds:
-        public = public_sample(args.public, seed)
+        public = public_sample(args.public, seed, args.names)
         for label in args.only:
-            target = target_for(SCHEMAS[label](), args.records, seed)
+            target = target_for(SCHEMAS[label](), args.records, seed, args.names)
             started = time.perf_counter()
             outcome = pattern_mining_attack(target, public)
             print(line(label, seed, outcome, time.perf_counter() - started), flush=True)

@@ -39,6 +39,7 @@ from padan.evaluation.datasets import generate_synthetic, synthetic_parties  # n
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
 from padan.evaluation.simulation import public_sample, run_attacks  # noqa: E402
 from padan.synth import SynthConfig, parse_agencies  # noqa: E402
+from padan.synth.config import NAME_MODELS  # noqa: E402
 
 NAMES_ONLY = """\
 schema_version = 2
@@ -134,32 +135,35 @@ def by_family(outcomes) -> dict[str, float]:
     return worst
 
 
-def quality(schema: LinkageSchema, records: int, seed: int) -> tuple[list, float]:
+def quality(schema: LinkageSchema, records: int, seed: int,
+            names: str = "classic") -> tuple[list, float]:
     """Per-pair F1 of three agencies at moderate dirt, and F1 of two lists at heavy dirt."""
     agencies = f"DTKS:{records // 2},KJP:{records // 4},KIS:{records * 3 // 8}"
     lists = generate_synthetic(SynthConfig(seed=seed, population=records,
-                                           agencies=parse_agencies(agencies), dirt="moderate"))
+                                           agencies=parse_agencies(agencies), dirt="moderate",
+                                           names=names))
     moderate = assess(synthetic_parties(lists, schema, throwaway_secret()), with_blocking=False)
     heavy_lists = generate_synthetic(SynthConfig(seed=seed, population=records,
                                                  agencies=parse_agencies(
                                                      f"A:{records // 2},B:{records // 2}"),
-                                                 dirt="heavy"))
+                                                 dirt="heavy", names=names))
     heavy = assess(synthetic_parties(heavy_lists, schema, throwaway_secret()),
                    with_blocking=False)
     return list(moderate.pairwise), heavy.links.f1
 
 
-def print_cohorts(sizes: list[int], seed: int, public_size: int) -> None:
+def print_cohorts(sizes: list[int], seed: int, public_size: int,
+                  names: str = "classic") -> None:
     """Inside a cohort (records sharing a birthdate) the salt is constant: the name
     segment is an unsalted filter of the cohort's records. How large must a cohort be before the
     attacks recover names from it?"""
     schema = parse_schema(COHORT)
-    public = public_sample(public_size, seed=seed)
+    public = public_sample(public_size, seed=seed, names=names)
     print("\n| cohort size | " + " | ".join(FAMILIES[:4]) + " |")
     print("|---|" + "---|" * 4)
     for size in sizes:
         worst = by_family(run_attacks(schema, records=size, public=0, seed=seed,
-                                      public_names_sample=public,
+                                      public_names_sample=public, names=names,
                                       attacks=("pattern-mining", "graph-matching",
                                                "hamming-weight")))
         print(f"| {size:,} | " + " | ".join(f"{worst[f]:.2%}" if f in worst else "–"
@@ -184,6 +188,8 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3",
                         help="seeds of the default (the other candidates use the first)")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--names", choices=NAME_MODELS, default="classic",
+                        help="name model of the lists and the public sample (synth)")
     parser.add_argument("--cohorts", default="",
                         help="also attack single cohorts of these sizes (e.g. 500,2000,5000)")
     args = parser.parse_args()
@@ -197,11 +203,11 @@ def main() -> None:
     for name in chosen:
         schema = every[name][1]
         for seed in seeds if name == "default" else seeds[:1]:
-            public = public_sample(args.public, seed=seed)
+            public = public_sample(args.public, seed=seed, names=args.names)
             outcomes = run_attacks(schema, records=args.records, public=0, seed=seed,
-                                   public_names_sample=public)
+                                   public_names_sample=public, names=args.names)
             pairs, heavy = ((None, None) if args.no_quality
-                            else quality(schema, args.records, seed))
+                            else quality(schema, args.records, seed, args.names))
             print_row(name, seed, schema.encoded_bits, outcomes, pairs, heavy)
             print(f"[{time.perf_counter() - started:.0f} s] {name} seed {seed}",
                   file=sys.stderr, flush=True)
@@ -209,9 +215,10 @@ def main() -> None:
     for name in chosen:
         print(f"- `{name}`: {every[name][0]}")
     if args.cohorts:
-        print_cohorts([int(c) for c in args.cohorts.split(",")], seeds[0], args.public)
+        print_cohorts([int(c) for c in args.cohorts.split(",")], seeds[0], args.public,
+                      args.names)
     print(f"\n({time.perf_counter() - started:.0f} s in all; {args.records:,} records, public "
-          f"sample {args.public:,})", file=sys.stderr)
+          f"sample {args.public:,}, {args.names} names)", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -37,21 +37,22 @@ ATTACKS = ("frequency", "pattern-mining", "salt-aware-mining", "graph-matching",
            "hamming-weight")
 
 
-def public_sample(size: int, seed: int) -> PublicNames:
-    """Names, birthdates, sexes and NIK provinces of `size` people of another population."""
+def public_sample(size: int, seed: int, names: str = "classic") -> PublicNames:
+    """Names, birthdates, sexes and NIK provinces of `size` people of another population (of
+    the same name model as the target's, synth.config.NAME_MODELS)."""
     table = generate_population(rng_for(seed + PUBLIC_SEED_OFFSET, "population"),
-                                size).to_table()
+                                size, names).to_table()
     provinces = [int(nik[:2]) for nik in table.column("nik").to_pylist()]
     return public_names(table.column("name").to_pylist(), table.column("birthdate").to_pylist(),
                         table.column("sex").to_pylist(), provinces)
 
 
 def encoded_target(schema: LinkageSchema, *, records: int, dirt: str = "moderate",
-                   seed: int = 7) -> AttackTarget:
+                   seed: int = 7, names: str = "classic") -> AttackTarget:
     """One synthetic list of `records` people encoded with `schema` under a throwaway key."""
     config = SynthConfig(seed=seed, population=max(2 * records, 100),
                          agencies=(AgencySpec(name="TARGET", size=records),), dirt=dirt,
-                         overlap=0.0)
+                         overlap=0.0, names=names)
     party = synthetic_parties(generate(config), schema, throwaway_secret(),
                               keep_values=True)[0]
     return attack_target(party, schema)
@@ -71,7 +72,9 @@ def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence
     for segment in _filters_to_attack(target.schema, bit_range):
         found = []
         if "frequency" in attacks:
-            found.append(filter_frequency_attack(target, public, bit_range=segment.range))
+            found.append(filter_frequency_attack(
+                target, public, bit_range=segment.range, segment_fields=segment.fields,
+                weight_tells_length=segment.record_bits is None))
         if "pattern-mining" in attacks:
             found.append(pattern_mining_attack(target, public, bit_range=segment.range))
         if "salt-aware-mining" in attacks:
@@ -113,8 +116,9 @@ def _filters_to_attack(schema: LinkageSchema, bit_range: tuple[int, int] | None
 def run_attacks(schema: LinkageSchema, *, records: int, public: int, dirt: str = "moderate",
                 seed: int = 7, attacks: Sequence[str] = ATTACKS,
                 public_names_sample: PublicNames | None = None,
-                bit_range: tuple[int, int] | None = None) -> list[AttackOutcome]:
+                bit_range: tuple[int, int] | None = None,
+                names: str = "classic") -> list[AttackOutcome]:
     """Encode one synthetic list with `schema` and run the chosen attacks on it."""
-    target = encoded_target(schema, records=records, dirt=dirt, seed=seed)
-    sample = public_names_sample or public_sample(public, seed)
+    target = encoded_target(schema, records=records, dirt=dirt, seed=seed, names=names)
+    sample = public_names_sample or public_sample(public, seed, names)
     return attack_outcomes(target, sample, attacks, bit_range=bit_range)

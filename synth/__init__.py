@@ -17,7 +17,7 @@ from padan.synth.config import (
     parse_agencies,
 )
 from padan.synth.corruption import RATES, CorruptionKind
-from padan.synth.writers import FORMATS, write_lists
+from padan.synth.writers import FORMATS, write_generated, write_lists
 
 __all__ = [
     "DEFAULT_AGENCIES",
@@ -31,5 +31,6 @@ __all__ = [
     "SynthLists",
     "generate",
     "parse_agencies",
+    "write_generated",
     "write_lists",
 ]

@@ -20,6 +20,7 @@ a population or eligibility register from the living; then repeats as above.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,8 +33,13 @@ from padan.synth.config import AgencySpec, SynthConfig, SynthConfigError
 from padan.synth.corruption import CleanRecords, CorruptionKind, DirtyRecords, corrupt
 from padan.synth.dates import VARIETY_FORMATS, format_dates
 from padan.synth.field_columns import field_columns
-from padan.synth.population import Population, generate_population, split_date
-from padan.synth.residence import generate_residence
+from padan.synth.population import (
+    Population,
+    generate_population,
+    name_composers,
+    split_date,
+)
+from padan.synth.residence import Residence, generate_residence
 
 FIRST_DATA_ROW = 2  # spreadsheet numbering: the header is row 1
 
@@ -214,25 +220,67 @@ def clean_records(population: Population, person_ids: np.ndarray) -> CleanRecord
         age=2025 - split_date(birthdate)[0])
 
 
-def generate(config: SynthConfig) -> SynthLists:
-    """The population and every agency's list, identical for identical configs."""
+BATCH_ROWS = 1_000_000  # rows generated at a time; a list up to this size is one batch
+
+
+@dataclass(frozen=True, slots=True)
+class ListBatch:
+    """Consecutive rows of one agency's list: the table, CorruptionKind and FieldDirt masks."""
+
+    table: pa.Table
+    kinds: np.ndarray
+    field_dirt: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """What every list is drawn from: who is on which list, the people and their homes."""
+
+    members: dict[str, np.ndarray]
+    population: Population
+    residence: Residence
+
+
+def build_world(config: SynthConfig) -> World:
     members = draw_members(config)  # checks the population is large enough, before the work
-    population = generate_population(rng_for(config.seed, "population"), config.population)
-    residence = generate_residence(rng_for(config.seed, "residence"), population)
-    tables, kinds, field_dirt = {}, {}, {}
-    for index, spec in enumerate(config.agencies):
-        person_ids = members[spec.name]
-        rng = rng_for(config.seed, "dirt", spec.name)
-        dirty = corrupt(rng, clean_records(population, person_ids), config.dirt,
-                        spec.date_format)
-        dirty.kinds[repeat_rows(person_ids)] |= np.uint32(CorruptionKind.DUPLICATE)
-        table = agency_table(spec, dirty, population.province[person_ids])
-        others = field_columns(rng_for(config.seed, "fields", spec.name), spec, index,
-                               residence, person_ids, config.dirt)
+    population = generate_population(rng_for(config.seed, "population"), config.population,
+                                     config.names)
+    residence = generate_residence(rng_for(config.seed, "residence"), population,
+                                   name_composers(config.names))
+    return World(members=members, population=population, residence=residence)
+
+
+def list_batches(config: SynthConfig, world: World, index: int,
+                 batch_rows: int = BATCH_ROWS) -> Iterator[ListBatch]:
+    """Agency `index`'s list, `batch_rows` rows at a time. Batch k draws its dirt from its own
+    streams (seed, purpose, agency, k), batch 0 from (seed, purpose, agency), so a list of up to
+    BATCH_ROWS rows is the same whatever the batch size above it."""
+    spec = config.agencies[index]
+    person_ids = world.members[spec.name]
+    repeats = repeat_rows(person_ids)
+    for batch, start in enumerate(range(0, len(person_ids), batch_rows)):
+        ids = person_ids[start:start + batch_rows]
+        part = (str(batch),) if batch else ()
+        dirty = corrupt(rng_for(config.seed, "dirt", spec.name, *part),
+                        clean_records(world.population, ids), config.dirt, spec.date_format)
+        dirty.kinds[repeats[start:start + len(ids)]] |= np.uint32(CorruptionKind.DUPLICATE)
+        table = agency_table(spec, dirty, world.population.province[ids])
+        others = field_columns(rng_for(config.seed, "fields", spec.name, *part), spec, index,
+                               world.residence, ids, config.dirt)
         for header, values in others.columns.items():
             table = table.append_column(header, values)
-        tables[spec.name] = table
-        kinds[spec.name] = dirty.kinds
-        field_dirt[spec.name] = others.dirt
-    return SynthLists(config=config, tables=tables, truth=members, kinds=kinds,
-                      population=population.to_table(), field_dirt=field_dirt)
+        yield ListBatch(table=table, kinds=dirty.kinds, field_dirt=others.dirt)
+
+
+def generate(config: SynthConfig) -> SynthLists:
+    """The population and every agency's list, identical for identical configs (in memory;
+    writers.write_generated streams large lists to files instead)."""
+    world = build_world(config)
+    tables, kinds, field_dirt = {}, {}, {}
+    for index, spec in enumerate(config.agencies):
+        batches = list(list_batches(config, world, index))
+        tables[spec.name] = pa.concat_tables([b.table for b in batches])
+        kinds[spec.name] = np.concatenate([b.kinds for b in batches])
+        field_dirt[spec.name] = np.concatenate([b.field_dirt for b in batches])
+    return SynthLists(config=config, tables=tables, truth=world.members, kinds=kinds,
+                      population=world.population.to_table(), field_dirt=field_dirt)

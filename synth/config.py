@@ -14,6 +14,10 @@ NAMED_DATE_FORMATS = ("indonesian", "indonesian-short", "excel-serial")
 NAME_CASES = ("upper", "title")
 # registers an agency list may be instead of a programme (padan.linker.registers has the same)
 REGISTERS = ("deaths", "population", "eligibility")
+# Name models: "classic" (the first generator, names about ten times as concentrated as e-KTP's)
+# and "realistic" (e-KTP-like diversity, NIK serials and placeholder birthdates at Dukcapil's
+# scale); docs/synthetic-data.md, "Name frequencies".
+NAME_MODELS = ("classic", "realistic")
 _AGENCY_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 
 
@@ -128,6 +132,7 @@ class SynthConfig:
     # share of the population that has died: programmes still list them (nobody took them
     # off), and a "deaths" register lists some of them
     death_rate: float = 0.0
+    names: str = "classic"
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
@@ -153,6 +158,8 @@ class SynthConfig:
         if any(a.register == "deaths" for a in self.agencies) and self.death_rate == 0:
             raise SynthConfigError(_("a deaths register needs a death_rate above 0"),
                                    setting="death_rate")
+        if self.names not in NAME_MODELS:
+            raise SynthConfigError(_("names is one of classic, realistic"), setting="names")
         try:
             object.__setattr__(self, "dirt", DirtLevel(self.dirt))
         except ValueError:

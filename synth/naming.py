@@ -239,7 +239,7 @@ def _modern(rng, female, birth_year, province):
     return [_unless_same(first, second_first), second, _maybe(rng, third, 0.3)]
 
 
-_COMPOSERS = (_javanese, _sundanese, _malay, _batak, _minang, _bugis, _balinese, _chinese,
+COMPOSERS = (_javanese, _sundanese, _malay, _batak, _minang, _bugis, _balinese, _chinese,
               _eastern, _modern)
 
 
@@ -258,10 +258,12 @@ def assign_modern(rng: np.random.Generator, tradition: np.ndarray,
 
 
 def compose_names(rng: np.random.Generator, tradition: np.ndarray, female: np.ndarray,
-                  birth_year: np.ndarray, province: np.ndarray) -> pa.Array:
-    """Full names in title case, one per person; `tradition` indexes ALL_TRADITIONS."""
+                  birth_year: np.ndarray, province: np.ndarray,
+                  composers: tuple = COMPOSERS) -> pa.Array:
+    """Full names in title case, one per person; `tradition` indexes ALL_TRADITIONS;
+    `composers` (one per tradition) is a name model: this module's or realistic_names'."""
     out = np.empty(len(tradition), dtype=object)
-    for index, compose in enumerate(_COMPOSERS):
+    for index, compose in enumerate(composers):
         people = np.flatnonzero(tradition == index)
         if len(people) == 0:
             continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from padan.synth import regions
+from padan.synth import naming, realistic_names, regions
 from padan.synth.naming import ALL_TRADITIONS, assign_modern, compose_names
 
 REFERENCE_DATE = np.datetime64("2026-01-01", "D")
@@ -27,6 +27,13 @@ _AGE_WEIGHTS = (0.9, 1.0, 1.0, 0.95, 0.65, 0.4, 0.15, 0.04, 0.01)
 PLACEHOLDERS = ((7, 1), (12, 31), (1, 1))
 _PLACEHOLDER_SHARES_OLD = (0.05, 0.025, 0.015)  # aged 30 and over
 _PLACEHOLDER_SHARES_YOUNG = (0.01, 0.003, 0.005)
+# The realistic model's shares, so that with the people really born on those days 3.6 %, 2.0 %
+# and 0.9 % of all are recorded on 1 Jul, 31 Dec and 1 Jan: Dukcapil's 2019 counts (10.3 M,
+# 5.8 M, 2.6 M of 288 M); 5 times (1 Jul), 8.5 times (31 Dec) and 3 times (1 Jan) as common
+# at 30 and over as below.
+REALISTIC_PLACEHOLDER_SHARES_OLD = (0.0543, 0.0307, 0.0093)
+REALISTIC_PLACEHOLDER_SHARES_YOUNG = (0.0109, 0.0036, 0.0032)
+DUKCAPIL_POPULATION = 288_300_000  # 31 December 2025: the scale NIK serials are issued at
 MOVED_SHARE = 0.08  # people who live in another province than the one that issued their NIK
 
 
@@ -80,10 +87,15 @@ def make_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarr
     return months.astype("datetime64[M]").astype("datetime64[D]") + (np.asarray(day) - 1)
 
 
-def _birthdates(rng: np.random.Generator, n: int) -> np.ndarray:
+def _age_shares() -> np.ndarray:
+    weights = np.interp(np.arange(MAX_AGE + 1), _AGE_KNOTS, _AGE_WEIGHTS)
+    return weights / weights.sum()
+
+
+def _birthdates(rng: np.random.Generator, n: int, shares_old=_PLACEHOLDER_SHARES_OLD,
+                shares_young=_PLACEHOLDER_SHARES_YOUNG) -> np.ndarray:
     ages = np.arange(MAX_AGE + 1)
-    weights = np.interp(ages, _AGE_KNOTS, _AGE_WEIGHTS)
-    age = rng.choice(ages, size=n, p=weights / weights.sum())
+    age = rng.choice(ages, size=n, p=_age_shares())
     year = 2025 - age  # age on 1 January 2026
     start = (year - 1970).astype("datetime64[Y]").astype("datetime64[D]")
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
@@ -92,9 +104,8 @@ def _birthdates(rng: np.random.Generator, n: int) -> np.ndarray:
     old = age >= 30
     draw = rng.random(n)
     for i, (month, day) in enumerate(PLACEHOLDERS):
-        low_old, low_young = sum(_PLACEHOLDER_SHARES_OLD[:i]), sum(_PLACEHOLDER_SHARES_YOUNG[:i])
-        low = np.where(old, low_old, low_young)
-        high = low + np.where(old, _PLACEHOLDER_SHARES_OLD[i], _PLACEHOLDER_SHARES_YOUNG[i])
+        low = np.where(old, sum(shares_old[:i]), sum(shares_young[:i]))
+        high = low + np.where(old, shares_old[i], shares_young[i])
         hit = (draw >= low) & (draw < high)
         dates[hit] = make_dates(year[hit], month, day)
     return dates
@@ -131,13 +142,72 @@ def build_niks(province_code: np.ndarray, regency: np.ndarray, district: np.ndar
     return prefix * 10_000 + serial
 
 
-def generate_population(rng: np.random.Generator, size: int) -> Population:
-    """`size` people, reproducible from the generator's state."""
+def name_composers(names: str) -> tuple:
+    """The composers (one per naming tradition) of a name model of config.NAME_MODELS."""
+    return realistic_names.COMPOSERS if names == "realistic" else naming.COMPOSERS
+
+
+def expected_cell_sizes(province_index: np.ndarray, regency: np.ndarray,
+                        birthdate: np.ndarray) -> np.ndarray:
+    """How many people of all Indonesia share each person's NIK prefix (district, birthdate,
+    sex), by the population model at Dukcapil's scale: the serial range a real NIK is issued in."""
+    province_code = regions.PROVINCE_CODES[province_index]
+    units = np.array([len(regions.regency_codes(p)) for p in regions.PROVINCES])[province_index]
+    district = regions.PROVINCE_WEIGHTS[province_index] / units / regions.district_count(
+        province_code, regency)
+    year, month, day = split_date(birthdate)
+    age = np.clip(2025 - year, 0, MAX_AGE)
+    old = age >= 30
+    shares_old = np.array(REALISTIC_PLACEHOLDER_SHARES_OLD)
+    shares_young = np.array(REALISTIC_PLACEHOLDER_SHARES_YOUNG)
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    placeholder_mass = np.where(old, shares_old.sum(), shares_young.sum())
+    on_date = (1 - placeholder_mass) / np.where(leap, 366, 365)
+    for i, (placeholder_month, placeholder_day) in enumerate(PLACEHOLDERS):
+        hit = (month == placeholder_month) & (day == placeholder_day)
+        on_date = np.where(hit, on_date + np.where(old, shares_old[i], shares_young[i]), on_date)
+    return DUKCAPIL_POPULATION * district * _age_shares()[age] * on_date * 0.5
+
+
+def issued_serials(rng: np.random.Generator, prefix: np.ndarray,
+                   expected: np.ndarray) -> np.ndarray:
+    """Serials as if each person were one of the whole country's people of their prefix: a cell
+    of 1 + Poisson(expected) people (the person and the others), the person at a uniform place in
+    it; where two people of the sample land on one serial, the later moves up, so NIKs stay
+    unique."""
+    cell = 1 + rng.poisson(expected)
+    serial = 1 + (rng.random(len(prefix)) * cell).astype(np.int64)
+    order = np.lexsort((serial, prefix))
+    ordered_prefix, ordered = prefix[order], serial[order]
+    starts = np.r_[True, ordered_prefix[1:] != ordered_prefix[:-1]]
+    group = np.cumsum(starts) - 1
+    position = np.arange(len(prefix))
+    # within each prefix, serial_i = max(serial_i, serial_{i-1} + 1): a running maximum of
+    # serial - position, offset per group so that groups do not mix
+    offset = group * (4 * len(prefix) + 20_000)
+    fixed = np.maximum.accumulate(ordered - position + offset) - offset + position
+    result = np.empty(len(prefix), dtype=np.int64)
+    result[order] = fixed
+    if len(result) and result.max() > 9999:
+        raise ValueError("more than 9999 people share a NIK prefix; use fewer people")
+    return prefix * 10_000 + result
+
+
+def generate_population(rng: np.random.Generator, size: int,
+                        names: str = "classic") -> Population:
+    """`size` people, reproducible from the generator's state; `names` is a NAME_MODELS entry
+    ("realistic" also issues NIK serials and placeholder birthdates at Dukcapil's scale)."""
+    realistic = names == "realistic"
     female = rng.random(size) < 0.5
-    birthdate = _birthdates(rng, size)
+    birthdate = (_birthdates(rng, size, REALISTIC_PLACEHOLDER_SHARES_OLD,
+                             REALISTIC_PLACEHOLDER_SHARES_YOUNG) if realistic
+                 else _birthdates(rng, size))
     province_index, regency, district = _regions(rng, size)
     province_code = regions.PROVINCE_CODES[province_index]
     nik = build_niks(province_code, regency, district, birthdate, female)
+    if realistic:
+        nik = issued_serials(rng, nik // 10_000,
+                             expected_cell_sizes(province_index, regency, birthdate))
     moved = rng.random(size) < MOVED_SHARE
     elsewhere = rng.choice(regions.PROVINCE_CODES, size=size, p=regions.PROVINCE_WEIGHTS)
     residence = np.where(moved, elsewhere, province_code)
@@ -147,6 +217,9 @@ def generate_population(rng: np.random.Generator, size: int) -> Population:
     tradition = np.minimum(tradition, len(regions.TRADITIONS) - 1)
     birth_year = split_date(birthdate)[0]
     tradition = assign_modern(rng, tradition, birth_year).astype(np.int8)
-    name = compose_names(rng, tradition, female, birth_year, province_code)
+    name = compose_names(rng, tradition, female, birth_year, province_code,
+                         name_composers(names))
+    if realistic:
+        name = realistic_names.spelled_as_registered(rng, name, birth_year)
     return Population(nik=nik, name=name, birthdate=birthdate, female=female,
                       province=residence, tradition=tradition)

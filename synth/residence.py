@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from padan.synth import regions
+from padan.synth import naming, regions
 from padan.synth.naming import compose_names
 from padan.synth.population import Population, split_date
 
@@ -126,7 +126,10 @@ def _households(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     return household
 
 
-def generate_residence(rng: np.random.Generator, population: Population) -> Residence:
+def generate_residence(rng: np.random.Generator, population: Population,
+                       composers: tuple | None = None) -> Residence:
+    """Homes, family cards, birthplaces and mothers; `composers` is the name model of the
+    mothers' names (naming.COMPOSERS by default)."""
     n = len(population)
     nik = population.nik
     nik_province = nik // 10**14
@@ -159,7 +162,8 @@ def generate_residence(rng: np.random.Generator, population: Population) -> Resi
 
     # mothers: siblings (under 30 in one household) share one
     mother = compose_names(rng, population.tradition, np.ones(n, dtype=bool), birth_year - 25,
-                           nik_province).to_numpy(zero_copy_only=False).astype(object)
+                           nik_province, composers or naming.COMPOSERS)
+    mother = mother.to_numpy(zero_copy_only=False).astype(object)
     young = np.flatnonzero(age_2021 < 30)
     if len(young):
         _, first_young, inverse = np.unique(household[young], return_index=True,

@@ -12,12 +12,19 @@ import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from padan.i18n import _, number
-from padan.synth.agencies import SynthLists
-from padan.synth.config import SynthConfigError
+from padan.synth.agencies import (
+    BATCH_ROWS,
+    FIRST_DATA_ROW,
+    SynthLists,
+    build_world,
+    list_batches,
+)
+from padan.synth.config import SynthConfig, SynthConfigError
 
 FORMATS = ("csv", "xlsx", "parquet")
 XLSX_MAX_RECORDS = 1_048_575  # Excel's 1,048,576 rows less the header
@@ -28,11 +35,15 @@ def write_csv(table: pa.Table, path: Path, *, batch_rows: int = 100_000) -> None
     """UTF-8, comma-separated, header row, quotes only where a value holds a comma or quote (as
     spreadsheet programs write), empty cell = missing, \n line ends."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        _append_csv(handle, table, header=True, batch_rows=batch_rows)
+
+
+def _append_csv(handle, table: pa.Table, *, header: bool, batch_rows: int = 100_000) -> None:
+    writer = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    if header:
         writer.writerow(table.column_names)
-        for batch in table.to_batches(max_chunksize=batch_rows):
-            writer.writerows(zip(*(column.to_pylist() for column in batch.columns),
-                                 strict=True))
+    for batch in table.to_batches(max_chunksize=batch_rows):
+        writer.writerows(zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:
@@ -98,5 +109,59 @@ def write_lists(lists: SynthLists, folder: Path, *, fmt: str = "csv") -> dict[st
         written[agency] = path
     truth = folder / "truth.csv"
     write_csv(lists.truth_table(), truth)
+    written["truth"] = truth
+    return written
+
+
+def _truth_part(agency: str, person_ids: np.ndarray, first_row: int) -> pa.Table:
+    return pa.table({
+        "agency": pa.array([agency] * len(person_ids), type=pa.string()),
+        "row": pa.array(np.arange(first_row, first_row + len(person_ids), dtype=np.int64)),
+        "person_id": pa.array(person_ids, type=pa.int64()),
+    })
+
+
+def write_generated(config: SynthConfig, folder: Path, *, fmt: str = "csv",
+                    batch_rows: int = BATCH_ROWS) -> dict[str, Path]:
+    """Generate and write the lists of `config` as write_lists(generate(config)) would, holding
+    only the population and one batch of rows at a time (padan synth at 10 M records a list).
+    Same files as write_lists for lists of up to BATCH_ROWS rows."""
+    if fmt not in FORMATS:
+        raise SynthConfigError(_("format is one of {choices}").format(
+            choices=", ".join(FORMATS)), setting="format")
+    if fmt == "xlsx" and any(spec.size > XLSX_MAX_RECORDS for spec in config.agencies):
+        raise SynthConfigError(_("an XLSX sheet holds at most {count} records; use csv or "
+                                 "parquet for larger lists").format(
+                                     count=number(XLSX_MAX_RECORDS)), setting="format")
+    world = build_world(config)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for index, spec in enumerate(config.agencies):
+        path = folder / f"{spec.name}.{fmt}"
+        batches = (batch.table for batch in list_batches(config, world, index, batch_rows))
+        if fmt == "csv":
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                for number_, table in enumerate(batches):
+                    _append_csv(handle, table, header=number_ == 0)
+        elif fmt == "parquet":
+            writer = None
+            for table in batches:
+                writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table)
+            if writer is not None:
+                writer.close()
+        else:   # one batch: the XLSX limit is below BATCH_ROWS
+            serial = (frozenset({spec.columns["birthdate"]})
+                      if spec.date_format == "excel-serial" else frozenset())
+            write_xlsx(pa.concat_tables(list(batches)), path, numeric_columns=serial)
+        written[spec.name] = path
+    truth = folder / "truth.csv"
+    with open(truth, "w", encoding="utf-8", newline="") as handle:
+        for index, (agency, ids) in enumerate(world.members.items()):
+            for start in range(0, len(ids), batch_rows):
+                _append_csv(handle, _truth_part(agency, ids[start:start + batch_rows],
+                                                FIRST_DATA_ROW + start),
+                            header=index == 0 and start == 0)
     written["truth"] = truth
     return written

@@ -114,6 +114,16 @@ def test_frequency_attack_on_filters_recovers_names_that_follow_public_frequenci
     assert outcome.value_share == pytest.approx(3 / 4)
 
 
+def test_frequency_attack_on_filters_tells_equally_common_names_apart_by_length():
+    names = ["Sulastriyani"] * 20 + ["Budi"] * 20    # equal counts: ranks alone cannot tell
+    public = public_names(["Budi"] * 200 + ["Sulastriyani"] * 200)
+    target = target_of(names, names_only())
+    by_rank = filter_frequency_attack(target, public, weight_tells_length=False)
+    by_length = filter_frequency_attack(target, public)
+    assert by_rank.names_correct == 0          # the first-seen filter takes the first name
+    assert by_length.names_correct == 40
+
+
 def test_frequency_attack_on_name_tokens_needs_name_and_public_parts():
     schema = names_only()
     names = ["Budi"] * 40 + ["Siti"] * 10
