@@ -15,7 +15,9 @@ as the tests); each part works in a fresh schema, dropped afterwards. Everything
           reads at once; failures and p50/p99 latency of each.
 3. faults kill -9 of the API mid-upload, restart, resume: the stored encoding must be byte-
           identical; the service's PostgreSQL connections terminated (pg_terminate_backend) three
-          times under load: it must recover without a restart and lose nothing.
+          times under load: it must recover without a restart and lose nothing; a `dask worker`
+          (of a scheduler and two workers started by their own commands) SIGKILLed while it holds
+          units of a run: the run must complete with the same results as in-process.
 4. logs   every log written above, scanned for the synthetic lists' names and NIKs.
 
 Prints markdown tables; writes the figures to OUT/figures.json (default OUT:
@@ -519,6 +521,78 @@ def drop_connections(server: Server, coordinator: str, readers: dict[str, str],
 
 
 # -- logs --------------------------------------------------------------------------------------
+def kill_dask_worker(data: Data, folder: Path, logs: Path) -> dict:
+    """A run on a real Dask cluster (`dask scheduler`, two `dask worker`s, their own commands);
+    the worker holding the most units is SIGKILLed as soon as the scheduler hands units out.
+    The run must finish with the same result files and report as the same run in-process."""
+    from distributed import Client
+
+    from padan.linker.service.execution import compute_run
+    from padan.linker.service.store import ContentStore
+
+    store = ContentStore(folder / "dask-store")
+    inputs = {name: store.put_bytes(data.encodings[name].read_bytes())
+              for name in sorted(data.encodings)[:3]}
+    parameters = {"blocking": ["none"], "partitions": 24}
+    local = compute_run(inputs, parameters, store, dask_scheduler=None,
+                        progress=lambda done, total: None)
+    dask = str(Path(sys.executable).with_name("dask"))
+    address = f"tcp://127.0.0.1:{free_port()}"
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                   address.rsplit(":", 1)[1], "--no-dashboard"],
+                                  stdout=open(logs / "dask-scheduler.log", "wb"),  # noqa: SIM115
+                                  stderr=subprocess.STDOUT)]
+    for number in range(2):
+        processes.append(subprocess.Popen(
+            [dask, "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+             "--no-dashboard", "--local-directory", str(folder / f"dask-worker-{number}")],
+            stdout=open(logs / f"dask-worker-{number}.log", "wb"),  # noqa: SIM115
+            stderr=subprocess.STDOUT))
+    killed: dict = {}
+    try:
+        with Client(address, timeout=60) as observer:
+            observer.wait_for_workers(2, timeout=120)
+            pids = observer.run(os.getpid)
+
+            def kill_a_busy_worker() -> None:
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and not killed:
+                    busy = {w: keys for w, keys in observer.processing().items() if keys}
+                    if busy:
+                        victim = max(busy, key=lambda worker: len(busy[worker]))
+                        os.kill(pids[victim], signal.SIGKILL)
+                        killed.update(processing=len(busy[victim]))
+                    time.sleep(0.005)
+
+            killer = threading.Thread(target=kill_a_busy_worker)
+            killer.start()
+            started = time.perf_counter()
+            remote = compute_run(inputs, parameters, store, dask_scheduler=address,
+                                 progress=lambda done, total: None)
+            seconds = time.perf_counter() - started
+            killer.join()
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait(timeout=30)
+    reports = []
+    for run in (local, remote):
+        report = json.loads(store.read_bytes(run.report_sha256))
+        report.pop("timings", None)
+        reports.append(report)
+    figures = {"killed": bool(killed), "units_held": killed.get("processing", 0),
+               "same_results": remote.results == local.results,
+               "same_report": reports[0] == reports[1], "seconds": round(seconds, 1)}
+    print("\n### Fault: a Dask worker SIGKILLed mid-run (scheduler and two workers)\n")
+    print("| worker killed | units it held | run completed | same result files | same report |"
+          " wall s |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {'yes' if figures['killed'] else 'no'} | {figures['units_held']} | yes | "
+          f"{'yes' if figures['same_results'] else 'no'} | "
+          f"{'yes' if figures['same_report'] else 'no'} | {figures['seconds']} |")
+    return figures
+
+
 def personal_values(lists: dict[str, Path]) -> tuple[set[str], set[str]]:
     """NIKs (16 digits) and names (the NAMA/NAME column, upper case) of the synthetic lists."""
     niks, names = set(), set()
@@ -656,6 +730,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                    loaded["tokens"])
             finally:
                 server.stop()
+    if args.only in (None, "faults"):
+        figures["kill_dask_worker"] = kill_dask_worker(data, args.out, logs)
     figures["logs"] = scan_logs(logs, data.lists)
     (args.out / "figures.json").write_text(json.dumps(figures, indent=2, default=str))
     return 0 if targets_met(figures) else 1
@@ -671,6 +747,9 @@ def targets_met(figures: dict) -> bool:
     if "drop_connections" in figures:
         dropped = figures["drop_connections"]
         ok &= dropped["lost"] == 0 and dropped["chain_ok"] and dropped["same_process"]
+    if "kill_dask_worker" in figures:
+        killed = figures["kill_dask_worker"]
+        ok &= killed["killed"] and killed["same_results"] and killed["same_report"]
     ok &= figures["logs"]["niks_found"] == 0 and figures["logs"]["names_found"] == 0
     return bool(ok)
 
