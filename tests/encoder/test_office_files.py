@@ -93,7 +93,8 @@ def test_niks_in_number_cells_come_as_spreadsheet_numbers(tmp_path, xlsx_reader)
     assert columns["nik"] == [p[1] for p in PEOPLE]
 
 
-def test_the_totals_row_and_the_signature_block_are_not_records_and_are_reported(tmp_path, xlsx_reader):
+def test_the_totals_row_and_the_signature_block_are_not_records_and_are_reported(
+        tmp_path, xlsx_reader):
     _, rows, bad = read_all(office_workbook(tmp_path / "dinsos.xlsx"))
     assert 10 not in rows and not [r for r in rows if r > 10]
     assert bad[0] == (10, "a totals row (JUMLAH/TOTAL), not a record: not encoded")
