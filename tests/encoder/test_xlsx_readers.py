@@ -198,3 +198,15 @@ def test_a_large_sheet_comes_in_full_batches_and_python_memory_stays_bounded(tmp
                                                             batch_rows else [])
     assert sum(b.size for b in held) == count
     assert streaming_peak < holding_peak / 4
+
+
+def test_an_error_cell_is_empty_to_calamine_and_text_to_openpyxl_no_value_to_either(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["NIK", "NAMA"])
+    workbook.active.append(["#N/A", "Siti"])  # openpyxl writes it as an error cell
+    path = tmp_path / "errors.xlsx"
+    workbook.save(path)
+    fast = next(iter_batches(path, {"nik": "NIK"}, xlsx_reader="calamine")).columns["nik"][0]
+    slow = next(iter_batches(path, {"nik": "NIK"}, xlsx_reader="openpyxl")).columns["nik"][0]
+    assert fast is None and slow == "#N/A"
+    assert normalise_nik(fast).value is None and normalise_nik(slow).value is None
