@@ -10,9 +10,9 @@ Generates once, into --data (default /tmp/padan-bench-readers; reused when prese
   quarter of the NIKs in number cells, the birth dates as date cells, a title row and a blank
   row above the header, as office lists have), about 10 s per 100,000 rows.
 
-Each reading runs in a fresh process (so its peak RSS is its own), as `padan encode` reads: the
-header (read_columns), the sheet description (describe_source), then every batch of 65,536
-records (iter_batches, 5 mapped columns), keeping nothing. The XLSX readers alternate in the same
+Each reading runs in a fresh process (so its peak RSS is its own), as `padan encode` reads:
+open_list (the header, checked), then every batch of 65,536 records (5 mapped columns), keeping
+nothing. The XLSX readers alternate in the same
 run (calamine, openpyxl, calamine, ...) and the best time of --repeats is kept; the table gives
 the ratio to openpyxl of the rates per CPU second of the process, which the load of a shared
 machine disturbs less than the wall time. Peak RSS is the process's maximum resident set
@@ -94,18 +94,17 @@ def _rss_mib() -> float:
 
 def measure(path: Path, reader: str) -> dict:
     """In this process: read as padan encode does, keep nothing."""
-    from padan.encoder.readers import describe_source, iter_batches, read_columns
+    from padan.encoder.readers import open_list
 
     options = {"xlsx_reader": reader} if path.suffix == ".xlsx" else {}
     base = _rss_mib()
     start, cpu = time.perf_counter(), time.process_time()
-    columns = read_columns(path, **options)
-    describe_source(path, **options)
-    assert set(MAPPING.values()) <= set(columns)
     records = batches = 0
-    for batch in iter_batches(path, MAPPING, **options):
-        records += batch.size
-        batches += 1
+    with open_list(path, **options) as source:
+        assert set(MAPPING.values()) <= set(source.columns)
+        for batch in source.batches(MAPPING):
+            records += batch.size
+            batches += 1
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": records, "batches": batches, "seconds": seconds, "cpu_seconds": cpu,

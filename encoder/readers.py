@@ -669,8 +669,9 @@ def _xlsx_chunks(book: Book, mapping: dict[str, str], header: _SheetHeader,
     def chunk() -> _Chunk:
         nonlocal rows, picked, bad
         by_field = zip(*picked, strict=True) if picked else ([] for _ in fields)
-        columns = {f: list(map(cell, values)) for f, values in zip(fields, by_field,
-                                                                   strict=True)}
+        # Text, the commonest cell, is taken as it is without a call (both readers do so).
+        columns = {f: [v if v.__class__ is str and v else cell(v) for v in values]
+                   for f, values in zip(fields, by_field, strict=True)}
         done = _Chunk(np.array(rows, dtype=np.int64), columns, bad)
         rows, picked, bad = [], [], []
         return done
