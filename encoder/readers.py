@@ -1,8 +1,9 @@
 """Reading agency lists (CSV, XLSX, Parquet) in streaming batches of raw values.
 
 Well-kept readers do the parsing: pyarrow.csv (every column read as text, so NIKs keep their
-leading zeros), openpyxl in read-only mode, pyarrow.parquet. Memory is bounded by the batch size,
-not the file size.
+leading zeros), python-calamine or openpyxl in read-only mode (xlsx_books.py), pyarrow.parquet.
+The records reach Python a batch at a time: memory is bounded by the batch size, not the file
+size (python-calamine holds the parsed sheet, at most 1,048,576 rows, in Rust).
 
 Row numbers are the ones a spreadsheet shows: the header is row 1 and the first record row 2 (for
 XLSX, the header is the first non-empty row and numbers are the sheet's own). A CSV record whose
