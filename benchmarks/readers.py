@@ -12,13 +12,15 @@ Generates once, into --data (default /tmp/padan-bench-readers; reused when prese
 
 Each reading runs in a fresh process (so its peak RSS is its own), as `padan encode` reads:
 open_list (the header, checked), then every batch of 65,536 records (5 mapped columns), keeping
-nothing. The XLSX readers alternate in the same run (calamine, openpyxl, calamine, ...) and the
-best time of --repeats is kept; the table gives the ratio to openpyxl of the rates per CPU
-second of the process, which the load of a shared machine disturbs less than the wall time.
-Peak RSS is the process's maximum resident set (ru_maxrss), beside the RSS after the imports
-and the peak of the anonymous RSS, sampled after each batch: without the pages of the
-memory-mapped CSV, which count in RSS but are the kernel's to drop. Nothing is asserted: speed
-is measured here, never in tests.
+nothing. "calamine-alone" is python-calamine by itself (the sheet parsed and its rows handed to
+Python, nothing else): its share of the calamine row. The XLSX readers alternate in the same
+run (calamine-alone, calamine, openpyxl, calamine-alone, ...) and the best time of --repeats is
+kept; the table gives the ratio to openpyxl of the rates per CPU second of the process, which
+the load of a shared machine disturbs less than the wall time. Peak RSS is the process's
+maximum resident set (ru_maxrss), beside the RSS after the imports and the peak of the
+anonymous RSS, sampled after each batch: without the pages of the memory-mapped CSV, which
+count in RSS but are the kernel's to drop. Nothing is asserted: speed is measured here, never
+in tests.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ def measure(path: Path, reader: str) -> dict:
     """In this process: read as padan encode does, keep nothing."""
     from padan.encoder.readers import open_list
 
+    if reader == "calamine-alone":
+        return _calamine_alone(path)
     options = {"xlsx_reader": reader} if path.suffix == ".xlsx" else {}
     base = _rss_mib()
     start, cpu = time.perf_counter(), time.process_time()
@@ -113,6 +117,23 @@ def measure(path: Path, reader: str) -> dict:
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"records": records, "batches": batches, "seconds": seconds, "cpu_seconds": cpu,
+            "rss_after_imports_mib": base, "peak_rss_mib": peak,
+            "peak_anonymous_rss_mib": anonymous}
+
+
+def _calamine_alone(path: Path) -> dict:
+    """python-calamine's own share: parse the sheet and hand over its rows, no padan."""
+    from python_calamine import CalamineWorkbook
+
+    base = _rss_mib()
+    start, cpu = time.perf_counter(), time.process_time()
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        sheet = workbook.get_sheet_by_index(0)
+        anonymous = _rss_mib("RssAnon")  # the whole sheet parsed
+        records = sum(1 for _ in sheet.iter_rows()) - 3  # the title, the blank row, the header
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"records": records, "batches": 0, "seconds": seconds, "cpu_seconds": cpu,
             "rss_after_imports_mib": base, "peak_rss_mib": peak,
             "peak_anonymous_rss_mib": anonymous}
 
@@ -149,7 +170,7 @@ def main() -> None:
             started = time.perf_counter()
             write_xlsx(xlsx, args.xlsx_rows)
             print(f"wrote {xlsx} in {time.perf_counter() - started:.0f} s", flush=True)
-        for reader in ("calamine", "openpyxl"):
+        for reader in ("calamine-alone", "calamine", "openpyxl"):
             runs.append((f"XLSX, {args.xlsx_rows:,} rows ({reader})", xlsx, reader))
     best: dict[str, dict] = {}
     for _ in range(args.repeats):
