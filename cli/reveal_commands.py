@@ -249,10 +249,11 @@ def _records(list_path: Path, sheet: str | None = None
              ) -> tuple[list[str], Iterator[tuple[int, list[object]]], list[int]]:
     """The list's column names, (row, values) of every record, read as `padan encode` does, and
     a one-item list counting the rows the reader skipped as malformed (filled while reading)."""
-    from padan.encoder.readers import iter_batches, read_columns
+    from padan.encoder.readers import open_list
 
-    columns = read_columns(list_path, sheet=sheet)
-    batches = iter_batches(list_path, {name: name for name in columns}, sheet=sheet)
+    source = open_list(list_path, sheet=sheet)  # a workbook is parsed once
+    columns = source.columns
+    batches = source.batches({name: name for name in columns})
     skipped = [0]
 
     def records() -> Iterator[tuple[int, list[object]]]:

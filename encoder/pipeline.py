@@ -47,7 +47,7 @@ from padan.encoder.list_versions import (
 from padan.encoder.normalise import clear_caches
 from padan.encoder.pseudo_ids import pseudo_id_texts, random_pseudo_ids
 from padan.encoder.quality import QualityReport
-from padan.encoder.readers import RawBatch, describe_source, iter_batches, read_columns
+from padan.encoder.readers import RawBatch, open_list
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
 from padan.encoder.schema import LinkageSchema
 from padan.i18n import _
@@ -168,8 +168,12 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
                                "(--key-column) that says which rows are the same"),
                              path=str(input_path))
     previous_keys = read_key_map(key_map_path(previous)) if previous is not None else {}
-    mapping = map_columns(read_columns(input_path, sheet=sheet), schema.fields, overrides,
-                          path=describe_source(input_path, sheet=sheet))
+    source = open_list(input_path, sheet=sheet)  # a workbook is parsed once, header and records
+    try:
+        mapping = map_columns(source.columns, schema.fields, overrides, path=source.description)
+    except BaseException:
+        source.close()
+        raise
     workers = workers or default_workers(input_path)
     quality = QualityReport()
     dtype = record_dtype(-(-schema.encoded_bits // 64), len(schema.blocking))
@@ -178,7 +182,7 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
     rows_parts: list[np.ndarray] = []
     try:
         with open(scratch, "wb") as spill:
-            batches = iter_batches(input_path, mapping, batch_rows=batch_rows, sheet=sheet)
+            batches = source.batches(mapping, batch_rows=batch_rows)
             for batch, encoded in _encoded_batches(batches, schema, secret, workers):
                 for row, reason in batch.bad_rows:
                     quality.add_malformed_row(row, reason)
@@ -215,6 +219,7 @@ def encode_file(input_path: Path, schema: LinkageSchema, secret: bytes, output: 
         _write_shuffled(output, header, staged, rows, id_map, ids)
         del staged
     finally:
+        source.close()  # a parsed sheet, when the batches were not read to the end
         scratch.unlink(missing_ok=True)
         clear_caches()  # no cache keyed by personal data outlives the run
     quality_path.write_text(json.dumps(quality.to_dict(), indent=2) + "\n", encoding="utf-8")

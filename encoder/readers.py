@@ -1,8 +1,9 @@
 """Reading agency lists (CSV, XLSX, Parquet) in streaming batches of raw values.
 
 Well-kept readers do the parsing: pyarrow.csv (every column read as text, so NIKs keep their
-leading zeros), openpyxl in read-only mode, pyarrow.parquet. Memory is bounded by the batch size,
-not the file size.
+leading zeros), python-calamine or openpyxl in read-only mode (xlsx_books.py), pyarrow.parquet.
+The records reach Python a batch at a time: memory is bounded by the batch size, not the file
+size (python-calamine holds the parsed sheet, at most 1,048,576 rows, in Rust).
 
 Row numbers are the ones a spreadsheet shows: the header is row 1 and the first record row 2 (for
 XLSX, the header is the first non-empty row and numbers are the sheet's own). A CSV record whose
@@ -19,10 +20,10 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +34,7 @@ import pyarrow.parquet as pq
 
 from padan.encoder.columns import looks_like_a_record
 from padan.encoder.errors import InputFileError
-from padan.encoder.normalise.cells import SheetInt
+from padan.encoder.xlsx_books import XLSX_READERS, Book, open_book
 from padan.i18n import _
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -80,60 +81,120 @@ class RawBatch:
         return len(self.rows)
 
 
-def read_columns(path: Path, *, sheet: str | None = None) -> list[str]:
+class ListSource:
+    """An opened list: its header and, once, its records in batches (open_list).
+
+    A workbook is parsed once for both (python-calamine parses the whole sheet): prefer this to
+    read_columns followed by iter_batches. Close it, or use it in a with block, when the batches
+    are not read to the end.
+    """
+
+    def __init__(self, path: Path, sheet: str | None, xlsx_reader: str) -> None:
+        if xlsx_reader not in XLSX_READERS:
+            raise ValueError(f"xlsx_reader must be one of {', '.join(XLSX_READERS)}")
+        self.path, self.kind = path, _kind_of(path, sheet)
+        self.description = str(path)
+        self._book: Book | None = None
+        if self.kind == "csv":
+            self._dialect = _sniff_csv(path)
+            self.columns = self._dialect.header
+        elif self.kind == "xlsx":
+            self._book = open_book(path, sheet, reader=xlsx_reader)
+            try:
+                self._header = _xlsx_header(path, self._book, sheet)
+            except BaseException:
+                self._book.close()
+                raise
+            self.columns = self._header.names
+            self.description = _sheet_description(path, self._book, sheet)
+        else:
+            self.columns = _parquet_header(path)
+
+    def batches(self, mapping: dict[str, str], *,
+                batch_rows: int = 65_536) -> Iterator[RawBatch]:
+        """The mapped columns in batches of at most batch_rows records (see iter_batches)."""
+        if batch_rows < 1:
+            raise ValueError("batch_rows must be at least 1")
+        path = self.path
+        _check_mapped(path, mapping, self.columns)
+        if self.kind == "csv":
+            chunks = _csv_chunks(path, mapping, self._dialect, batch_rows)
+        elif self.kind == "xlsx":
+            if self._book is None:
+                raise RuntimeError("the records of this workbook were read already")
+            book, self._book = self._book, None
+            chunks = _xlsx_chunks(book, mapping, self._header, batch_rows)
+        else:
+            chunks = _parquet_chunks(path, mapping, batch_rows)
+        return _rebatch(chunks, list(mapping), batch_rows)
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
+
+    def __enter__(self) -> ListSource:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open_list(path: Path, *, sheet: str | None = None, xlsx_reader: str = "auto") -> ListSource:
+    """Open a list (CSV, XLSX, Parquet) and check its header; errors raise here.
+
+    sheet: the worksheet of an XLSX workbook, by name (default: the first). xlsx_reader:
+    "auto" (python-calamine, or openpyxl when it is not installed or cannot read the file),
+    "calamine" or "openpyxl".
+    """
+    return ListSource(path, sheet, xlsx_reader)
+
+
+def read_columns(path: Path, *, sheet: str | None = None,
+                 xlsx_reader: str = "auto") -> list[str]:
     """The column names of the file's header, checked unique and named.
 
-    sheet: the worksheet of an XLSX workbook, by name (default: the first).
+    sheet, xlsx_reader: as for open_list.
     """
-    kind = _kind_of(path, sheet)
-    if kind == "csv":
-        return _sniff_csv(path).header
-    if kind == "xlsx":
-        return _xlsx_header(path, sheet).names
-    return _parquet_header(path)
+    with open_list(path, sheet=sheet, xlsx_reader=xlsx_reader) as source:
+        return source.columns
 
 
-def describe_source(path: Path, *, sheet: str | None = None) -> str:
+def describe_source(path: Path, *, sheet: str | None = None, xlsx_reader: str = "auto") -> str:
     """How messages name the list: the path, and for a workbook of several sheets which sheet
     was read and how to choose another."""
     if _kind_of(path, sheet) != "xlsx":
         return str(path)
-    workbook, chosen = _open_workbook(path, sheet)
-    try:
-        names = [ws.title for ws in workbook.worksheets]
-    finally:
-        workbook.close()
-    if len(names) == 1:
+    book = open_book(path, sheet, reader=xlsx_reader, rows=False)
+    book.close()
+    return _sheet_description(path, book, sheet)
+
+
+def _sheet_description(path: Path, book: Book, sheet: str | None) -> str:
+    if len(book.titles) == 1:
         return str(path)
     if sheet is not None:
-        return f"{path}, sheet '{chosen.title}'"
-    return (f"{path}, sheet '{chosen.title}' (the first of {len(names)} sheets; choose another "
-            "with --sheet NAME)")
+        return f"{path}, sheet '{book.title}'"
+    return (f"{path}, sheet '{book.title}' (the first of {len(book.titles)} sheets; choose "
+            "another with --sheet NAME)")
 
 
 def iter_batches(path: Path, mapping: dict[str, str], *, batch_rows: int = 65_536,
-                 sheet: str | None = None) -> Iterator[RawBatch]:
+                 sheet: str | None = None, xlsx_reader: str = "auto") -> Iterator[RawBatch]:
     """Stream the mapped columns in batches of at most batch_rows records.
 
     mapping is {field name: column name} from map_columns. The header is checked at once (errors
     raise here); the records are read lazily as the batches are consumed. A header-only file
-    yields nothing. sheet: as for read_columns.
+    yields nothing. sheet, xlsx_reader: as for open_list.
     """
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
-    kind = _kind_of(path, sheet)
-    if kind == "csv":
-        dialect = _sniff_csv(path)
-        _check_mapped(path, mapping, dialect.header)
-        chunks = _csv_chunks(path, mapping, dialect, batch_rows)
-    elif kind == "xlsx":
-        header = _xlsx_header(path, sheet)
-        _check_mapped(path, mapping, header.names)
-        chunks = _xlsx_chunks(path, mapping, header, batch_rows, sheet)
-    else:
-        _check_mapped(path, mapping, _parquet_header(path))
-        chunks = _parquet_chunks(path, mapping, batch_rows)
-    return _rebatch(chunks, list(mapping), batch_rows)
+    source = open_list(path, sheet=sheet, xlsx_reader=xlsx_reader)
+    try:
+        return source.batches(mapping, batch_rows=batch_rows)
+    except BaseException:
+        source.close()
+        raise
 
 
 # --- common -------------------------------------------------------------------------------------
@@ -436,54 +497,6 @@ def _csv_failure(path: Path, exc: Exception, ledger: _RowLedger,
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
-def _open_workbook(path: Path, sheet: str | None = None):
-    """The workbook and the worksheet to read: `sheet` by name, else the first."""
-    from openpyxl import load_workbook  # imported late: only XLSX runs pay for it
-
-    try:
-        with _opened(path) as stream:
-            head = stream.read(8)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise InputFileError("is not a plain XLSX workbook: it is password-protected or an "
-                                 "old .xls file; remove the password or save it as .xlsx",
-                                 path=str(path))
-        if not head.startswith(b"PK\x03\x04"):
-            raise zipfile.BadZipFile
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except InputFileError:
-        raise
-    except Exception as exc:  # any failure of the parser on this file means it is unreadable
-        raise InputFileError(f"is not a readable XLSX workbook ({type(exc).__name__})",
-                             path=str(path)) from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise InputFileError("the workbook has no worksheet", path=str(path))
-    if sheet is None:
-        chosen = workbook.worksheets[0]
-    else:
-        found = [ws for ws in workbook.worksheets if ws.title == sheet]
-        if not found:  # sheet names are labels, not personal data: listing them helps
-            names = ", ".join(f"'{ws.title}'" for ws in workbook.worksheets)
-            workbook.close()
-            raise InputFileError(f"has no sheet '{sheet}'; its sheets are {names} (--sheet "
-                                 "takes the name as Excel shows it on the tab)", path=str(path))
-        chosen = found[0]
-    chosen.reset_dimensions()  # do not trust the stored size; some writers get it wrong
-    return workbook, chosen
-
-
-def _sheet_label(path: Path, sheet) -> str:
-    return f"{path}, sheet '{sheet.title}'"
-
-
-def _xlsx_rows(path: Path, sheet) -> Iterator[tuple[int, tuple]]:
-    try:
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-    except Exception as exc:  # a damaged sheet fails while streaming
-        raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
-                             path=_sheet_label(path, sheet)) from None
-
-
 def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -510,23 +523,20 @@ def _filled(values: tuple) -> list[int]:
     return [i for i, v in enumerate(values) if not _is_blank(v)]
 
 
-def _xlsx_header(path: Path, sheet_name: str | None = None) -> _SheetHeader:
+def _xlsx_header(path: Path, book: Book, sheet_name: str | None = None) -> _SheetHeader:
     """The header of the sheet: below any title rows, merged into one row when its names
     span two rows (a merged cell over sub-columns), trimmed of blank cells at either end."""
-    workbook, sheet = _open_workbook(path, sheet_name)
-    try:
-        rows: list[tuple[int, tuple]] = []
-        for number, values in _xlsx_rows(path, sheet):
-            if _filled(values):
-                rows.append((number, values))
-                if len(rows) == _HEADER_SEARCH_ROWS:
-                    break
-        merged_rows = _merged_first_rows(path, sheet)
-    finally:
-        workbook.close()
-    where = _sheet_label(path, sheet) if sheet_name else str(path)
+    rows: list[tuple[int, tuple]] = []
+    cell = book.header_cell
+    for number, values in book.rows():
+        if _filled(values):
+            rows.append((number, tuple(map(cell, values))))
+            if len(rows) == _HEADER_SEARCH_ROWS:
+                break
+    merged_rows = book.merged_first_rows()
+    where = book.label(path) if sheet_name else str(path)
     if not rows:
-        which = f"sheet '{sheet.title}'" if sheet_name else "the first sheet"
+        which = f"sheet '{book.title}'" if sheet_name else "the first sheet"
         raise InputFileError(f"{which} is empty (no header row)", path=str(path))
     widest = max(len(_filled(values)) for _, values in rows)
     at = next(i for i, (_, values) in enumerate(rows) if _could_be_header(values, widest))
@@ -545,26 +555,6 @@ def _xlsx_header(path: Path, sheet_name: str | None = None) -> _SheetHeader:
     if following and _is_column_numbers(following[0][first:first + len(names)]):
         skip.add(header_row + 1)
     return _SheetHeader(header_row, names, first, frozenset(skip))
-
-
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="[A-Z]+(\d+):[A-Z]+\d+"')
-
-
-def _merged_first_rows(path: Path, sheet) -> set[int]:
-    """Sheet rows where a merged cell starts. openpyxl's read-only mode does not give merged
-    cells, so they are found in the sheet's XML (after the data; scanned as bytes)."""
-    rows: set[int] = set()
-    tail = b""
-    try:
-        with sheet.parent._archive.open(sheet._worksheet_path) as xml:
-            while block := xml.read(_SCAN_CHUNK):
-                text = tail + block
-                rows.update(int(found.group(1)) for found in _MERGE.finditer(text))
-                tail = text[-256:]  # a tag cut by the block boundary is found in the next
-    except Exception as exc:  # a damaged archive member
-        raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
-                             path=_sheet_label(path, sheet)) from None
-    return rows
 
 
 def _could_be_header(values: tuple, widest: int) -> bool:
@@ -632,9 +622,22 @@ def _is_column_numbers(values: tuple) -> bool:
     return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def _is_totals_row(values: tuple) -> bool:
-    filled = [v for v in values if not _is_blank(v)]
-    return bool(filled) and isinstance(filled[0], str) and bool(_TOTALS.match(filled[0].strip()))
+_BLANK, _TOTALS_ROW, _RECORD = 0, 1, 2
+
+
+def _row_kind(values) -> int:
+    """Blank (every cell empty or only spaces), a totals row (its first filled cell is text
+    starting with JUMLAH/TOTAL…), or a record. Usually decided by the first cell."""
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                continue
+            return _TOTALS_ROW if _TOTALS.match(text) else _RECORD
+        return _RECORD
+    return _BLANK
 
 
 _TOTALS_REASON = "a totals row (JUMLAH/TOTAL), not a record: not encoded"
@@ -642,39 +645,46 @@ _FOOTER_REASON = ("below the last totals row, not a record (a signature block or
                   "not encoded; if the list goes on there, remove the totals row")
 
 
-def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
-                 batch_rows: int, sheet_name: str | None = None) -> Iterator[_Chunk]:
+def _xlsx_chunks(book: Book, mapping: dict[str, str], header: _SheetHeader,
+                 batch_rows: int) -> Iterator[_Chunk]:
     """Records below the header. A totals row is reported and skipped; the rows after it are
     held back until another totals row shows they were a group of records (subtotals per
     kecamatan) or the sheet ends and shows they were a footer."""
     first, last = header.first_index, header.first_index + len(header.names)
-    wanted = {f: first + header.names.index(c) for f, c in mapping.items()}
-    workbook, sheet = _open_workbook(path, sheet_name)
+    fields = list(mapping)
+    indices = [first + header.names.index(mapping[f]) for f in fields]
+    pick = itemgetter(*indices) if len(indices) > 1 else lambda values: (values[indices[0]],)
+    width = max(indices) + 1
+    cell, header_row, skip = book.record_cell, header.row, header.skip
     rows: list[int] = []
-    columns: dict[str, list[object]] = {f: [] for f in mapping}
+    picked: list[tuple] = []  # the mapped raw values of each record, in field order
     bad: list[tuple[int, str]] = []
     held: list[tuple[int, tuple]] | None = None  # rows after a totals row, not yet judged
 
     def add(number: int, values: tuple) -> None:
         rows.append(number)
-        for f, i in wanted.items():
-            value = values[i] if i < len(values) else None
-            if type(value) is int:  # a number cell: Excel kept 15 digits of it at most
-                value = SheetInt(value)
-            columns[f].append(None if value == "" else value)
+        if len(values) < width:  # openpyxl ends a row at its last filled cell
+            values = (*values, *(None,) * (width - len(values)))
+        picked.append(pick(values))
 
     def chunk() -> _Chunk:
-        nonlocal rows, columns, bad
+        nonlocal rows, picked, bad
+        by_field = zip(*picked, strict=True) if picked else ([] for _ in fields)
+        # Text, the commonest cell, is taken as it is without a call (both readers do so).
+        columns = {f: [v if v.__class__ is str and v else cell(v) for v in values]
+                   for f, values in zip(fields, by_field, strict=True)}
         done = _Chunk(np.array(rows, dtype=np.int64), columns, bad)
-        rows, columns, bad = [], {f: [] for f in mapping}, []
+        rows, picked, bad = [], [], []
         return done
 
     try:
-        for number, values in _xlsx_rows(path, sheet):
-            span = values[first:last]
-            if number <= header.row or number in header.skip or all(map(_is_blank, span)):
+        for number, values in book.rows():
+            if number <= header_row:
                 continue
-            if _is_totals_row(span):
+            kind = _row_kind(values[first:last])
+            if kind == _BLANK or number in skip:
+                continue
+            if kind == _TOTALS_ROW:
                 for held_number, held_values in held or []:
                     add(held_number, held_values)
                 held = []
@@ -685,6 +695,9 @@ def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
                     for held_number, held_values in held:
                         add(held_number, held_values)
                     held = None
+            elif len(values) >= width:
+                rows.append(number)
+                picked.append(pick(values))
             else:
                 add(number, values)
             if len(rows) >= batch_rows:
@@ -693,7 +706,7 @@ def _xlsx_chunks(path: Path, mapping: dict[str, str], header: _SheetHeader,
         if rows or bad:
             yield chunk()
     finally:
-        workbook.close()
+        book.close()
 
 
 # --- Parquet ------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def read_all(path: Path, sheet: str | None = "Penerima"):
     return columns, rows, bad
 
 
-def test_title_rows_a_merged_two_row_header_and_column_numbers(tmp_path):
+def test_title_rows_a_merged_two_row_header_and_column_numbers(tmp_path, xlsx_reader):
     path = office_workbook(tmp_path / "dinsos.xlsx")
     assert read_columns(path, sheet="Penerima") == ["No", "NIK", "Nama", "Tempat Lahir",
                                                     "Tanggal Lahir", "JK"]
@@ -87,13 +87,14 @@ def test_title_rows_a_merged_two_row_header_and_column_numbers(tmp_path):
     assert columns["tanggal_lahir"] == [p[4] for p in PEOPLE]
 
 
-def test_niks_in_number_cells_come_as_spreadsheet_numbers(tmp_path):
+def test_niks_in_number_cells_come_as_spreadsheet_numbers(tmp_path, xlsx_reader):
     columns, _, _ = read_all(office_workbook(tmp_path / "dinsos.xlsx"))
     assert all(type(nik) is SheetInt for nik in columns["nik"])
     assert columns["nik"] == [p[1] for p in PEOPLE]
 
 
-def test_the_totals_row_and_the_signature_block_are_not_records_and_are_reported(tmp_path):
+def test_the_totals_row_and_the_signature_block_are_not_records_and_are_reported(
+        tmp_path, xlsx_reader):
     _, rows, bad = read_all(office_workbook(tmp_path / "dinsos.xlsx"))
     assert 10 not in rows and not [r for r in rows if r > 10]
     assert bad[0] == (10, "a totals row (JUMLAH/TOTAL), not a record: not encoded")
@@ -102,7 +103,7 @@ def test_the_totals_row_and_the_signature_block_are_not_records_and_are_reported
     assert not [reason for _, reason in bad if "Bambang" in reason or "1965" in reason]
 
 
-def test_records_between_subtotal_rows_are_read(tmp_path):
+def test_records_between_subtotal_rows_are_read(tmp_path, xlsx_reader):
     columns, rows, bad = read_all(office_workbook(tmp_path / "dinsos.xlsx", groups=True,
                                                   footer=False))
     assert rows == [7, 8, 9, 11]                    # the group after the subtotal is read
@@ -110,7 +111,7 @@ def test_records_between_subtotal_rows_are_read(tmp_path):
     assert [r for r, _ in bad] == [10, 12] and all("totals" in why for _, why in bad)
 
 
-def test_the_sheet_is_chosen_by_name_and_a_wrong_name_lists_the_sheets(tmp_path):
+def test_the_sheet_is_chosen_by_name_and_a_wrong_name_lists_the_sheets(tmp_path, xlsx_reader):
     path = office_workbook(tmp_path / "dinsos.xlsx")
     assert read_columns(path) == ["Kecamatan", "Jumlah KPM"]  # the first sheet by default
     with pytest.raises(InputFileError) as caught:
@@ -127,7 +128,7 @@ def test_a_sheet_for_a_csv_is_refused(tmp_path):
 
 
 def test_messages_about_a_workbook_of_several_sheets_say_which_sheet_and_how_to_choose(
-        tmp_path):
+        tmp_path, xlsx_reader):
     path = office_workbook(tmp_path / "dinsos.xlsx")
     assert describe_source(path) == (f"{path}, sheet 'Rekap' (the first of 2 sheets; choose "
                                      "another with --sheet NAME)")
@@ -160,7 +161,7 @@ def test_padan_encode_sheet_option(tmp_path):
     assert '"records": 3' in done.stdout
 
 
-def test_a_header_that_only_looks_merged_is_not_taken_for_two_rows(tmp_path):
+def test_a_header_that_only_looks_merged_is_not_taken_for_two_rows(tmp_path, xlsx_reader):
     # no merged cells: a first record without NIK or date under a header is still a record
     workbook = openpyxl.Workbook()
     sheet = workbook.active
