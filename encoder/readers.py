@@ -174,9 +174,9 @@ def _sheet_description(path: Path, book: Book, sheet: str | None) -> str:
     if len(book.titles) == 1:
         return str(path)
     if sheet is not None:
-        return f"{path}, sheet '{book.title}'"
-    return (f"{path}, sheet '{book.title}' (the first of {len(book.titles)} sheets; choose "
-            "another with --sheet NAME)")
+        return _("{path}, sheet '{sheet}'").format(path=path, sheet=book.title)
+    return _("{path}, sheet '{sheet}' (the first of {count} sheets; choose another with "
+             "--sheet NAME)").format(path=path, sheet=book.title, count=len(book.titles))
 
 
 def iter_batches(path: Path, mapping: dict[str, str], *, batch_rows: int = 65_536,
@@ -231,8 +231,8 @@ def _kind_of(path: Path, sheet: str | None = None) -> str:
     if size == 0:
         raise InputFileError(_("the file is empty (0 bytes)"), path=str(path))
     if sheet is not None and kinds[suffix] != "xlsx":
-        raise InputFileError("only an XLSX workbook has sheets to choose from; leave out "
-                             "--sheet", path=str(path))
+        raise InputFileError(_("only an XLSX workbook has sheets to choose from; leave out "
+                               "--sheet"), path=str(path))
     return kinds[suffix]
 
 
@@ -301,6 +301,7 @@ class _CsvDialect:
     header: list[str]
     bytes_per_row: float
     has_records: bool
+    title_rows: int = 0   # rows above the header: a title, a period, blank lines
 
 
 def detect_encoding(path: Path) -> str:
@@ -358,10 +359,11 @@ def _sniff_csv(path: Path) -> _CsvDialect:
     if truncated and b"\n" in raw:
         raw = raw[:raw.rindex(b"\n") + 1]
     text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
-    best: tuple[tuple[float, int], str, list[list[str]]] | None = None
+    best: tuple[tuple[float, int], str, list[list[str]], int] | None = None
     for delimiter in DELIMITERS:
-        rows = [r for r in islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
-                                  200) if r]
+        every = list(islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 200))
+        titles = _csv_title_rows(every)
+        rows = [r for r in every[titles:] if r]
         if truncated and len(rows) > 2:
             rows = rows[:-1]  # the last row of a cut sample may be cut too
         if not rows:
@@ -370,24 +372,34 @@ def _sniff_csv(path: Path) -> _CsvDialect:
         consistent = sum(len(r) == len(rows[0]) for r in data) / len(data) if data else 1.0
         score = (consistent if len(rows[0]) > 1 else -1.0, len(rows[0]))
         if best is None or score > best[0]:
-            best = (score, delimiter, rows)
+            best = (score, delimiter, rows, titles)
     if best is None:
         raise InputFileError(_("has no header row (the file holds only blank lines)"),
                              path=str(path))
-    _score, delimiter, rows = best
+    _score, delimiter, rows, titles = best
     header = _check_header(path, rows[0])
     return _CsvDialect(encoding, delimiter, header,
                        bytes_per_row=len(raw) / max(raw.count(b"\n"), 1),
-                       has_records=truncated or len(rows) > 1)
+                       has_records=truncated or len(rows) > 1, title_rows=titles)
+
+
+def _csv_title_rows(rows: list[list[str]]) -> int:
+    """How many rows above the header are a title: rows of at most one filled cell (a title, a
+    period, a blank line) before the first row of two or more, searched in the first
+    _HEADER_SEARCH_ROWS rows. 0 when no such header row follows (a one-column file)."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if sum(bool(cell.strip()) for cell in row) >= 2:
+            return index
+    return 0
 
 
 class _RowLedger:
     """pyarrow's invalid-row handler: rows it skips, by number (bad ones are reported)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_row: int = 2) -> None:
         self.skipped: list[int] = []
         self.bad: list[tuple[int, str]] = []
-        self.next_row = 2
+        self.next_row = first_row   # the row number of the first record (the header's + 1)
 
     def __call__(self, row: pacsv.InvalidRow) -> str:
         if row.number is None:
@@ -419,13 +431,14 @@ def _csv_chunks(path: Path, mapping: dict[str, str], dialect: _CsvDialect,
                 batch_rows: int) -> Iterator[_Chunk]:
     if not dialect.has_records:
         return
-    ledger = _RowLedger()
+    ledger = _RowLedger(first_row=dialect.title_rows + 2)
     block = int(min(max(dialect.bytes_per_row * batch_rows * 1.5, _MIN_BLOCK), _MAX_BLOCK))
     try:
         # Memory-mapped: opened by path, pyarrow would read tens of blocks ahead into memory.
         reader = pacsv.open_csv(
             pa.memory_map(str(path)),
             read_options=pacsv.ReadOptions(encoding=dialect.encoding, block_size=block,
+                                           skip_rows=dialect.title_rows,
                                            use_threads=False),  # serial: rows get numbers
             parse_options=pacsv.ParseOptions(delimiter=dialect.delimiter,
                                              newlines_in_values=True, ignore_empty_lines=False,
@@ -536,8 +549,9 @@ def _xlsx_header(path: Path, book: Book, sheet_name: str | None = None) -> _Shee
     merged_rows = book.merged_first_rows()
     where = book.label(path) if sheet_name else str(path)
     if not rows:
-        which = f"sheet '{book.title}'" if sheet_name else "the first sheet"
-        raise InputFileError(f"{which} is empty (no header row)", path=str(path))
+        message = (_("sheet '{sheet}' is empty (no header row)").format(sheet=book.title)
+                   if sheet_name else _("the first sheet is empty (no header row)"))
+        raise InputFileError(message, path=str(path))
     widest = max(len(_filled(values)) for _, values in rows)
     at = next(i for i, (_, values) in enumerate(rows) if _could_be_header(values, widest))
     number, top = rows[at]

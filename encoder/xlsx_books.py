@@ -84,7 +84,8 @@ def open_book(path: Path, sheet: str | None = None, *, reader: str = "auto",
         raise  # a fact of the file (no such sheet, no worksheet): openpyxl would say the same
     except Exception as exc:
         if reader == "calamine":
-            raise InputFileError(f"is not a readable XLSX workbook ({type(exc).__name__})",
+            raise InputFileError(_("is not a readable XLSX workbook ({reason})").format(
+                reason=type(exc).__name__),
                                  path=str(path)) from None
     return _OpenpyxlBook(path, sheet)
 
@@ -97,23 +98,25 @@ def _check_container(path: Path) -> None:
         raise InputFileError(_("cannot be read ({reason})").format(reason=exc.strerror),
                              path=str(path)) from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFileError("is not a plain XLSX workbook: it is password-protected or an "
-                             "old .xls file; remove the password or save it as .xlsx",
+        raise InputFileError(_("is not a plain XLSX workbook: it is password-protected or an "
+                               "old .xls file; remove the password or save it as .xlsx"),
                              path=str(path))
     if not head.startswith(b"PK\x03\x04"):
-        raise InputFileError(f"is not a readable XLSX workbook ({zipfile.BadZipFile.__name__})",
+        raise InputFileError(_("is not a readable XLSX workbook ({reason})").format(
+            reason=zipfile.BadZipFile.__name__),
                              path=str(path))
 
 
 def _chosen(path: Path, titles: list[str], sheet: str | None) -> str:
     if not titles:
-        raise InputFileError("the workbook has no worksheet", path=str(path))
+        raise InputFileError(_("the workbook has no worksheet"), path=str(path))
     if sheet is None:
         return titles[0]
     if sheet not in titles:  # sheet names are labels, not personal data: listing them helps
         names = ", ".join(f"'{title}'" for title in titles)
-        raise InputFileError(f"has no sheet '{sheet}'; its sheets are {names} (--sheet "
-                             "takes the name as Excel shows it on the tab)", path=str(path))
+        raise InputFileError(_("has no sheet '{sheet}'; its sheets are {names} (--sheet takes "
+                               "the name as Excel shows it on the tab)").format(
+            sheet=sheet, names=names), path=str(path))
     return sheet
 
 
@@ -206,7 +209,8 @@ class _OpenpyxlBook(Book):
         try:
             self._workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # any failure of the parser on this file means it is unreadable
-            raise InputFileError(f"is not a readable XLSX workbook ({type(exc).__name__})",
+            raise InputFileError(_("is not a readable XLSX workbook ({reason})").format(
+                reason=type(exc).__name__),
                                  path=str(path)) from None
         try:
             self.titles = [ws.title for ws in self._workbook.worksheets]
@@ -222,7 +226,8 @@ class _OpenpyxlBook(Book):
         try:
             yield from enumerate(self._sheet.iter_rows(values_only=True), start=1)
         except Exception as exc:  # a damaged sheet fails while streaming
-            raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
+            raise InputFileError(_("the sheet cannot be read ({reason})").format(
+                reason=type(exc).__name__),
                                  path=self.label(self._path)) from None
 
     def merged_first_rows(self) -> set[int]:
@@ -237,7 +242,8 @@ class _OpenpyxlBook(Book):
                     rows.update(int(found.group(1)) for found in _MERGE.finditer(text))
                     tail = text[-256:]  # a tag cut by the block boundary is found in the next
         except Exception as exc:  # a damaged archive member
-            raise InputFileError(f"the sheet cannot be read ({type(exc).__name__})",
+            raise InputFileError(_("the sheet cannot be read ({reason})").format(
+                reason=type(exc).__name__),
                                  path=self.label(self._path)) from None
         return rows
 

@@ -113,3 +113,15 @@ def test_encoder_errors_in_indonesian_name_row_and_field_never_the_value(tmp_pat
                             env={"PADAN_LANG": "id"})
     assert missing.exit_code == 2
     assert "berkas skema tidak ditemukan (buat dengan 'padan schema init')" in missing.output
+
+
+def test_workbook_errors_in_indonesian(tmp_path):
+    assert runner.invoke(app, ["keygen", str(tmp_path / "k.key")]).exit_code == 0
+    assert runner.invoke(app, ["schema", "init", str(tmp_path / "s.toml")]).exit_code == 0
+    (tmp_path / "rusak.xlsx").write_bytes(b"not a zip archive")
+    result = runner.invoke(app, ["--lang", "id", "encode", str(tmp_path / "rusak.xlsx"),
+                                 "--schema", str(tmp_path / "s.toml"),
+                                 "--key-file", str(tmp_path / "k.key"),
+                                 "--out", str(tmp_path / "x.padan")])
+    assert result.exit_code != 0
+    assert "bukan buku kerja XLSX yang dapat dibaca" in " ".join(result.output.split())
