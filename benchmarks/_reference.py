@@ -52,13 +52,8 @@ ANONLINK = ReferenceEnv(ROOT / ".refenv", ("anonlink", "clkhash"), "anonlink, cl
 # Splink's API changed at each major version; _splink_quality.py is written for 5
 SPLINK = ReferenceEnv(ROOT / ".splinkenv", ("splink>=5,<6", "numpy"), "splink, numpy")
 
-_SNIPPET = r"""
-import json, sys, time
-import numpy as np
-from anonlink.similarities import dice_coefficient_accelerated
-from bitarray import bitarray
-data = np.load(sys.argv[1])
-threshold, repeats = float(sys.argv[2]), int(sys.argv[3])
+# shared by the snippets that run in the reference virtualenv (anonlink takes bitarrays)
+TO_BITARRAYS = r"""
 def to_bitarrays(rows):
     out = []
     for row in rows:
@@ -66,7 +61,16 @@ def to_bitarrays(rows):
         b.frombytes(row.tobytes())
         out.append(b)
     return out
-left, right = to_bitarrays(data["left"]), to_bitarrays(data["right"])
+"""
+
+_SNIPPET = r"""
+import json, sys, time
+import numpy as np
+from anonlink.similarities import dice_coefficient_accelerated
+from bitarray import bitarray
+data = np.load(sys.argv[1])
+threshold, repeats = float(sys.argv[2]), int(sys.argv[3])
+""" + TO_BITARRAYS + r"""left, right = to_bitarrays(data["left"]), to_bitarrays(data["right"])
 best = None
 for _ in range(repeats):
     start = time.perf_counter()

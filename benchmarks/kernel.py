@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks._reference import ensure_refenv, python
+from benchmarks._reference import TO_BITARRAYS, ensure_refenv, python
 from padan.linker import _dice_blocks
 from padan.linker.similarity import dice_pairs_numba
 
@@ -41,14 +41,7 @@ import json, sys, time
 import numpy as np
 from anonlink.similarities import dice_coefficient_accelerated
 from bitarray import bitarray
-def to_bitarrays(rows):
-    out = []
-    for row in rows:
-        b = bitarray(endian="little")
-        b.frombytes(row.tobytes())
-        out.append(b)
-    return out
-left = right = None
+""" + TO_BITARRAYS + r"""left = right = None
 for line in sys.stdin:
     ask = json.loads(line)
     if "load" in ask:

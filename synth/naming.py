@@ -189,14 +189,7 @@ def _balinese(rng, female, birth_year, province):
     has_caste = rng.random(n) < 0.08
     commoner = np.where(rng.random(n) < 0.9, np.where(female, "Ni", "I"), None)
     prefix = np.where(has_caste, caste, commoner)
-    order = rng.choice(4, size=n, p=N.BALINESE_BIRTH_ORDER_SHARES)
-    birth_name = np.empty(n, dtype=object)
-    for rank in range(4):
-        for sex_mask, table in ((~female, N.BALINESE_BIRTH_ORDER_MALE),
-                                (female, N.BALINESE_BIRTH_ORDER_FEMALE)):
-            mask = (order == rank) & sex_mask
-            choices = np.array(table[rank], dtype=object)
-            birth_name[mask] = choices[rng.integers(0, len(choices), int(mask.sum()))]
+    birth_name = balinese_birth_names(rng, female)
     given, _ = _sexed(rng, female, N.BALINESE_MALE, N.BALINESE_FEMALE)
     second, _ = _sexed(rng, female, N.BALINESE_MALE, N.BALINESE_FEMALE)
     second = np.where(second == given, None, second)
@@ -272,3 +265,18 @@ def compose_names(rng: np.random.Generator, tradition: np.ndarray, female: np.nd
                                              " ", null_handling="skip")
         out[people] = joined.to_numpy(zero_copy_only=False)
     return pa.array(out, type=pa.string())
+
+
+def balinese_birth_names(rng: np.random.Generator, female: np.ndarray) -> np.ndarray:
+    """A Balinese birth-order name per person (Wayan/Putu, Made/Kadek, Nyoman, Ketut...), drawn
+    by the shares of birth order (both name models draw them the same way)."""
+    n = len(female)
+    order = rng.choice(4, size=n, p=N.BALINESE_BIRTH_ORDER_SHARES)
+    birth_name = np.empty(n, dtype=object)
+    for rank in range(4):
+        for sex_mask, table in ((~female, N.BALINESE_BIRTH_ORDER_MALE),
+                                (female, N.BALINESE_BIRTH_ORDER_FEMALE)):
+            mask = (order == rank) & sex_mask
+            choices = np.array(table[rank], dtype=object)
+            birth_name[mask] = choices[rng.integers(0, len(choices), int(mask.sum()))]
+    return birth_name

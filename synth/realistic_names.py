@@ -26,7 +26,13 @@ import pyarrow as pa
 
 from padan.synth import name_noise
 from padan.synth import names as N
-from padan.synth.naming import _maybe, _sexed, _unless_same, generated_names
+from padan.synth.naming import (
+    _maybe,
+    _sexed,
+    _unless_same,
+    balinese_birth_names,
+    generated_names,
+)
 
 LISTED_EXPONENT = 0.3
 GENERATED_EXPONENT = 0.3
@@ -147,14 +153,7 @@ def _balinese(rng, female, birth_year, province):
     caste, _ = _sexed(rng, female, N.BALINESE_CASTE_MALE, N.BALINESE_CASTE_FEMALE)
     commoner = np.where(rng.random(n) < 0.9, np.where(female, "Ni", "I"), None)
     prefix = np.where(rng.random(n) < 0.08, caste, commoner)
-    order = rng.choice(4, size=n, p=N.BALINESE_BIRTH_ORDER_SHARES)
-    birth_name = np.empty(n, dtype=object)
-    for rank in range(4):
-        for sex_mask, table in ((~female, N.BALINESE_BIRTH_ORDER_MALE),
-                                (female, N.BALINESE_BIRTH_ORDER_FEMALE)):
-            mask = (order == rank) & sex_mask
-            choices = np.array(table[rank], dtype=object)
-            birth_name[mask] = choices[rng.integers(0, len(choices), int(mask.sum()))]
+    birth_name = balinese_birth_names(rng, female)
     given, _ = _given(rng, female, N.BALINESE_MALE, N.BALINESE_FEMALE, _JAVANESE, 0.3)
     second = _second(rng, female, N.BALINESE_MALE, N.BALINESE_FEMALE, given)
     return [prefix, birth_name, given, _maybe(rng, second, 0.4)]
