@@ -85,11 +85,12 @@ def test_s3_store_on_two_dask_workers_equals_in_process(s3_and_dask, tmp_path):
     remote = compute_run(inputs, PARAMETERS, store, dask_scheduler=address,
                          progress=NO_PROGRESS)
     _assert_same(store, local, remote)
-    # each Dask worker copied the encodings from S3 itself (its own directory, checked digests)
+    # the Dask workers copied the encodings from S3 themselves (each its own directory, checked
+    # digests): which lists each one needed depends on the units the scheduler gave it
     fetched = _worker_state(address, _fetched)
     assert len(fetched) == 2
-    for names in fetched.values():
-        assert set(names) == set(inputs.values()), names
+    assert all(set(names) <= set(inputs.values()) for names in fetched.values()), fetched
+    assert set().union(*fetched.values()) == set(inputs.values()), fetched
     assert all(store.contains(sha) for sha in local.results.values())
 
 
