@@ -76,16 +76,16 @@ def read_report(store: Store, sha256: str, k: int) -> dict:
 
     A stored report never changes (its name is its hash), so its suppressed form is kept for
     the next read: rebuilding it (dataclasses.asdict) cost ~30 ms, which capped concurrent report
-    reads at a few a second. The file is still read every time, so a deleted report is never
-    served from memory."""
+    reads at a few a second. The store is asked every time whether the report is still there,
+    so a deleted report is never served from memory."""
     from padan.linker.engine import OverlapReport
 
-    raw = store.read_bytes(sha256)
     with _SUPPRESSED_LOCK:
         text = _SUPPRESSED.get((sha256, k))
         if text is not None:
             _SUPPRESSED.move_to_end((sha256, k))
-    if text is None:
+    if text is None or not store.contains(sha256):
+        raw = store.read_bytes(sha256)   # a report no longer stored fails here, as it always did
         text = json.dumps(OverlapReport.from_dict(json.loads(raw)).suppressed(k).to_dict())
         with _SUPPRESSED_LOCK:
             _SUPPRESSED[(sha256, k)] = text
