@@ -538,16 +538,16 @@ def kill_dask_worker(data: Data, folder: Path, logs: Path) -> dict:
                         progress=lambda done, total: None)
     dask = str(Path(sys.executable).with_name("dask"))
     address = f"tcp://127.0.0.1:{free_port()}"
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port",
-                                   address.rsplit(":", 1)[1], "--no-dashboard"],
-                                  stdout=open(logs / "dask-scheduler.log", "wb"),  # noqa: SIM115
-                                  stderr=subprocess.STDOUT)]
+    commands = {"dask-scheduler": [dask, "scheduler", "--host", "127.0.0.1", "--port",
+                                   address.rsplit(":", 1)[1], "--no-dashboard"]}
     for number in range(2):
-        processes.append(subprocess.Popen(
-            [dask, "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-             "--no-dashboard", "--local-directory", str(folder / f"dask-worker-{number}")],
-            stdout=open(logs / f"dask-worker-{number}.log", "wb"),  # noqa: SIM115
-            stderr=subprocess.STDOUT))
+        commands[f"dask-worker-{number}"] = [
+            dask, "worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard",
+            "--local-directory", str(folder / f"dask-worker-{number}")]
+    processes = []
+    for name, command in commands.items():
+        with open(logs / f"{name}.log", "wb") as log:   # the process keeps its own copy
+            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
     killed: dict = {}
     try:
         with Client(address, timeout=60) as observer:
