@@ -550,7 +550,7 @@ def kill_dask_worker(data: Data, folder: Path, logs: Path) -> dict:
             processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
     killed: dict = {}
     try:
-        with Client(address, timeout=60) as observer:
+        with Client(address, timeout=60, set_as_default=False) as observer:
             observer.wait_for_workers(2, timeout=120)
             pids = observer.run(os.getpid)
 

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -173,31 +172,24 @@ def test_a_dask_worker_killed_mid_run_changes_nothing(s3_and_dask, tmp_path):
     seen = {"done": 0, "total": 0}
     killed: dict[str, object] = {}
 
-    def progress(done: int, total: int) -> None:
-        seen.update(done=done, total=total)
-
-    with Client(address, timeout=30) as observer:
+    with Client(address, timeout=30, set_as_default=False) as observer:
         pids = observer.run(os.getpid)
 
-        def kill_a_busy_worker() -> None:
-            """SIGKILL the first worker the scheduler hands units to, as soon as it does."""
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                busy = {worker: keys for worker, keys in observer.processing().items() if keys}
-                if busy:
-                    victim = max(busy, key=lambda worker: len(busy[worker]))
-                    os.kill(pids[victim], signal.SIGKILL)
-                    killed.update(pid=pids[victim], processing=len(busy[victim]), **seen)
-                    return
-                time.sleep(0.005)
+        def progress(done: int, total: int) -> None:
+            """At the first unit done, SIGKILL the worker the scheduler has handed most units.
+            Called by the run in this thread: a second thread polling the observer while the
+            run's own client waited failed now and then ("bound to a different event loop")."""
+            seen.update(done=done, total=total)
+            if killed:
+                return
+            busy = {worker: keys for worker, keys in observer.processing().items() if keys}
+            if busy:
+                victim = max(busy, key=lambda worker: len(busy[worker]))
+                os.kill(pids[victim], signal.SIGKILL)
+                killed.update(pid=pids[victim], processing=len(busy[victim]), **seen)
 
-        killer = threading.Thread(target=kill_a_busy_worker)
-        killer.start()
-        try:
-            remote = compute_run(inputs, parameters, store, dask_scheduler=address,
-                                 progress=progress)
-        finally:
-            killer.join()
+        remote = compute_run(inputs, parameters, store, dask_scheduler=address,
+                             progress=progress)
     assert killed and killed["processing"] > 0 and killed["done"] < seen["total"], killed
     with pytest.raises(ProcessLookupError):
         os.kill(killed["pid"], 0)
