@@ -65,20 +65,20 @@ def questions_table(envelope: dict) -> RenderableType | None:
     parts: list[RenderableType] = [readable(table)]
     if questions.get("stratum_mixed"):
         parts.append(Text(mixed_note(questions)))
-    split = strata_table(questions, k)
-    if split is not None:
-        parts.append(split)
+    for key in ("by_stratum", "by_regency"):
+        split = strata_table(questions, k, key)
+        if split is not None:
+            parts.append(split)
     return Group(*parts)
 
 
-def strata_table(questions: dict, k: int | None, top: int = TOP) -> Table | None:
-    """The match band by regency (or province), the `top` strata with the most shown records;
-    None when the answers are not broken down."""
+def strata_table(questions: dict, k: int | None, key: str = "by_stratum", top: int = TOP
+                 ) -> Table | None:
+    """The match band by province (key "by_stratum") or regency ("by_regency"), the `top` strata
+    with the most shown records; None when the answers are not split so."""
     rows = answers(questions)
-    if not rows or all(row.get("by_stratum") is None for *_r, row, _lists in rows):
+    if not rows or all(row.get(key) is None for *_r, row, _lists in rows):
         return None
-    key = "by_regency" if any(row.get("by_regency") is not None
-                              for *_r, row, _lists in rows) else "by_stratum"
     label = regency_label if key == "by_regency" else stratum_label
     cells: dict[int, dict[int, int | None]] = {}
     for index, (*_r, row, _lists) in enumerate(rows):
