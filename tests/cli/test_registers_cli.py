@@ -75,6 +75,8 @@ def test_the_report_answers_by_name_and_province(world):
     assert [r["programme"] for r in questions["dead_still_paid"]] == list(PROGRAMMES)
     (missing,) = questions["eligible_missing"]
     assert questions["stratum"] == "regency" and not questions["stratum_mixed"]
+    # the records per stratum stay by province (the regencies are the three questions' only)
+    assert {row["stratum"] for row in envelope["report"]["strata"]} <= set(range(100))
     for row in [double, *questions["dead_still_paid"], missing]:
         assert sum(cell["match"] for cell in row["by_stratum"]) == row["match"]
         assert row["by_regency"] and all(c["stratum"] > 1100 for c in row["by_regency"])
