@@ -44,7 +44,7 @@ def stratum_level(strata: Iterable[str | None]) -> tuple[str | None, bool]:
     so a run's parties normally agree; mixed ones come only from encodings made apart.
     """
     found = set(strata)
-    if not found or None in found:
+    if not found or None in found or not found <= set(LEVELS):   # an unknown level: no split
         return None, len(found) > 1
     if found == {REGENCY}:
         return REGENCY, False

@@ -150,6 +150,7 @@ def test_the_level_of_a_run_and_mixed_parties():
     assert stratum_level(["regency", "province"]) == ("province", True)
     assert stratum_level(["regency", None]) == (None, True)
     assert stratum_level([None, None]) == (None, False)
+    assert stratum_level(["district"]) == (None, False)   # a level this linker does not know
 
 
 def fake_party(name: str, stratum: str | None, codes: list[int]):
