@@ -280,8 +280,10 @@ class RecordEncoder:
         records = new_records(len(keep_idx), hardened.shape[1], len(self.schema.blocking))
         records["filter"] = hardened
         records["identity"] = nik.identity[keep_idx]
-        if self.schema.stratum is not None:   # a schema without a stratum publishes none
+        if self.schema.stratum == "province":   # a schema without a stratum publishes none
             records["stratum"] = nik.province[keep_idx]
+        elif self.schema.stratum == "regency":
+            records["stratum"] = nik.regency[keep_idx]
         records["flags"] = flags[keep_idx]
         records["blocks"] = blocks[keep_idx]
         quality.rows_encoded = len(keep_idx)
@@ -461,6 +463,8 @@ class RecordEncoder:
         niks.valid[:] = scan.fast
         niks.embedded[:] = scan.fast
         niks.province[:] = np.where(scan.fast, scan.province, 0)
+        regency = scan.digits[:, :4].astype(np.uint16) @ np.array([1000, 100, 10, 1], np.uint16)
+        niks.regency[:] = np.where(scan.fast, regency, 0)
         niks.day[:], niks.month[:], niks.yy[:] = scan.day, scan.month, scan.yy
         niks.female[:] = scan.female
         niks.has_digits[:] = scan.fast
@@ -480,6 +484,7 @@ class RecordEncoder:
                 niks.valid[i] = True
                 niks.identity[i] = token(result.value)
                 niks.province[i] = result.province or 0
+                niks.regency[i] = int(result.value[:4]) if result.province else 0
             if result.birth_day is not None:
                 niks.embedded[i] = True
                 niks.day[i], niks.month[i] = result.birth_day, result.birth_month

@@ -173,7 +173,9 @@ class LinkageSchema(_Model):
     fields: Annotated[list[FieldSpec], Field(min_length=1)]
     identity_field: str | None = "nik"
     blocking: list[BlockingKey] = Field(default_factory=list)
-    stratum: Literal["province"] | None = None
+    # a coarse stratum carried in each record for the report's breakdowns: the NIK's province
+    # (PP) or its regency or city (PPKK, e.g. 3171); None publishes none
+    stratum: Literal["province", "regency"] | None = None
     hardening: Hardening = Hardening()
     # Without segments the filter is one record-level filter of filter_bits holding every field.
     segments: list[Segment] = Field(default_factory=list)
