@@ -47,6 +47,9 @@ class ContinuousOutput:
 
 # -- creating runs (API) ------------------------------------------------------------------------
 def _require_idle(session: Session, project: Project) -> None:
+    # two requests at once: the second waits for the first's transaction (SQLite serialises
+    # transactions already), then sees its run
+    session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
     busy = session.scalars(select(Run.id).where(
         Run.project_id == project.id, Run.state.in_(("queued", "running")))
         .order_by(Run.id).limit(1)).first()
