@@ -183,6 +183,9 @@ class RecordEncoder:
         nik = self._nik_column(by_kind.get("nik"), n, quality, rows)
         extras = {spec.name: self._extra_column(spec, columns.get(spec.name), n, quality, rows)
                   for spec in self._extras}
+        identity = self.schema.identity_field
+        if identity is not None and identity in extras:   # a number other than the NIK
+            self._identity_of(extras[identity], nik)
 
         name_ok, date_ok, sex_ok = (c.usable[c.index] for c in (names, dates, sexes))
         # values per distinct entry, gathered per record only as small integers
@@ -224,6 +227,11 @@ class RecordEncoder:
             "name_code": (code_d, names.index),
             "province": ([None, *(f"{p:02d}" for p in range(1, 100))], nik.province_index),
         }
+
+        for name, extra in extras.items():   # a field of the other kinds as a key part
+            part_text[name] = ([r.value if ok else None for r, ok in zip(
+                extra.column.results, extra.column.usable.tolist(), strict=True)],
+                extra.column.index)
 
         blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
         for b, spec in enumerate(self.schema.blocking):
@@ -434,6 +442,15 @@ class RecordEncoder:
         return self._salted_filters(
             DistinctColumn(results=column.results, index=column.index, usable=has_tokens),
             part_text, spec.salt_with, make_many)
+
+    def _identity_of(self, extra: ExtraColumn, nik: NikFacts) -> None:
+        """The identity token from a field of the other kinds (a card number): its usable
+        normalised values, keyed like a NIK's."""
+        column, token = extra.column, self._identity_token
+        tokens = np.array([token(r.value) if ok and r.value else 0 for r, ok in
+                           zip(column.results, column.usable.tolist(), strict=True)],
+                          dtype=np.uint64)
+        nik.identity[:] = tokens[column.index]
 
     def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> NikFacts:
         spec = self._fields.get("nik")
