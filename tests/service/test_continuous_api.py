@@ -175,6 +175,8 @@ def test_two_months_of_versions_through_the_service(pool, tmp_path, database_url
                 assert done.kind == "delta" and not done.replaced
         agency["KJP"].upload_file("bansos", Path(month2["KJP"].path))
         second = link_now(client, coordinator)
+        again = client.post("/projects/bansos/runs", headers=auth(coordinator))
+        assert again.status_code == 409 and "nothing to link" in again.json()["error"]["message"]
         after = load(state_folder)
         for name in NAMES:
             assert sorted(after.standing.lists[name].records["pseudo_id"].tolist()) == sorted(
@@ -353,11 +355,13 @@ def test_the_migration_applies_on_top_of_the_previous_head(database_url):
     engine.dispose()
 
 
-def test_the_working_copy_of_a_remote_state_is_written_back_whole(tmp_path):
+@pytest.mark.parametrize("kind", ["local", "remote"])
+def test_the_working_copy_of_a_state_is_written_back_whole(tmp_path, kind):
     from padan.linker.service.standing import delete_state, working_state
-    from padan.linker.service.store import RemoteStore
+    from padan.linker.service.store import ContentStore, RemoteStore
 
-    store = RemoteStore(f"memory://padan-{os.getpid()}-{tmp_path.name}", tmp_path / "cache")
+    store = (ContentStore(tmp_path / "store") if kind == "local" else
+             RemoteStore(f"memory://padan-{os.getpid()}-{tmp_path.name}", tmp_path / "cache"))
     with working_state(store, "proj", tmp_path / "work") as folder:
         (folder / "lists").mkdir()
         (folder / "lists" / "A.v1.padan").write_bytes(b"one")
@@ -369,10 +373,38 @@ def test_the_working_copy_of_a_remote_state_is_written_back_whole(tmp_path):
     with pytest.raises(RuntimeError), working_state(store, "proj", tmp_path / "work") as folder:
         (folder / "lists" / "A.v2.padan").unlink()
         raise RuntimeError("the run failed")
+    # a worker that lost its lease does not write its copy back
+    with working_state(store, "proj", tmp_path / "work", keep=lambda: False) as folder:
+        (folder / "standing.json").write_text("stale")
     with working_state(store, "proj", tmp_path / "work") as folder:
         names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+        assert (folder / "standing.json").read_text() == "{}"
     assert names == ["lists/A.v2.padan", "standing.json"]
-    assert list((tmp_path / "work").iterdir()) == []
+    if kind == "remote":
+        assert list((tmp_path / "work").iterdir()) == []
+    else:   # no working copy or old state left beside the state
+        assert [p.name for p in (tmp_path / "store" / "states").iterdir()] == ["proj"]
     delete_state(store, "proj")
     with working_state(store, "proj", tmp_path / "work") as folder:
         assert list(folder.iterdir()) == []
+
+
+def test_project_create_continuous_from_the_command_line(tmp_path, app, client,
+                                                         coordinator_token, monkeypatch):
+    from padan.encoder.default_schema import default_schema_text
+
+    schema = tmp_path / "bansos.toml"
+    schema.write_text(default_schema_text("bansos"))
+    result = cli(app, monkeypatch, coordinator_token, "project", "create", "--schema",
+                 str(schema), "--agency", "DTKS", "--agency", "KJP", "--continuous",
+                 "--tokens-dir", str(tmp_path / "tokens"))
+    assert result.exit_code == 0, result.output
+    shown = client.get("/projects/bansos", headers=auth(coordinator_token)).json()
+    assert shown["continuous"] is True
+    (tmp_path / "oneoff.toml").write_text(default_schema_text("oneoff"))
+    result = cli(app, monkeypatch, coordinator_token, "project", "create", "--schema",
+                 str(tmp_path / "oneoff.toml"), "--agency", "DTKS",
+                 "--tokens-dir", str(tmp_path / "tokens"))
+    assert result.exit_code == 0, result.output
+    assert client.get("/projects/oneoff",
+                      headers=auth(coordinator_token)).json()["continuous"] is False
