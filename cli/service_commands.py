@@ -394,7 +394,9 @@ def withdraw(project_id: str,
 # -- coordinator ------------------------------------------------------------------------------
 def _print_run(run: RunPublic) -> None:
     took = ", " + _("{seconds} s").format(seconds=run.seconds) if run.seconds is not None else ""
-    stale = " " + _("(out of date: an upload was replaced)") if run.invalidated else ""
+    stale = "" if not run.invalidated else " " + (
+        _("(out of date: records were erased after it)") if run.kind in ("continuous", "erase")
+        else _("(out of date: an upload was replaced)"))
     error = f": {run.error}" if run.error else ""
     kinds = {"continuous": _("continuous"), "erase": _("erasure")}
     kind = f" ({kinds[run.kind]})" if run.kind in kinds else ""

@@ -95,6 +95,9 @@ def finished_run(session: Session, project: Project, run_id: int | str) -> Run:
     if run.state != "done":
         raise Conflict(f"run {run.id} is {run.state}, not done", run=run.id, state=run.state)
     if run.invalidated:
+        if run.kind in ("continuous", "erase"):   # only an erasure invalidates these
+            raise Gone(f"the results of run {run.id} are out of date: records were erased "
+                       "after it; fetch the latest run's", run=run.id)
         raise Gone(f"the results of run {run.id} are out of date: an upload was replaced "
                    "after it started; start a new run", run=run.id)
     return run
