@@ -4,7 +4,7 @@ Both give the sheet as numbered rows of cell values that readers.py turns into r
 says how its raw cells become the values openpyxl's read-only mode has always given (the
 readers' contract, docs/input-files.md):
 
-- python-calamine (the default; 11-14x openpyxl's rows per CPU second, docs/benchmarks.md)
+- python-calamine (the default; about 17x openpyxl's rows per CPU second, docs/benchmarks.md)
   parses the chosen sheet at once in Rust and hands rows to Python one by one. Its memory grows
   with the sheet (an XLSX sheet holds at most 1,048,576 rows), not with the Python objects. It
   gives every number cell as a float, an empty cell as "", a date cell at midnight as a date:
