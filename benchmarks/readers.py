@@ -16,8 +16,9 @@ nothing. "calamine-alone" is python-calamine by itself (the sheet parsed and its
 Python, nothing else): its share of the calamine row. The XLSX readers alternate in the same
 run (calamine-alone, calamine, openpyxl, calamine-alone, ...) and the best time of --repeats is
 kept; the table gives the ratio to openpyxl of the rates per CPU second of the process, which
-the load of a shared machine disturbs less than the wall time. Peak RSS is the process's
-maximum resident set (ru_maxrss), beside the RSS after the imports and the peak of the
+the load of a shared machine disturbs less than the wall time, and a last line padan's share
+of calamine-alone's rate (what padan's Python adds to the parse; steadier still). Peak RSS is
+the process's maximum resident set (ru_maxrss), beside the RSS after the imports and the peak of the
 anonymous RSS, sampled after each batch: without the pages of the memory-mapped CSV, which
 count in RSS but are the kernel's to drop. Nothing is asserted: speed is measured here, never
 in tests.
@@ -173,6 +174,7 @@ def main() -> None:
         for reader in ("calamine-alone", "calamine", "openpyxl"):
             runs.append((f"XLSX, {args.xlsx_rows:,} rows ({reader})", xlsx, reader))
     best: dict[str, dict] = {}
+    print(f"load average at the start {os.getloadavg()[0]:.2f}", flush=True)
     for _ in range(args.repeats):
         for label, path, reader in runs:  # interleaved: the readers share the machine's load
             result = _child(path, reader)
@@ -193,6 +195,11 @@ def main() -> None:
               f"{result['cpu_seconds']:.2f} | {rate:,.0f} | {cpu_rate:,.0f} | "
               f"{ratio} | {result['rss_after_imports_mib']:.0f} | "
               f"{result['peak_rss_mib']:.0f} | {result['peak_anonymous_rss_mib']:.0f} |")
+    alone = best.get(f"XLSX, {args.xlsx_rows:,} rows (calamine-alone)")
+    padan = best.get(f"XLSX, {args.xlsx_rows:,} rows (calamine)")
+    if alone and padan:  # the CPU rates move with the load; this share of them much less
+        print(f"padan with python-calamine: {alone['cpu_seconds'] / padan['cpu_seconds']:.2f} "
+              "of python-calamine alone's rows per CPU second")
 
 
 if __name__ == "__main__":

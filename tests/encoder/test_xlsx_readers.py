@@ -12,8 +12,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from padan.encoder import xlsx_books
+from padan.encoder import readers, xlsx_books
 from padan.encoder.errors import InputFileError
 from padan.encoder.normalise import normalise_nik
 from padan.encoder.normalise.cells import SheetInt
@@ -210,3 +212,193 @@ def test_an_error_cell_is_empty_to_calamine_and_text_to_openpyxl_no_value_to_eit
     slow = next(iter_batches(path, {"nik": "NIK"}, xlsx_reader="openpyxl")).columns["nik"][0]
     assert fast is None and slow == "#N/A"
     assert normalise_nik(fast).value is None and normalise_nik(slow).value is None
+
+
+# --- the block-wise reading (readers._xlsx_chunks) against the row by row reference -----------
+
+def _reference_chunks(book, mapping, header):
+    """The records, row numbers and reported rows as padan read them row by row and cell by cell
+    before reading went block-wise (readers._xlsx_chunks up to commit 8d8e916), in one piece."""
+    first, last = header.first_index, header.first_index + len(header.names)
+    indices = [first + header.names.index(mapping[f]) for f in mapping]
+    width = max(indices) + 1
+    rows, picked, bad, held = [], [], [], None
+
+    def add(number, values):
+        values = (*values, *(None,) * (width - len(values)))
+        rows.append(number)
+        picked.append([values[i] for i in indices])
+
+    for number, values in book.rows():
+        if number <= header.row:
+            continue
+        kind = readers._row_kind(values[first:last])
+        if kind == readers._BLANK or number in header.skip:
+            continue
+        if kind == readers._TOTALS_ROW:
+            for held_row in held or []:
+                add(*held_row)
+            held = []
+            bad.append((number, readers._TOTALS_REASON))
+        elif held is not None:
+            held.append((number, values))
+            if len(held) > readers._MAX_HELD_ROWS:
+                for held_row in held:
+                    add(*held_row)
+                held = None
+        else:
+            add(number, values)
+    bad.extend((number, readers._FOOTER_REASON) for number, _ in held or [])
+    columns = {f: [book.record_cell(p[k]) for p in picked] for k, f in enumerate(mapping)}
+    return rows, {f: [(type(v), v) for v in c] for f, c in columns.items()}, bad
+
+
+class _ListBook(xlsx_books.Book):
+    """A sheet given as Python rows, with the cells of one of the two readers."""
+
+    title, titles = "Sheet1", ["Sheet1"]
+
+    def __init__(self, rows, reader):
+        self._rows = rows
+        book = xlsx_books._CalamineBook if reader == "calamine" else xlsx_books._OpenpyxlBook
+        self.header_cell, self.record_cell = book.header_cell, book.record_cell
+        self.record_column = book.record_column.__get__(self)
+
+    def values(self):
+        return iter(self._rows)
+
+    def merged_first_rows(self):
+        return set()
+
+    def close(self):
+        pass
+
+
+_TEXTS = st.sampled_from(["Siti", "3171010101800001", "0171010101800002", " ", "JUMLAH",
+                          "Total Penerima", "jumlah\nx", "(2)", "Mengetahui,", "x\njumlah"])
+_NUMBERS = st.one_of(st.integers(-2**60, 2**60).map(float),
+                     st.sampled_from([0.0, 1.5, -2.25, 3171010101800001.0, 2.0**53, 1e300]),
+                     st.floats(allow_nan=False, allow_infinity=False))
+_DATES = st.one_of(st.dates(), st.datetimes())
+_CALAMINE_CELLS = st.one_of(_TEXTS, st.just(""), _NUMBERS, _DATES, st.booleans(),
+                            st.times())
+_OPENPYXL_CELLS = st.one_of(_TEXTS, st.just(None), st.integers(-10**15, 10**15),
+                            _NUMBERS, st.datetimes(), st.booleans())
+_HEADER = ["NO", "NIK", "NAMA", "TGL"]
+
+
+@st.composite
+def _sheets(draw, reader):
+    """A header at row 2 (a title above), then rows of one kind of cell per column or of any
+    kind, blank rows, totals rows, short rows (openpyxl), and a footer."""
+    cells = _CALAMINE_CELLS if reader == "calamine" else _OPENPYXL_CELLS
+    empty = "" if reader == "calamine" else None
+    kinds = [draw(st.sampled_from(["any", "text", "number", "date"])) for _ in _HEADER]
+    pools = {"any": cells, "text": _TEXTS, "number": _NUMBERS, "date": st.datetimes()
+             if reader == "openpyxl" else st.dates()}
+    rows = [[empty] * 4 if reader == "calamine" else (), ["DAFTAR", empty, empty, empty],
+            list(_HEADER)]
+    for _ in range(draw(st.integers(0, 40))):
+        shape = draw(st.sampled_from(["record"] * 6 + ["blank", "totals", "short"]))
+        if shape == "blank":
+            rows.append([empty, " ", empty, empty] if reader == "calamine" else ())
+        elif shape == "totals":
+            rows.append(["JUMLAH", empty, 4.0, empty])
+        else:
+            row = [draw(pools[kind]) for kind in kinds]
+            rows.append(row[:draw(st.integers(1, 3))] if shape == "short"
+                        and reader == "openpyxl" else row)
+    return rows
+
+
+@pytest.mark.parametrize("reader", ["calamine", "openpyxl"])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data(), block_rows=st.sampled_from([1, 2, 3, 7, 512]),
+       batch_rows=st.sampled_from([1, 2, 5, 1000]))
+def test_block_wise_reading_gives_what_row_by_row_reading_gave(reader, data, block_rows,
+                                                              batch_rows, monkeypatch):
+    """Whatever the cells, blank and totals rows, and however blocks and batches cut the rows:
+    the same records, row numbers, reported rows and values (types included) as the reference."""
+    rows = data.draw(_sheets(reader))
+    mapping = {"nik": "NIK", "nama": "NAMA", "tgl": "TGL", "no": "NO"}
+    skip = data.draw(st.sampled_from([frozenset(), frozenset({4}), frozenset({6})]))
+    header = readers._SheetHeader(3, list(_HEADER), 0, skip)
+    monkeypatch.setattr(readers, "_BLOCK_ROWS", block_rows)
+    expected = _reference_chunks(_ListBook(rows, reader), mapping, header)
+    chunks = list(readers._xlsx_chunks(_ListBook(rows, reader), mapping, header, batch_rows))
+    got_rows = [int(r) for c in chunks for r in c.rows]
+    got = {f: [(type(v), v) for c in chunks for v in c.columns[f]] for f in mapping}
+    got_bad = [item for c in chunks for item in c.bad_rows]
+    assert (got_rows, got, sorted(got_bad)) == (expected[0], expected[1], sorted(expected[2]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(column=st.one_of(st.lists(_CALAMINE_CELLS, max_size=30),
+                        st.lists(_TEXTS | st.just(""), max_size=30),
+                        st.lists(_NUMBERS, max_size=30), st.lists(st.dates(), max_size=30),
+                        st.lists(_TEXTS | _NUMBERS, max_size=30)))
+def test_a_column_converted_at_once_equals_the_cell_by_cell_reference(column):
+    expected = [(type(v), v) for v in map(xlsx_books._calamine_record_cell, column)]
+    assert [(type(v), v) for v in xlsx_books._calamine_record_column(list(column))] == expected
+
+
+_WORKBOOK_CELLS = st.one_of(
+    st.sampled_from(["Siti Nurhaliza", "3171014501800001", "0171010101800002", "", "26-08-1990",
+                     "3.17101E+15", "L", "Jl. Mawar No. 5"]),
+    st.just(None),
+    st.integers(-10**15, 10**15),
+    st.sampled_from([3171014501800001, 3171010101800010.0, 3.17101e15, 1.5, -2.25, 0]),
+    st.floats(-1e15, 1e15, allow_nan=False).filter(lambda x: not x.is_integer()),
+    st.dates(dt.date(1900, 3, 1), dt.date(2099, 12, 31)),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(2099, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)),
+    st.booleans())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cells=st.lists(st.lists(_WORKBOOK_CELLS, min_size=5, max_size=5), max_size=25),
+       two_row_header=st.booleans(), first_column=st.integers(1, 3))
+def test_calamine_and_openpyxl_give_the_same_columns_of_any_workbook(tmp_path_factory, cells,
+                                                                    two_row_header,
+                                                                    first_column):
+    """A workbook written with openpyxl: a title merged across the table, a blank row, the
+    header (maybe two rows with a merged cell), then rows of any cells (NIKs as text, as whole
+    numbers and as floats Excel damaged, dates, blanks, text numbers, a totals row now and
+    then). padan gives the same header, records, row numbers, reported rows and values (types
+    included) through python-calamine, block by block, and through openpyxl."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    at = first_column
+    sheet.cell(row=1, column=at, value="DAFTAR PENERIMA (data sintetis)")
+    sheet.merge_cells(start_row=1, start_column=at, end_row=1, end_column=at + 4)
+    if two_row_header:
+        for offset, name in enumerate(["NO", "IDENTITAS", None, "TGL_LAHIR", "JK"]):
+            sheet.cell(row=3, column=at + offset, value=name)
+        sheet.merge_cells(start_row=3, start_column=at + 1, end_row=3, end_column=at + 2)
+        sheet.cell(row=4, column=at + 1, value="NIK")
+        sheet.cell(row=4, column=at + 2, value="NAMA")
+    else:
+        for offset, name in enumerate(["NO", "NIK", "NAMA", "TGL_LAHIR", "JK"]):
+            sheet.cell(row=3, column=at + offset, value=name)
+    below = 5 if two_row_header else 4
+    for number, values in enumerate(cells, start=below):
+        if number % 7 == 0:
+            values = ["JUMLAH", None, len(cells), None, None]
+        for offset, value in enumerate(values):
+            if value is not None:
+                sheet.cell(row=number, column=at + offset, value=value)
+    path = tmp_path_factory.mktemp("random") / "list.xlsx"
+    workbook.save(path)
+    mapping = {"no": "NO", "nik": "NIK", "nama": "NAMA", "tgl": "TGL_LAHIR", "jk": "JK"}
+    read = {}
+    for reader in ("calamine", "openpyxl"):
+        with open_list(path, xlsx_reader=reader) as source:
+            batches = list(source.batches(mapping, batch_rows=4))
+            read[reader] = (source.columns,
+                            {f: [(type(v), v) for b in batches for v in b.columns[f]]
+                             for f in mapping},
+                            [int(r) for b in batches for r in b.rows],
+                            sorted(item for b in batches for item in b.bad_rows))
+    assert read["calamine"] == read["openpyxl"]
+    assert read["calamine"][0] == ["NO", "NIK", "NAMA", "TGL_LAHIR", "JK"]
