@@ -54,6 +54,7 @@ from padan.linker.engine import DEFAULT_PARAMETERS, Party, _Collected, check_com
 from padan.linker.parameters import LinkParameters
 from padan.linker.results import LinkResult
 from padan.linker.similarity import CandidatePairs, kernel, score_buckets
+from padan.linker.standing_vectors import CachedComparison, carried
 from padan.linker.work import _filters, _without_vetoed
 
 # one row per (pass, pair of lists, candidate pair); left/right index Standing.parties, and
@@ -75,6 +76,9 @@ class Standing:
     lists: dict[str, EncodingFile]       # each party's last version
     pairs: np.ndarray                    # PAIR_DTYPE, rows of `lists`
     oversized: np.ndarray                # OVERSIZED_DTYPE
+    # the comparison vectors of the distinct cross-list pairs (standing_vectors.vector_dtype);
+    # None: not known (scored by Dice, or a state written before they were kept)
+    vectors: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> Standing:
@@ -158,7 +162,7 @@ def update(standing: Standing | None, parties: Sequence[Party],
     for k, spec in enumerate(passes):
         keys = [pass_keys(e, spec, lsh) for e in lists]
         blocks = [np.unique(key[key != 0], return_counts=True) for key in keys]
-        for i, j in list_pairs(len(parties), params):
+        for i, j in sorted(list_pairs(len(parties), params)):   # the order of the table
             here = PairWork(k, spec, i, j, lists, keys, params, blocks)
             over = here.oversized_keys()
             new_over.append(_oversized_rows(k, i, j, over))
@@ -189,27 +193,30 @@ def update(standing: Standing | None, parties: Sequence[Party],
             fresh["pass_index"], fresh["left"], fresh["right"] = k, i, j
             fresh["left_row"], fresh["right_row"] = found.left, found.right
             fresh["score"] = found.score
-            kept_pairs += [kept, fresh]
-            rows_l = np.concatenate([rows_a[keep], found.left])
-            rows_r = np.concatenate([rows_b[keep], found.right])
-            if i == j:
-                rows_l, rows_r = np.minimum(rows_l, rows_r), np.maximum(rows_l, rows_r)
+            ordered = _in_order(np.concatenate([kept, fresh]), same=i == j)
+            kept_pairs.append(ordered)
             collected.pairs.setdefault((i, j), []).append(CandidatePairs(
-                rows_l.astype(np.int64), rows_r.astype(np.int64),
-                np.concatenate([kept["score"], fresh["score"]]).astype(np.float32)))
+                ordered["left_row"].astype(np.int64), ordered["right_row"].astype(np.int64),
+                ordered["score"].astype(np.float32)))
     for key, parts in collected.pairs.items():
         collected.pairs[key] = [CandidatePairs(np.concatenate([p.left for p in parts]),
                                                np.concatenate([p.right for p in parts]),
                                                np.concatenate([p.score for p in parts]))]
     _best_scores(collected)
     collected.comparisons = comparisons
+    # the lists keep their numbers when the parties come in the same order (new ones last)
+    same_numbers = list(standing.parties) == names[:len(standing.parties)]
+    known = carried(standing.vectors, new_row, [~rows for rows in dirty]) if (
+        same_numbers and not afresh) else None
+    comparer = CachedComparison(known, [len(e) for e in lists])
     scored = time.perf_counter()
-    result = finish(parties, params, collected, started=started, scored=scored)
+    result = finish(parties, params, collected, started=started, scored=scored,
+                    comparer=comparer)
     new_standing = Standing(tuple(names), sign, {p.name: p.encodings for p in parties},
                             np.concatenate(kept_pairs) if kept_pairs
                             else np.zeros(0, PAIR_DTYPE),
                             np.concatenate(new_over) if new_over
-                            else np.zeros(0, OVERSIZED_DTYPE))
+                            else np.zeros(0, OVERSIZED_DTYPE), comparer.table)
     return IncrementalResult(result, new_standing, changes, afresh, comparisons,
                              {"comparing": scored - started,
                               "total": time.perf_counter() - started})
@@ -267,8 +274,13 @@ class PairWork:
         if not same:
             # only the rows of blocks the other side has: sorting a whole list per pass would
             # cost more than the comparisons of a small update
-            rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
-            rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+            # the smaller side first: its distinct keys are few (the same rows either way)
+            if len(rows_l) <= len(rows_r):
+                rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
+                rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+            else:
+                rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+                rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
         if not len(rows_l) or not len(rows_r):
             return CandidatePairs.empty(), 0
         buckets = make_buckets(left_keys[rows_l], None if same else right_keys[rows_r],
@@ -314,6 +326,20 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
                               len(previous) - kept, int(same.sum())), moved
 
 
+def _in_order(pairs: np.ndarray, *, same: bool) -> np.ndarray:
+    """One pass's pairs of one pair of lists (left_row <= right_row within a list) sorted by
+    rows. The standing ones come in order already and the new ones are few, so the stable sort
+    (a merge of sorted runs) is quick, and so is deduplicating the passes' sorted runs later
+    (engine._distinct)."""
+    if same:
+        low = np.minimum(pairs["left_row"], pairs["right_row"])
+        pairs["right_row"] = np.maximum(pairs["left_row"], pairs["right_row"])
+        pairs["left_row"] = low
+    code = pairs["left_row"].astype(np.uint64) << np.uint64(32) | pairs["right_row"].astype(
+        np.uint64)
+    return pairs[np.argsort(code, kind="stable")]
+
+
 def _among(keys: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Whether each key is a non-zero key of `others`; cheap when `others` is small."""
     values = np.unique(others[others != 0])
@@ -347,8 +373,9 @@ def _grouped(table: np.ndarray) -> dict[tuple[int, int, int], np.ndarray]:
         return {}
     code = (table["pass_index"].astype(np.int64) << 32 | table["left"].astype(np.int64) << 16
             | table["right"].astype(np.int64))
-    order = np.argsort(code, kind="stable")
-    table, code = table[order], code[order]
+    if (code[1:] < code[:-1]).any():    # a state written by `update` is in order already
+        order = np.argsort(code, kind="stable")
+        table, code = table[order], code[order]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     ends = np.r_[starts[1:], len(code)]
     return {(int(table["pass_index"][a]), int(table["left"][a]), int(table["right"][a])):
@@ -359,8 +386,8 @@ def _renumbered(pairs: np.ndarray, old: Sequence[str], new: Sequence[str]) -> np
     """Standing pairs with party numbers of the new run (left <= right), without the pairs of
     parties that are gone."""
     where = np.array([new.index(name) if name in new else -1 for name in old], np.int16)
-    if not len(pairs):
-        return pairs
+    if not len(pairs) or list(old) == list(new[:len(old)]):
+        return pairs     # the same numbers (new parties come last)
     out = pairs.copy()
     out["left"], out["right"] = where[pairs["left"]], where[pairs["right"]]
     out = out[(out["left"] >= 0) & (out["right"] >= 0)]

@@ -12,7 +12,7 @@ birthdate, sex and NIK fragments alone makes a match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,7 @@ from padan.linker.match_model import (
 from padan.linker.parameters import LinkParameters
 from padan.linker.solver import Edges
 
+Comparer = Callable[[Sequence[EncodingFile], np.ndarray, np.ndarray], ComparisonVectors]
 HISTOGRAM_BIN = 0.05     # the report's distribution of match probabilities (small cells hidden)
 REFUSED_WEIGHT = -60.0   # the weight of a pair the name rule refuses: probability ~1e-18
 
@@ -86,15 +87,18 @@ def informative(vectors: ComparisonVectors) -> int:
         if comparison.kind == "identity":
             count += bool(np.isin(column, NIK_KNOWN_LEVELS).any())
         elif comparison.kind == "similarity":
-            count += len(np.unique(column[column > 0])) >= 2
+            count += np.count_nonzero(np.bincount(column[column > 0])) >= 2
     return count
 
 
 def score_with_model(lists: Sequence[EncodingFile], edges: Edges,
-                     params: LinkParameters) -> ModelScores | None:
+                     params: LinkParameters, *, comparer: Comparer = compare
+                     ) -> ModelScores | None:
     """Fit the model on `edges` (candidate pairs across lists, global record numbers) and score
-    them (see the module docstring); None when the pairs carry too little to fit a model."""
-    vectors = compare(lists, edges.a, edges.b)
+    them (see the module docstring); None when the pairs carry too little to fit a model.
+    `comparer` gives the comparison vectors (an incremental run passes one that knows the
+    standing pairs' vectors: padan.linker.standing_vectors)."""
+    vectors = comparer(lists, edges.a, edges.b)
     if informative(vectors) < MIN_INFORMATIVE:
         return None
     model = fit(vectors)
