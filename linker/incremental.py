@@ -185,7 +185,7 @@ def update(standing: Standing | None, parties: Sequence[Party],
             keep[keep] &= ~dirty_i[rows_a[keep]] & ~dirty_j[rows_b[keep]]
             if went_over.size:
                 keep[keep] &= ~np.isin(keys[i][rows_a[keep]], went_over)
-            kept = standing_here[keep].copy()
+            kept = standing_here[keep]
             kept["left_row"], kept["right_row"] = rows_a[keep], rows_b[keep]
             found, compared = here.compare_dirty(dirty_i, dirty_j, over)
             comparisons += compared
@@ -193,7 +193,7 @@ def update(standing: Standing | None, parties: Sequence[Party],
             fresh["pass_index"], fresh["left"], fresh["right"] = k, i, j
             fresh["left_row"], fresh["right_row"] = found.left, found.right
             fresh["score"] = found.score
-            ordered = _in_order(np.concatenate([kept, fresh]), same=i == j)
+            ordered = _in_order(kept, fresh, same=i == j)
             kept_pairs.append(ordered)
             collected.pairs.setdefault((i, j), []).append(CandidatePairs(
                 ordered["left_row"].astype(np.int64), ordered["right_row"].astype(np.int64),
@@ -326,18 +326,28 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
                               len(previous) - kept, int(same.sum())), moved
 
 
-def _in_order(pairs: np.ndarray, *, same: bool) -> np.ndarray:
-    """One pass's pairs of one pair of lists (left_row <= right_row within a list) sorted by
-    rows. The standing ones come in order already and the new ones are few, so the stable sort
-    (a merge of sorted runs) is quick, and so is deduplicating the passes' sorted runs later
-    (engine._distinct)."""
-    if same:
-        low = np.minimum(pairs["left_row"], pairs["right_row"])
-        pairs["right_row"] = np.maximum(pairs["left_row"], pairs["right_row"])
-        pairs["left_row"] = low
-    code = pairs["left_row"].astype(np.uint64) << np.uint64(32) | pairs["right_row"].astype(
+def _in_order(kept: np.ndarray, fresh: np.ndarray, *, same: bool) -> np.ndarray:
+    """One pass's pairs of one pair of lists, the standing ones kept and the new ones found,
+    sorted by rows (left_row <= right_row within a list). The kept ones come in order already
+    unless a list was reordered, and the new ones are few: they are merged in. Sorted runs
+    make deduplicating the passes' pairs quick (engine._distinct)."""
+    for pairs in (kept, fresh):
+        if same and (pairs["left_row"] > pairs["right_row"]).any():
+            low = np.minimum(pairs["left_row"], pairs["right_row"])
+            pairs["right_row"] = np.maximum(pairs["left_row"], pairs["right_row"])
+            pairs["left_row"] = low
+    kept_code, fresh_code = _row_code(kept), _row_code(fresh)
+    if (kept_code[1:] < kept_code[:-1]).any():
+        order = np.argsort(kept_code, kind="stable")
+        kept, kept_code = kept[order], kept_code[order]
+    order = np.argsort(fresh_code, kind="stable")
+    # a new pair has a dirty record and a kept one has none: no pair is in both
+    return np.insert(kept, np.searchsorted(kept_code, fresh_code[order]), fresh[order])
+
+
+def _row_code(pairs: np.ndarray) -> np.ndarray:
+    return pairs["left_row"].astype(np.uint64) << np.uint64(32) | pairs["right_row"].astype(
         np.uint64)
-    return pairs[np.argsort(code, kind="stable")]
 
 
 def _among(keys: np.ndarray, others: np.ndarray) -> np.ndarray:

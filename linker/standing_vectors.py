@@ -36,23 +36,23 @@ def carried(table: np.ndarray | None, new_row: Sequence[np.ndarray],
     `unchanged[p]`: bool per new row). The lists keep their numbers (the caller checks)."""
     if table is None or not len(table):
         return table
-    rows = [np.zeros(0, np.int64) if moved is None else moved for moved in new_row]
-    left = np.full(len(table), -1, np.int64)
-    right = np.full(len(table), -1, np.int64)
-    for party in np.unique(np.concatenate([table["left"], table["right"]])).tolist():
-        if party >= len(rows) or not len(rows[party]):
-            continue
-        here = table["left"] == party
-        left[here] = rows[party][table["left_row"][here]]
-        here = table["right"] == party
-        right[here] = rows[party][table["right_row"][here]]
-    keep = (left >= 0) & (right >= 0)
-    for party, same in enumerate(unchanged):
-        for column, at in (("left", left), ("right", right)):
-            here = np.flatnonzero(keep & (table[column] == party))
-            keep[here] &= same[at[here]]
+    if int(max(table["left"].max(), table["right"].max())) >= len(new_row):
+        return None    # a list the run does not hold: not this run's numbers
+    # one array for all lists: standing row -> new row (-1: removed), new row -> unchanged
+    old_at = np.cumsum([0, *(len(moved) for moved in new_row)])
+    moved = np.concatenate([np.asarray(m, np.int64) for m in new_row])
+    new_at = np.cumsum([0, *(len(same) for same in unchanged)])
+    same = np.concatenate([np.asarray(s, bool) for s in unchanged])
+    rows, keep = [], np.ones(len(table), bool)
+    for party, row in (("left", "left_row"), ("right", "right_row")):
+        if not len(moved):
+            return table[:0]
+        at = moved[old_at[table[party]] + table[row]]
+        keep &= at >= 0
+        keep[keep] &= same[new_at[table[party][keep]] + at[keep]]
+        rows.append(at)
     out = table[keep]
-    out["left_row"], out["right_row"] = left[keep], right[keep]
+    out["left_row"], out["right_row"] = rows[0][keep], rows[1][keep]
     return out
 
 
@@ -98,8 +98,9 @@ class CachedComparison:
         table["other_dice"] = (vectors.other_dice if vectors.other_dice is not None
                                else np.float32(-1))
         table["same_identity"] = vectors.same_identity
-        # runs sorted per pair of lists: the stable sort merges them
-        return table[np.argsort(code, kind="stable")]
+        if (code[1:] < code[:-1]).any():    # runs sorted per pair of lists: merged
+            table = table[np.argsort(code, kind="stable")]
+        return table
 
 
 def _code(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -10,10 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from versions_helpers import NAMES, Versions, encoded_pool, write_version
 
-from padan.linker.comparison import bucket_sizes, compare
+from padan.linker.comparison import ComparisonVectors, bucket_sizes, compare, describe
 from padan.linker.engine import _distinct
-from padan.linker.match_model import distinct_patterns
+from padan.linker.match_model import distinct_patterns, fit
+from padan.linker.model_scoring import REFUSED_WEIGHT, _weights_in_order
 from padan.linker.similarity import CandidatePairs
+from padan.linker.solver import Edges
 from padan.linker.standing_vectors import CachedComparison
 
 
@@ -114,3 +116,22 @@ def test_carried_vectors_take_the_new_bucket_sizes(pool, tmp_path):
     assert not np.array_equal(expected.levels[:, -1], first.table["levels"][:, -1])
     second = CachedComparison(first.table, [len(e) for e in crowded])
     assert same_vectors(second(crowded, a, b), expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 400))
+def test_weights_in_order_are_lexsort_by_weight_then_records(seed, rows):
+    rng = np.random.default_rng(seed)
+    comparisons = describe([], 64)
+    sizes = [len(c.levels) for c in comparisons]
+    levels = np.stack([rng.integers(0, min(s, 3), rows) for s in sizes], 1).astype(np.uint8)
+    vectors = ComparisonVectors(comparisons, levels, rng.random(rows).astype(np.float32),
+                                rng.random(rows) < 0.5)
+    model = fit(vectors)
+    allowed = rng.random(rows) < 0.8
+    code = rng.choice(1 << 20, rows, replace=False)
+    edges = Edges(code >> 10, (code & 1023) + (1 << 10), np.zeros(rows, np.float32))
+    weight, order = _weights_in_order(model, vectors, allowed, edges)
+    expected = np.where(allowed, model.match_weight(levels), REFUSED_WEIGHT)
+    assert np.array_equal(weight, expected)
+    assert np.array_equal(order, np.lexsort((edges.b, edges.a, -expected)))
