@@ -17,11 +17,16 @@ Per pass it drops the standing pairs of removed and changed records and of block
 oversized, and compares only the "dirty" records (added, changed, or in a block that came back)
 with every record they share a block with. The standing pairs plus the new ones are then exactly
 the pairs a full run finds, and `engine.finish` does the rest on all of them: the match model is
-refitted by EM and its threshold chosen on the full standing set of pairs, the comparison vectors
-are recomputed (a vector's frequency level depends on every record), and the groups are solved
-afresh. Those steps are cheap beside the comparisons, and doing them whole is what makes the
-incremental run's groups and bands equal to a full run's (tests/linker/test_incremental.py
-checks it on random sequences of versions).
+refitted by EM and its threshold chosen on the full standing set of pairs, and the groups are
+solved afresh (a refitted model changes every pair's probability, so no part of the solve can be
+kept). The comparison vectors are not recomputed whole: the state keeps each cross-list pair's
+vector (padan.linker.standing_vectors), a pair of two unchanged records keeps its levels, and only
+the frequency level (a bucket's size depends on every record) is computed again for every pair.
+Doing the rest whole is what makes the incremental run's groups and bands equal to a full run's
+(tests/linker/test_incremental.py checks it on random sequences of versions).
+
+The standing pairs of each pass and pair of lists are kept sorted by rows, so the new ones are
+merged in and the passes' pairs deduplicated by merging sorted runs.
 
 When the pairs a run would find depend on something else that changed (the parameters that
 shape blocking and scoring, the schema, the passes "lsh_auto" resolves to), `update` starts
@@ -316,6 +321,10 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     new_ids = np.asarray(current.records["pseudo_id"], np.uint64)
     _, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
                                        return_indices=True)
+    # read both files in the new version's order, not the pseudo-ids': nearly sequential when
+    # the records that stay keep their order, as they mostly do
+    order = np.argsort(in_new)
+    in_old, in_new = in_old[order], in_new[order]
     same = same_records(previous.records[in_old], current.records[in_new])
     dirty = np.ones(len(current), bool)
     dirty[in_new[same]] = False
