@@ -259,14 +259,14 @@ def _bucket_sizes(run: _Run) -> np.ndarray:
 
 def bucket_sizes(tokens: np.ndarray) -> np.ndarray:
     """Per row of `tokens` (uint64, records x salt columns): how many rows equal it (0 where
-    a token is missing). The rows are sorted once (lexsort, a stable sort per column) rather
-    than through np.unique(axis=0), which is several times slower."""
+    a token is missing). The rows are sorted once rather than through np.unique(axis=0),
+    which is several times slower."""
     size = np.zeros(len(tokens), np.int64)
     if not len(tokens):
         return size
     tokens = np.asarray(tokens, np.uint64).reshape(len(tokens), -1)
-    order = np.lexsort(tokens.T[::-1]) if tokens.shape[1] > 1 else np.argsort(
-        tokens[:, 0], kind="stable")
+    # rows in an order that puts equal rows together (the order among them does not matter)
+    order = np.lexsort(tokens.T[::-1]) if tokens.shape[1] > 1 else np.argsort(tokens[:, 0])
     ordered = tokens[order]
     starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
     counts = np.diff(np.r_[starts, len(tokens)])
