@@ -184,10 +184,10 @@ def update(standing: Standing | None, parties: Sequence[Party],
                 dirty_i = np.ones(len(lists[i]), bool)
                 dirty_j = dirty_i if i == j else np.ones(len(lists[j]), bool)
             standing_here = old_pairs.get((k, i, j), _NO_PAIRS)
-            rows_a = new_row[i][standing_here["left_row"]]
-            rows_b = new_row[j][standing_here["right_row"]]
+            # each standing row at its new row, -1 where removed or dirty: one gather a side
+            rows_a = _clean_rows(new_row[i], dirty_i)[standing_here["left_row"]]
+            rows_b = _clean_rows(new_row[j], dirty_j)[standing_here["right_row"]]
             keep = (rows_a >= 0) & (rows_b >= 0)
-            keep[keep] &= ~dirty_i[rows_a[keep]] & ~dirty_j[rows_b[keep]]
             if went_over.size:
                 keep[keep] &= ~np.isin(keys[i][rows_a[keep]], went_over)
             kept = standing_here[keep]
@@ -333,6 +333,13 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     kept = len(in_old)
     return dirty, PartyChange(len(current) - kept, kept - int(same.sum()),
                               len(previous) - kept, int(same.sum())), moved
+
+
+def _clean_rows(moved: np.ndarray, dirty: np.ndarray) -> np.ndarray:
+    """Each standing row at its row in the new version, -1 where removed or dirty there."""
+    out = moved.copy()
+    out[out >= 0] = np.where(dirty[out[out >= 0]], -1, out[out >= 0])
+    return out
 
 
 def _in_order(kept: np.ndarray, fresh: np.ndarray, *, same: bool) -> np.ndarray:
