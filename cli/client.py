@@ -272,13 +272,20 @@ class PadanClient:
         return self._models(UploadPublic, "GET", f"/projects/{project_id}/uploads")
 
     def upload_file(self, project_id: str, path: Path, *, chunk_bytes: int = DEFAULT_CHUNK,
-                    progress: Callable[[int, int], None] | None = None) -> UploadPublic:
-        """Upload in chunks; an interrupted upload of the same file resumes where it stopped."""
+                    progress: Callable[[int, int], None] | None = None,
+                    removed: Path | None = None) -> UploadPublic:
+        """Upload in chunks; an interrupted upload of the same file resumes where it stopped.
+        With `removed` (X.removed.csv), the file is a delta (X.delta.padan) of a continuous
+        project and the removed list goes with it."""
         path = Path(path)
         size = path.stat().st_size
+        kind = "whole" if removed is None else "delta"
         pending = self._model(UploadSessionPublic, "POST", f"/projects/{project_id}/uploads",
-                              json={"size": size, "sha256": file_sha256(path)})
+                              json={"size": size, "sha256": file_sha256(path), "kind": kind})
         url = f"/projects/{project_id}/uploads/{pending.upload_id}"
+        if removed is not None:
+            self._model(UploadSessionPublic, "PUT", f"{url}/removed",
+                        content=Path(removed).read_bytes())
         offset = pending.offset
         with open(path, "rb") as handle:
             while offset < size:
@@ -330,6 +337,16 @@ class PadanClient:
     def results_csv(self, project_id: str, run_id: int | str = "latest") -> bytes:
         return self._send("GET", f"/projects/{project_id}/runs/{run_id}/results",
                           params={"format": "csv"}).content
+
+    def results_changes(self, project_id: str, run_id: int | str = "latest") -> bytes:
+        """A continuous project's changes CSV: each link new, unchanged, changed or gone."""
+        return self._send("GET", f"/projects/{project_id}/runs/{run_id}/results",
+                          params={"format": "changes"}).content
+
+    def erase(self, project_id: str, pseudo_ids: list[str] | None) -> RunPublic:
+        """Withdraw the agency's records (pseudo-ids in text form), or (None) its whole list."""
+        body = {"whole_list": True} if pseudo_ids is None else {"pseudo_ids": pseudo_ids}
+        return self._model(RunPublic, "POST", f"/projects/{project_id}/erasures", json=body)
 
     def report(self, project_id: str, run_id: int | str = "latest") -> ReportPublic:
         return self._model(ReportPublic, "GET", f"/projects/{project_id}/runs/{run_id}/report")

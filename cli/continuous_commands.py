@@ -9,8 +9,6 @@ and the links of the last run that are gone (pseudo_id,other_party,group_id,band
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +19,6 @@ from padan.cli.failures import err_console, fail, reports_errors
 from padan.i18n import _, number
 
 DEFAULT_SMALL_CELL_K = 5
-CHANGE_COLUMNS = ("pseudo_id", "other_party", "group_id", "band", "status")
 
 
 def register(app: typer.Typer) -> None:
@@ -46,21 +43,11 @@ def versions_of(named: dict[str, Path]) -> dict:
     return versions
 
 
-def changes_csv(changes) -> bytes:
-    from padan.encoder.pseudo_ids import pseudo_id_text
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CHANGE_COLUMNS)
-    writer.writerows((pseudo_id_text(c.pseudo_id), c.other_party, c.group_id, c.band, c.status)
-                     for c in changes)
-    return out.getvalue().encode()
-
-
 def write_run(run, output: Path, params, *, small_cell_k: int = DEFAULT_SMALL_CELL_K) -> dict:
     """Each agency's results (stable ids) and changes, report.json, report.html, lineage.json;
     returns a summary for the terminal or --json."""
     from padan.linker.dashboard import render_dashboard
+    from padan.linker.party_changes import changes_csv
     from padan.linker.party_results import party_results_csv
 
     output.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from padan.cli.client import ApiError, ClientSettings, PadanClient
 from padan.cli.failures import bad_input_errors, err_console, fail, reports_errors
 from padan.cli.questions import questions_table
 from padan.cli.tables import JSON_HELP, print_json, readable
-from padan.i18n import _, set_language
+from padan.i18n import _, number, set_language
 from padan.linker.service.api_models import ProjectCreate, ProjectPublic, RunPublic
 from padan.linker.service.errors import ServiceError
 
@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
     app.command("run")(run)
     app.command("status")(status)
     app.command("results")(results)
+    app.command("withdraw")(withdraw)
     app.command("report")(report)
     app.add_typer(project_app, name="project")
     app.add_typer(audit_app, name="audit")
@@ -194,6 +195,10 @@ def project_create(
              "eligibility (repeat; docs/three-questions.md).")] = None,
     programme_kind: Annotated[list[str] | None, typer.Option(
         help="A programme's kind, NAME=KIND, e.g. KJP=bansos (repeat).")] = None,
+    continuous: Annotated[bool, typer.Option(
+        "--continuous", help="Monthly versions of the lists (whole or delta) linked against a "
+                             "standing state, stable group ids, erasure "
+                             "(docs/continuous-linkage.md).")] = False,
     server: Server = None,
 ) -> None:
     """Create a project; each party's token is shown once (or written to --tokens-dir).
@@ -213,7 +218,8 @@ def project_create(
             params[key] = [*params.get(key, []), *given]
     body = ProjectCreate(project_id=linkage.project_id, schema_fingerprint=linkage.fingerprint,
                          agencies=agency, auditors=auditor or ["auditor"], parameters=params,
-                         result_policy=policy, small_cell_k=small_cell_k)
+                         result_policy=policy, small_cell_k=small_cell_k,
+                         continuous=continuous)
     with _client(server) as client:
         created = client.create_project(body)
     _print_project(created.project)
@@ -254,41 +260,67 @@ def project_close(project_id: str, server: Server = None, as_json: JsonFlag = Fa
 
 
 # -- agency -----------------------------------------------------------------------------------
+def _removed_beside(file: Path) -> Path | None:
+    """X.removed.csv beside X.delta.padan (padan encode --previous writes both); None for a
+    whole list."""
+    if not file.name.endswith(".delta.padan"):
+        return None
+    removed = file.with_name(file.name.removesuffix(".delta.padan") + ".removed.csv")
+    if not removed.is_file():
+        raise fail(_("{path}: a delta needs {removed} beside it (padan encode --previous "
+                     "writes both)").format(path=file, removed=removed.name))
+    return removed
+
+
 @reports_errors
 def upload(project_id: str, file: Annotated[Path, typer.Argument(help="The encoding file.")],
            server: Server = None) -> None:
     """Upload an encoding file (resumes an interrupted upload of the same file).
 
+    In a continuous project, a file named X.delta.padan is a delta: the records added or changed
+    since your last version, sent with X.removed.csv from beside it (padan encode --previous
+    writes both); any other file is your whole list.
+
     Example: PADAN_TOKEN_FILE=dtks.token padan upload bansos dtks.padan
     """
     if not file.is_file():
         raise fail(_("{path}: file not found").format(path=file))
+    removed = _removed_beside(file)
     columns = (TextColumn(_("upload")), BarColumn(), DownloadColumn())
     with _client(server) as client, Progress(*columns, console=err_console) as bar:
         task = bar.add_task("upload", total=file.stat().st_size)
-        done = client.upload_file(project_id, file,
+        done = client.upload_file(project_id, file, removed=removed,
                                   progress=lambda sent, _total: bar.update(task, completed=sent))
     note = " " + _("(already uploaded; nothing changed)") if done.unchanged else (
         " " + _("(replaced the earlier upload; earlier results are out of date)")
         if done.replaced else "")
-    out.print(_("uploaded {records} records as {digest}…").format(
-        records=done.record_count, digest=done.sha256[:16]) + note)
+    what = _("a delta") if done.kind == "delta" else _("the whole list")
+    out.print(_("uploaded {records} records as {digest}… ({what})").format(
+        records=done.record_count, digest=done.sha256[:16], what=what) + note)
 
 
 @reports_errors
 def results(project_id: str, run_id: RunId = "latest",
             output: Annotated[Path | None, typer.Option(help="Write CSV here.")] = None,
+            changes: Annotated[Path | None, typer.Option(
+                "--changes", help="Continuous projects: write each link's status since the "
+                                  "last run here (pseudo_id, other_party, group_id, band, "
+                                  "status: new, unchanged, changed or gone).")] = None,
             server: Server = None) -> None:
     """Download this agency's own results as CSV: its records found on other lists and its own
     duplicate groups (pseudo_id, kind, group_id, other_party, band).
 
     Pseudo-ids are written as in your id map ('p' and 16 hex digits); `padan reveal` joins
-    them back to your rows.
+    them back to your rows (with --changes FILE, `padan reveal --changes FILE` adds each link's
+    status).
 
-    Example: padan results bansos --output dtks-matches.csv
+    Example: padan results bansos --output dtks-matches.csv --changes dtks-changes.csv
     """
     with _client(server) as client:
         data = client.results_csv(project_id, run_id)
+        changed = client.results_changes(project_id, run_id) if changes else None
+    if changes and changed is not None:
+        _write_changes(changes, changed)
     if output:
         output.write_bytes(data)
         links, duplicates = data.count(b",link,"), data.count(b",duplicate,")
@@ -305,14 +337,72 @@ def results(project_id: str, run_id: RunId = "latest",
         sys.stdout.write(data.decode())
 
 
+def _write_changes(path: Path, data: bytes) -> None:
+    from padan.linker.party_changes import STATUSES, count_statuses, read_changes
+
+    path.write_bytes(data)
+    counts = count_statuses(read_changes(data))
+    table = Table(_("status"), _("links"))
+    labels = {"new": _("new"), "unchanged": _("unchanged"), "changed": _("changed"),
+              "gone": _("gone")}
+    for status in STATUSES:
+        table.add_row(labels[status], number(counts[status]))
+    err_console.print(readable(table))
+    err_console.print(_("wrote the status of each link to {path}").format(path=path))
+
+
+ERASE_BATCH = 20_000   # pseudo-ids per request (the request body limit is 1 MiB by default)
+
+
+@reports_errors
+def withdraw(project_id: str,
+             pseudo_ids: Annotated[Path | None, typer.Option(
+                 "--pseudo-ids", help="A CSV with a pseudo_id column: the records to erase.")]
+             = None,
+             whole_list: Annotated[bool, typer.Option(
+                 "--whole-list", help="Erase your whole list from the project.")] = False,
+             server: Server = None) -> None:
+    """Erase some of your records, or your whole list, from a continuous project (right to
+    erasure): they leave the linker's store, its state, later reports and results; the audit
+    log records who, which party and how many records.
+
+    Example: PADAN_TOKEN_FILE=kjp.token padan withdraw bansos --pseudo-ids withdrawn.csv
+    """
+    from padan.encoder.list_versions import read_removed
+    from padan.encoder.pseudo_ids import pseudo_id_texts
+
+    if (pseudo_ids is None) == (not whole_list):
+        raise fail(_("give --pseudo-ids FILE or --whole-list (one of them)"))
+    texts = None if pseudo_ids is None else pseudo_id_texts(read_removed(pseudo_ids))
+    if texts == []:
+        raise fail(_("{path}: no pseudo-ids to erase").format(path=pseudo_ids))
+    batches = [None] if texts is None else [texts[i:i + ERASE_BATCH]
+                                            for i in range(0, len(texts), ERASE_BATCH)]
+    with _client(server) as client:
+        for batch in batches:
+            started = client.erase(project_id, batch)
+            finished = client.wait_for_run(project_id, started.run_id)
+            _print_run(finished)
+            if finished.state == "failed":
+                raise typer.Exit(1)
+    count = _("your whole list") if texts is None else _("{count} records").format(
+        count=number(len(texts)))
+    out.print(_("erased from project {project}: {count}").format(project=project_id,
+                                                                 count=count))
+
+
 # -- coordinator ------------------------------------------------------------------------------
 def _print_run(run: RunPublic) -> None:
     took = ", " + _("{seconds} s").format(seconds=run.seconds) if run.seconds is not None else ""
-    stale = " " + _("(out of date: an upload was replaced)") if run.invalidated else ""
+    stale = "" if not run.invalidated else " " + (
+        _("(out of date: records were erased after it)") if run.kind in ("continuous", "erase")
+        else _("(out of date: an upload was replaced)"))
     error = f": {run.error}" if run.error else ""
+    kinds = {"continuous": _("continuous"), "erase": _("erasure")}
+    kind = f" ({kinds[run.kind]})" if run.kind in kinds else ""
     out.print(_("run {run}: {state} {progress}, attempt {attempt}").format(
         run=run.run_id, state=run.state, progress=f"{run.progress:.0%}",
-        attempt=run.attempts) + f"{took}{stale}{error}")
+        attempt=run.attempts) + f"{kind}{took}{stale}{error}")
 
 
 @reports_errors

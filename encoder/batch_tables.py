@@ -58,6 +58,7 @@ class NikFacts:
     has_digits: np.ndarray  # digits usable in the filter
     identity: np.ndarray
     province: np.ndarray
+    regency: np.ndarray  # PPKK (uint16), 0 = no valid NIK
     day: np.ndarray
     month: np.ndarray
     yy: np.ndarray
@@ -71,7 +72,8 @@ class NikFacts:
             return np.zeros(n, dtype=dtype)
 
         return cls(valid=zeros(bool), embedded=zeros(bool), has_digits=zeros(bool),
-                   identity=zeros(np.uint64), province=zeros(np.uint16), day=zeros(np.int16),
+                   identity=zeros(np.uint64), province=zeros(np.uint16),
+                   regency=zeros(np.uint16), day=zeros(np.int16),
                    month=zeros(np.int16), yy=zeros(np.int16), female=zeros(bool),
                    partial=np.full(n, None, dtype=object), digits=np.zeros((n, 16), np.uint8))
 

@@ -18,7 +18,8 @@ schema_version = 2
 project_id = "{project_id}"
 # The field whose valid normalised value also becomes a keyed exact token (fast exact path).
 identity_field = "nik"
-# Coarse stratum carried in each record for breakdowns in the report: "province" or omit.
+# Coarse stratum carried in each record for breakdowns in the report: "province" (the NIK's
+# first 2 digits), "regency" (its first 4: finer, docs/threat-model.md) or omit.
 stratum = "province"
 
 [[fields]]

@@ -183,6 +183,9 @@ class RecordEncoder:
         nik = self._nik_column(by_kind.get("nik"), n, quality, rows)
         extras = {spec.name: self._extra_column(spec, columns.get(spec.name), n, quality, rows)
                   for spec in self._extras}
+        identity = self.schema.identity_field
+        if identity is not None and identity in extras:   # a number other than the NIK
+            self._identity_of(extras[identity], nik)
 
         name_ok, date_ok, sex_ok = (c.usable[c.index] for c in (names, dates, sexes))
         # values per distinct entry, gathered per record only as small integers
@@ -224,6 +227,11 @@ class RecordEncoder:
             "name_code": (code_d, names.index),
             "province": ([None, *(f"{p:02d}" for p in range(1, 100))], nik.province_index),
         }
+
+        for name, extra in extras.items():   # a field of the other kinds as a key part
+            part_text[name] = ([r.value if ok else None for r, ok in zip(
+                extra.column.results, extra.column.usable.tolist(), strict=True)],
+                extra.column.index)
 
         blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
         for b, spec in enumerate(self.schema.blocking):
@@ -272,8 +280,10 @@ class RecordEncoder:
         records = new_records(len(keep_idx), hardened.shape[1], len(self.schema.blocking))
         records["filter"] = hardened
         records["identity"] = nik.identity[keep_idx]
-        if self.schema.stratum is not None:   # a schema without a stratum publishes none
+        if self.schema.stratum == "province":   # a schema without a stratum publishes none
             records["stratum"] = nik.province[keep_idx]
+        elif self.schema.stratum == "regency":
+            records["stratum"] = nik.regency[keep_idx]
         records["flags"] = flags[keep_idx]
         records["blocks"] = blocks[keep_idx]
         quality.rows_encoded = len(keep_idx)
@@ -435,6 +445,15 @@ class RecordEncoder:
             DistinctColumn(results=column.results, index=column.index, usable=has_tokens),
             part_text, spec.salt_with, make_many)
 
+    def _identity_of(self, extra: ExtraColumn, nik: NikFacts) -> None:
+        """The identity token from a field of the other kinds (a card number): its usable
+        normalised values, keyed like a NIK's."""
+        column, token = extra.column, self._identity_token
+        tokens = np.array([token(r.value) if ok and r.value else 0 for r, ok in
+                           zip(column.results, column.usable.tolist(), strict=True)],
+                          dtype=np.uint64)
+        nik.identity[:] = tokens[column.index]
+
     def _nik_column(self, values, n: int, quality: QualityReport, rows: np.ndarray) -> NikFacts:
         spec = self._fields.get("nik")
         niks = NikFacts.empty(n)
@@ -444,6 +463,8 @@ class RecordEncoder:
         niks.valid[:] = scan.fast
         niks.embedded[:] = scan.fast
         niks.province[:] = np.where(scan.fast, scan.province, 0)
+        regency = scan.digits[:, :4].astype(np.uint16) @ np.array([1000, 100, 10, 1], np.uint16)
+        niks.regency[:] = np.where(scan.fast, regency, 0)
         niks.day[:], niks.month[:], niks.yy[:] = scan.day, scan.month, scan.yy
         niks.female[:] = scan.female
         niks.has_digits[:] = scan.fast
@@ -463,6 +484,7 @@ class RecordEncoder:
                 niks.valid[i] = True
                 niks.identity[i] = token(result.value)
                 niks.province[i] = result.province or 0
+                niks.regency[i] = int(result.value[:4]) if result.province else 0
             if result.birth_day is not None:
                 niks.embedded[i] = True
                 niks.day[i], niks.month[i] = result.birth_day, result.birth_month

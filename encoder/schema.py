@@ -30,6 +30,10 @@ FieldKind = Literal[
 # "birthdate" leaves placeholder dates (1 Jul, 31 Dec, 1 Jan) out of a key; "birthdate_any" keeps
 # them, for keys that salt a segment (a person recorded on 1 July is so recorded on every list).
 BlockingPart = Literal["birthdate", "birthdate_any", "birth_year", "sex", "name_code", "province"]
+BLOCKING_PARTS = BlockingPart.__args__
+# Kinds a schema's identity_field may have: the NIK, or another number issued to one person (a
+# card or member number; FEBRL's soc_sec_id) where a list has no NIK.
+IDENTITY_KINDS = ("nik", "kk", "digits", "exact")
 # The salt of a segment: the identity field's keyed token, or the token of a blocking key.
 IDENTITY_SALT = "identity"
 MIN_FILTER_BITS, MAX_FILTER_BITS = 64, 8192
@@ -133,7 +137,11 @@ class Hardening(_Model):
 
 class BlockingKey(_Model):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
-    parts: Annotated[list[BlockingPart], Field(min_length=1)]
+    # the parts above, or the name of a field of the other kinds: its normalised value (a
+    # postcode, a card number), so that a segment can be salted with something other than the
+    # birthdate and a pair with a mistyped birthdate is still compared
+    parts: Annotated[list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]],
+                     Field(min_length=1)]
 
 
 class Segment(_Model):
@@ -165,7 +173,9 @@ class LinkageSchema(_Model):
     fields: Annotated[list[FieldSpec], Field(min_length=1)]
     identity_field: str | None = "nik"
     blocking: list[BlockingKey] = Field(default_factory=list)
-    stratum: Literal["province"] | None = None
+    # a coarse stratum carried in each record for the report's breakdowns: the NIK's province
+    # (PP) or its regency or city (PPKK, e.g. 3171); None publishes none
+    stratum: Literal["province", "regency"] | None = None
     hardening: Hardening = Hardening()
     # Without segments the filter is one record-level filter of filter_bits holding every field.
     segments: list[Segment] = Field(default_factory=list)
@@ -189,10 +199,19 @@ class LinkageSchema(_Model):
                              "(the other kinds any number of times)")
         if self.identity_field is not None and self.field_named(self.identity_field) is None:
             raise ValueError(f"identity_field '{self.identity_field}' is not a field")
-        if self.identity_field is not None and self.field_named(self.identity_field).kind != "nik":
-            raise ValueError("identity_field must name the field of kind 'nik'")
+        if (self.identity_field is not None
+                and self.field_named(self.identity_field).kind not in IDENTITY_KINDS):
+            raise ValueError("identity_field must name a field of kind "
+                             f"{', '.join(IDENTITY_KINDS)}")
         if len({b.name for b in self.blocking}) != len(self.blocking):
             raise ValueError("blocking key names must be unique")
+        for key in self.blocking:
+            for part in key.parts:
+                spec = self.field_named(part)
+                if part not in BLOCKING_PARTS and (spec is None or spec.kind in CORE_KINDS):
+                    raise ValueError(
+                        f"blocking key '{key.name}': part '{part}' is none of "
+                        f"{', '.join(BLOCKING_PARTS)} and no field of the other kinds")
         if self.hardening.xor_fold and self.filter_bits % 128:
             raise ValueError("xor_fold needs filter_bits divisible by 128 (the result is half)")
         for spec in self.fields:

@@ -129,25 +129,29 @@ def febrl_column(field) -> str | None:
 def febrl_schema(schema: LinkageSchema) -> LinkageSchema:
     """The schema reduced to what FEBRL has: name, birthdate, and fields of the other kinds
     that name a FEBRL column (febrl_column). No NIK (FEBRL's soc_sec_id is not a NIK: a field
-    of kind digits may read it by name), no sex, no stratum; blocking keys keep their name and
-    birthdate parts and lose the rest (a key left empty is dropped)."""
+    of kind digits may read it by name, and be the identity_field), no sex, no stratum;
+    blocking keys keep their name, birthdate and FEBRL-field parts and lose the rest (a key
+    left empty is dropped)."""
     fields = [f for f in schema.fields if f.kind in FEBRL_FIELD_KINDS
               or (f.kind not in CORE_KINDS and febrl_column(f) is not None)]
     names = {f.name for f in fields}
     blocking = []
     for key in schema.blocking:
         parts = [p for p in key.parts if p in ("birthdate", "birthdate_any", "birth_year",
-                                                "name_code")]
+                                                "name_code") or p in names]
         if parts:
             blocking.append(key.model_copy(update={"parts": parts}))
     keys = {b.name for b in blocking}
     # segments salted with the NIK go (FEBRL has none), and so do their fields' absent kinds
+    identity = schema.identity_field in names
     segments = [s.model_copy(update={"fields": [f for f in s.fields if f in names]})
-                for s in schema.segments if s.salt in keys or s.salt is None]
+                for s in schema.segments
+                if s.salt in keys or s.salt is None or (s.salt == "identity" and identity)]
     segments = [s for s in segments if s.fields]
     return LinkageSchema.model_validate({
         **schema.model_dump(), "fields": [f.model_dump() for f in fields],
-        "identity_field": None, "stratum": None,
+        "identity_field": schema.identity_field if schema.identity_field in names else None,
+        "stratum": None,
         "blocking": [b.model_dump() for b in blocking],
         "segments": [s.model_dump() for s in segments]})
 

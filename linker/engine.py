@@ -384,6 +384,8 @@ def _strata(parties, grouped: np.ndarray, offsets) -> list[dict] | None:
     rows = []
     for i, party in enumerate(parties):
         stratum = np.asarray(party.encodings.records["stratum"], np.int64)
+        if party.encodings.header.stratum == "regency":   # records per province, as before
+            stratum //= 100
         matched = grouped[offsets[i]:offsets[i + 1]]
         for code in np.unique(stratum):
             here = stratum == code

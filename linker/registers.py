@@ -15,9 +15,10 @@ suppressed like every other count of the report):
   programme record, and no death-register record (the dead are not missing). Records in no group
   count too.
 Each counts the match band ("match") and the possible band ("possible") apart, by the group's
-band. `by_stratum` splits the match band by the records' stratum (the province of the NIK, where
-the schema carries one): the double recipient's first programme record, the programme record, the
-register record.
+band. `by_stratum` splits the match band by the records' province (of the NIK, where the schema
+carries a stratum), and `by_regency` by their regency where the schema's stratum is "regency"
+(padan.linker.stratum_cells, which also holds the small-cell rule of these splits): the double
+recipient's first programme record, the programme record, the register record.
 
 A programme receives, for each of its records in a group with a register record, one row
 "register" naming the register's kind (party_results), never the register's name, pseudo-ids or
@@ -35,6 +36,7 @@ import numpy as np
 from padan.i18n import N_, _
 from padan.linker.errors import ParameterError
 from padan.linker.results import MATCH, POSSIBLE, GroupTable
+from padan.linker.stratum_cells import breakdown, stratum_level, suppress_cells
 
 REGISTER_KINDS = ("deaths", "population", "eligibility")
 DEFAULT_KIND = "programme"      # the kind of a programme declared without one
@@ -126,13 +128,16 @@ class Roles:
 
 
 def answer_questions(parties: Sequence[str], roles: Roles, groups: GroupTable,
-                     pseudo_ids: Sequence[np.ndarray], strata: Sequence[np.ndarray] | None
-                     ) -> dict:
+                     pseudo_ids: Sequence[np.ndarray], strata: Sequence[np.ndarray] | None,
+                     level: str | None = "province", *, mixed: bool = False) -> dict:
     """The three answers of a run (module docstring), as the report's `questions`.
 
     parties: the run's party names (party index i of `groups`); pseudo_ids[i] and strata[i]: the
-    pseudo-id (uint64) and stratum of each record of party i (strata None: no stratum).
+    pseudo-id (uint64) and stratum of each record of party i (strata None: no stratum), codes of
+    `level` ("province" or "regency"); mixed: the parties' strata differed (stratum_level), said
+    in the answers as `stratum_mixed`.
     """
+    level = None if strata is None else level
     roles = roles.for_run(parties)
     n = len(parties)
     register_kind = [roles.registers.get(p) for p in parties]
@@ -173,7 +178,7 @@ def answer_questions(parties: Sequence[str], roles: Roles, groups: GroupTable,
         found = starts[several[group[starts]]]
         double.append({"kind": kind, "programmes": [parties[i] for i in members],
                        **_bands(band[group[found]]),
-                       "by_stratum": _by_stratum(stratum, found, band[group[found]])})
+                       **breakdown(_match_counts(stratum, found, band[group[found]]), level)})
 
     dead = []
     if deaths.any():
@@ -182,20 +187,20 @@ def answer_questions(parties: Sequence[str], roles: Roles, groups: GroupTable,
                 continue
             rows = np.flatnonzero((party == index) & with_dead[group])
             dead.append({"programme": name, **_bands(band[group[rows]]),
-                         "by_stratum": _by_stratum(stratum, rows, band[group[rows]])})
+                         **breakdown(_match_counts(stratum, rows, band[group[rows]]), level)})
 
     missing = []
     for index, name in enumerate(parties):
         if register_kind[index] not in ("population", "eligibility"):
             continue
         missing.append(_missing(index, name, register_kind[index], party, group, band,
-                                with_programme, with_dead, pseudo_ids, strata, stratum))
-    return {"roles": roles.to_dict(parties), "double_recipients": double,
-            "dead_still_paid": dead, "eligible_missing": missing}
+                                with_programme, with_dead, pseudo_ids, strata, stratum, level))
+    return {"roles": roles.to_dict(parties), "stratum": level, "stratum_mixed": mixed,
+            "double_recipients": double, "dead_still_paid": dead, "eligible_missing": missing}
 
 
 def _missing(index: int, name: str, kind: str, party, group, band, with_programme, with_dead,
-             pseudo_ids, strata, stratum) -> dict:
+             pseudo_ids, strata, stratum, level) -> dict:
     """A register's records on no programme: the group holds none (match band; possible: the
     only programme record is in a possible-band group), and is not of the dead."""
     mine = np.flatnonzero(party == index)
@@ -212,10 +217,8 @@ def _missing(index: int, name: str, kind: str, party, group, band, with_programm
         all_codes, all_counts = np.unique(codes, return_counts=True)
         taken = stratum[mine[linked | dead]]
         less = dict(zip(*np.unique(taken, return_counts=True), strict=True))
-        row["by_stratum"] = [{"stratum": int(code), "match": int(c - less.get(code, 0))}
-                             for code, c in zip(all_codes.tolist(), all_counts.tolist(),
-                                                strict=True)
-                             if c - less.get(code, 0) > 0]
+        row.update(breakdown({int(code): int(c - less.get(code, 0)) for code, c in zip(
+            all_codes.tolist(), all_counts.tolist(), strict=True)}, level))
     return row
 
 
@@ -223,13 +226,13 @@ def _bands(bands: np.ndarray) -> dict[str, int]:
     return {"match": int(np.sum(bands == MATCH)), "possible": int(np.sum(bands == POSSIBLE))}
 
 
-def _by_stratum(stratum: np.ndarray | None, rows: np.ndarray, bands: np.ndarray
-                ) -> list[dict] | None:
+def _match_counts(stratum: np.ndarray | None, rows: np.ndarray, bands: np.ndarray
+                  ) -> dict[int, int]:
+    """The match-band rows counted per stratum code ({} without a stratum)."""
     if stratum is None:
-        return None
+        return {}
     codes, counts = np.unique(stratum[rows[bands == MATCH]], return_counts=True)
-    return [{"stratum": int(code), "match": int(c)}
-            for code, c in zip(codes.tolist(), counts.tolist(), strict=True)]
+    return dict(zip(codes.tolist(), counts.tolist(), strict=True))
 
 
 def _row_strata(groups: GroupTable, pseudo_ids: Sequence[np.ndarray],
@@ -247,16 +250,16 @@ def _row_strata(groups: GroupTable, pseudo_ids: Sequence[np.ndarray],
     return out
 
 
-def suppress_questions(questions: dict | None, hide) -> dict | None:
-    """The answers with every count passed through `hide` (the report's small-cell rule)."""
+def suppress_questions(questions: dict | None, hide, k: int) -> dict | None:
+    """The answers with every count passed through `hide` (the report's small-cell rule, counts
+    from 1 to k-1 hidden), and their breakdowns by stratum protected against differencing
+    (padan.linker.stratum_cells.suppress_cells)."""
     if not questions:
         return questions
 
     def rows(items: list[dict]) -> list[dict]:
-        return [{**item, "match": hide(item["match"]), "possible": hide(item["possible"]),
-                 "by_stratum": None if item.get("by_stratum") is None else [
-                     {**cell, "match": hide(cell["match"])} for cell in item["by_stratum"]]}
-                for item in items]
+        return [{**suppress_cells(item, k), "match": hide(item["match"]),
+                 "possible": hide(item["possible"])} for item in items]
 
     return {**questions, **{key: rows(questions.get(key, [])) for key in (
         "double_recipients", "dead_still_paid", "eligible_missing")}}
@@ -267,11 +270,15 @@ def register_name(kind: str) -> str:
     return _(REGISTER_NAMES[kind]) if kind in REGISTER_NAMES else kind
 
 
-
 def questions_for(parties: Sequence, params, groups: GroupTable) -> dict:
-    """answer_questions for the engine's parties (name, encodings) and LinkParameters."""
-    strata = None if parties[0].encodings.header.stratum is None else [
-        party.encodings.records["stratum"] for party in parties]
+    """answer_questions for the engine's parties (name, encodings) and LinkParameters. Parties
+    of mixed strata (province and regency) are broken down by province."""
+    level, mixed = stratum_level(party.encodings.header.stratum for party in parties)
+    strata = None
+    if level is not None:
+        strata = [np.asarray(party.encodings.records["stratum"], np.int64)
+                  // (100 if party.encodings.header.stratum == "regency" and level == "province"
+                      else 1) for party in parties]
     return answer_questions([party.name for party in parties], Roles.from_parameters(params),
                             groups, [party.encodings.records["pseudo_id"] for party in parties],
-                            strata)
+                            strata, level, mixed=mixed)

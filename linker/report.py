@@ -101,7 +101,7 @@ class OverlapReport:
             strata=None if self.strata is None else [hide_all(r, ("records", "matched"))
                                                      for r in self.strata],
             match_model=_hide_model_counts(self.match_model, hide),
-            questions=suppress_questions(self.questions, hide),
+            questions=suppress_questions(self.questions, hide, k),
             suppressed_below=k,
         )
 

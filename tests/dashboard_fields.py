@@ -50,9 +50,10 @@ def expected_fields(envelope: dict, audit: dict | None = None) -> dict[str, str]
         for row in questions.get(key, []):
             for band in ("match", "possible"):
                 want[f"questions/{key}/{row[name_key]}/{band}"] = shown(row[band], k)
-            for cell in row.get("by_stratum") or []:
-                want[f"questions/{key}/{row[name_key]}/stratum/{cell['stratum']}"] = shown(
-                    cell["match"], k)
+            for level, segment in (("by_stratum", "stratum"), ("by_regency", "regency")):
+                for cell in row.get(level) or []:
+                    want[f"questions/{key}/{row[name_key]}/{segment}/{cell['stratum']}"] = shown(
+                        cell["match"], k)
     want["comparisons"] = number(report["comparisons"])
     want["candidate_pairs"] = number(report["candidate_pairs"])
     if audit is not None and audit["ok"]:

@@ -2,7 +2,7 @@
 
 - encoder/ runs at the agency and never opens a socket or imports the linker.
 - linker/ sees only encodings: from the encoder it may import the encoding-file module, its
-  errors and the pseudo-ids' text form, nothing else.
+  errors, the pseudo-ids' text form and the public table of region names, nothing else.
 """
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK = {"socket", "httpx", "http", "urllib", "requests", "fastapi", "uvicorn", "ssl"}
+# place_codes: the public table of Kemendagri region names (no personal data), for the labels of
+# the report's regencies (padan.linker.provinces)
 LINKER_MAY_IMPORT_FROM_ENCODER = {"padan.encoder.encoding_file", "padan.encoder.errors",
-                                  "padan.encoder.pseudo_ids"}
+                                  "padan.encoder.pseudo_ids",
+                                  "padan.encoder.normalise.place_codes"}
 
 
 def imports_of(folder: str) -> dict[Path, set[str]]:

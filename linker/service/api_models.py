@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Digest = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+PseudoIdText = Annotated[str, Field(pattern=r"^p[0-9a-f]{16}$")]
 
 
 class _In(BaseModel):
@@ -26,6 +27,9 @@ class ProjectCreate(_In):
     key_check: Annotated[str, Field(min_length=1, max_length=128)] | None = None
     small_cell_k: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
     description: Annotated[str, Field(max_length=1000)] = ""
+    # monthly versions (whole or delta) linked against a standing state, stable group ids,
+    # erasure (docs/continuous-linkage.md)
+    continuous: bool = False
 
 
 class PartyPublic(BaseModel):
@@ -48,6 +52,7 @@ class ProjectPublic(BaseModel):
     created_at: datetime
     closed_at: datetime | None
     parties: list[PartyPublic]
+    continuous: bool = False
 
 
 class TokenPublic(BaseModel):
@@ -67,6 +72,9 @@ class ProjectCreated(BaseModel):
 class UploadCreate(_In):
     size: Annotated[int, Field(ge=1)]
     sha256: Digest | None = None
+    # whole: the agency's whole list; delta (continuous projects): the records added or changed
+    # since its last version, with the removed pseudo-ids PUT to .../uploads/{id}/removed
+    kind: Literal["whole", "delta"] = "whole"
 
 
 class UploadSessionPublic(BaseModel):
@@ -74,6 +82,8 @@ class UploadSessionPublic(BaseModel):
     size: int
     offset: int
     state: str
+    kind: str = "whole"
+    removed: int | None = None  # pseudo-ids in the removed list received (a delta)
 
 
 class UploadPublic(BaseModel):
@@ -85,11 +95,14 @@ class UploadPublic(BaseModel):
     created_at: datetime
     replaced: bool = False
     unchanged: bool = False
+    kind: str = "whole"
+    linked: bool = False   # brought into the project's standing state by a run
 
 
 class RunPublic(BaseModel):
     run_id: int
     project_id: str
+    kind: str = "link"   # link, continuous (versions into the standing state) or erase
     state: str
     progress: float
     attempts: int
@@ -108,6 +121,8 @@ class MatchPublic(BaseModel):
     group_id: int
     other_party: str
     band: str
+    # continuous projects: new, unchanged or changed since the last run (gone: in `gone`)
+    status: str | None = None
 
 
 class DuplicatePublic(BaseModel):
@@ -135,6 +150,16 @@ class ResultsPublic(BaseModel):
     matches: list[MatchPublic]
     duplicates: list[DuplicatePublic] = []
     registers: list[RegisterPublic] = []
+    # continuous projects: the links of the last run this run no longer has (status "gone",
+    # with last run's group and band)
+    gone: list[MatchPublic] = []
+
+
+class ErasureCreate(_In):
+    """Records an agency withdraws (by pseudo-id), or its whole list."""
+
+    pseudo_ids: Annotated[list[PseudoIdText], Field(min_length=1)] | None = None
+    whole_list: bool = False
 
 
 class ReportPublic(BaseModel):

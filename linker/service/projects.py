@@ -34,6 +34,7 @@ class NewProject:
     key_check: str | None = None
     small_cell_k: int | None = None
     description: str = ""
+    continuous: bool = False
 
 
 def check_parameters(parameters: dict[str, Any]) -> None:
@@ -81,7 +82,8 @@ def create_project(session: Session, caller: Caller, new: NewProject, pepper: st
     project = Project(id=new.project_id, description=new.description,
                       schema_fingerprint=new.schema_fingerprint, key_check=new.key_check,
                       parameters=new.parameters, result_policy=new.result_policy,
-                      small_cell_k=new.small_cell_k, state="open")
+                      small_cell_k=new.small_cell_k, state="open",
+                      continuous=new.continuous)
     session.add(project)
     session.flush()
     tokens = [add_party(session, name=name, role=role, project_id=project.id, pepper=pepper,
@@ -90,7 +92,8 @@ def create_project(session: Session, caller: Caller, new: NewProject, pepper: st
               for name in group]
     append_entry(session, caller.actor, "project.create", project_id=project.id,
                  agencies=new.agencies, auditors=new.auditors, result_policy=new.result_policy,
-                 parameters=new.parameters)
+                 parameters=new.parameters,
+                 **({"continuous": True} if new.continuous else {}))
     for issued in tokens:
         append_entry(session, caller.actor, "token.create", project_id=project.id,
                      party=issued.party, role=issued.role)
@@ -137,4 +140,5 @@ def close_project(session: Session, caller: Caller, project: Project) -> list[st
         pending.state = "abandoned"
     append_entry(session, caller.actor, "project.close", project_id=project.id,
                  encodings_deleted=len(uploads))
-    return sorted({upload.sha256 for upload in uploads})
+    return sorted({upload.sha256 for upload in uploads}
+                  | {upload.removed_sha256 for upload in uploads if upload.removed_sha256})

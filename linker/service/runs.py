@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from padan.linker.service.audit import Actor, append_entry
+from padan.linker.service.continuous_runs import new_continuous_run
 from padan.linker.service.errors import Conflict, Gone, LimitExceeded, NotFound
 from padan.linker.service.parties import Caller, agencies_of
 from padan.linker.service.tables import MAX_INTEGER_ID, Project, Run
@@ -33,6 +34,8 @@ class ClaimedRun:
     inputs: dict[str, str]
     parameters: dict
     attempt: int
+    kind: str = "link"       # link, continuous or erase (padan.linker.service.continuous_runs)
+    plan: dict | None = None
 
 
 def create_run(session: Session, caller: Caller, project: Project,
@@ -44,6 +47,13 @@ def create_run(session: Session, caller: Caller, project: Project,
         if runs >= max_runs:
             raise LimitExceeded(f"project '{project.id}' already has {runs} runs",
                                 setting="PADAN_MAX_RUNS_PER_PROJECT", limit=max_runs)
+    if project.continuous:
+        run = new_continuous_run(session, project)
+        session.add(run)
+        session.flush()
+        append_entry(session, caller.actor, "run.create", project_id=project.id, run=run.id,
+                     inputs=run.inputs, kind=run.kind)
+        return run
     uploads = {name: upload.sha256 for upload, name in current_uploads(session, project.id)}
     missing = [party.name for party in agencies_of(session, project.id)
                if party.name not in uploads]
@@ -85,6 +95,9 @@ def finished_run(session: Session, project: Project, run_id: int | str) -> Run:
     if run.state != "done":
         raise Conflict(f"run {run.id} is {run.state}, not done", run=run.id, state=run.state)
     if run.invalidated:
+        if run.kind in ("continuous", "erase"):   # only an erasure invalidates these
+            raise Gone(f"the results of run {run.id} are out of date: records were erased "
+                       "after it; fetch the latest run's", run=run.id)
         raise Gone(f"the results of run {run.id} are out of date: an upload was replaced "
                    "after it started; start a new run", run=run.id)
     return run
@@ -116,7 +129,7 @@ def claim_run(session: Session, worker: str, lease_seconds: float) -> ClaimedRun
     append_entry(session, Actor(worker, "worker"), "run.claim", project_id=run.project_id,
                  run=run.id, attempt=run.attempts, reclaimed=reclaimed)
     return ClaimedRun(run.id, run.project_id, dict(run.inputs), dict(run.parameters),
-                      run.attempts)
+                      run.attempts, run.kind or "link", run.plan)
 
 
 def renew_lease(session: Session, run_id: int, worker: str, lease_seconds: float,
@@ -131,13 +144,14 @@ def renew_lease(session: Session, run_id: int, worker: str, lease_seconds: float
 
 
 def complete_run(session: Session, run_id: int, worker: str, *, results: dict[str, str],
-                 report_sha256: str, counts: dict) -> bool:
+                 report_sha256: str | None, counts: dict,
+                 changes: dict[str, str] | None = None) -> bool:
     """Record results atomically, only if this worker still holds the run."""
     done = session.execute(update(Run).where(Run.id == run_id, Run.lease_owner == worker,
                                              Run.state == "running")
                            .values(state="done", progress=1.0, results=results,
-                                   report_sha256=report_sha256, finished_at=datetime.now(UTC),
-                                   lease_expires=None))
+                                   changes=changes, report_sha256=report_sha256,
+                                   finished_at=datetime.now(UTC), lease_expires=None))
     if done.rowcount != 1:
         return False
     run = session.get(Run, run_id)
@@ -147,11 +161,12 @@ def complete_run(session: Session, run_id: int, worker: str, *, results: dict[st
 
 
 def fail_run(session: Session, run_id: int, worker: str, error: str, *,
-             retry: bool) -> None:
-    """Fail a run for good, or (transient trouble) put it back in the queue."""
+             retry: bool) -> list[str]:
+    """Fail a run for good, or (transient trouble) put it back in the queue; the store files
+    to delete once this commits (an erasure's pseudo-ids, when it failed for good)."""
     run = session.get(Run, run_id)
     if run is None or run.lease_owner != worker or run.state != "running":
-        return
+        return []
     if retry and run.attempts < MAX_ATTEMPTS:
         run.state, run.lease_owner, run.lease_expires = "queued", None, None
         action = "run.retry"
@@ -160,3 +175,6 @@ def fail_run(session: Session, run_id: int, worker: str, error: str, *,
         action = "run.fail"
     append_entry(session, Actor(worker, "worker"), action, project_id=run.project_id,
                  run=run_id, error=error)
+    if action == "run.fail" and run.kind == "erase" and (run.plan or {}).get("pseudo_ids"):
+        return [run.plan["pseudo_ids"]]
+    return []

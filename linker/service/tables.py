@@ -63,6 +63,8 @@ class Project(Base):
     result_policy: Mapped[str] = mapped_column(String(32))
     small_cell_k: Mapped[int | None] = mapped_column(Integer, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="open")
+    # continuous linkage: versions of the lists, a standing state in the store, stable group ids
+    continuous: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -97,6 +99,9 @@ class Upload(Base):
     filter_bits: Mapped[int] = mapped_column(Integer)
     key_check: Mapped[str] = mapped_column(String(128))
     current: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(8), default="whole")   # whole | delta
+    removed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # of a delta
+    linked: Mapped[bool] = mapped_column(Boolean, default=False)  # in the project's state
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -112,6 +117,7 @@ class UploadSession(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     offset: Mapped[int] = mapped_column(BigInteger, default=0)
     state: Mapped[str] = mapped_column(String(16), default="open")
+    kind: Mapped[str] = mapped_column(String(8), default="whole")   # whole | delta
     upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -125,10 +131,14 @@ class Run(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    # link (one-off), continuous (versions into the standing state) or erase (records withdrawn)
+    kind: Mapped[str] = mapped_column(String(16), default="link")
+    plan: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # versions, or the erasure
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     inputs: Mapped[dict] = mapped_column(JSON)  # party name -> sha256 of its encoding file
     parameters: Mapped[dict] = mapped_column(JSON)
     results: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # party -> sha256
+    changes: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # party -> sha256
     report_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     invalidated: Mapped[bool] = mapped_column(Boolean, default=False)

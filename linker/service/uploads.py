@@ -22,6 +22,7 @@ from padan.linker.service.audit import append_entry
 from padan.linker.service.errors import (
     Conflict,
     Forbidden,
+    InvalidRequest,
     LimitExceeded,
     NotFound,
     TooLarge,
@@ -30,6 +31,7 @@ from padan.linker.service.errors import (
 from padan.linker.service.parties import Caller
 from padan.linker.service.store import Store, file_sha256
 from padan.linker.service.tables import Party, Project, Run, Upload, UploadSession
+from padan.linker.service.versions import parse_removed, removed_csv, removed_path
 
 MAX_CHUNK_BYTES = 64 * 1024 * 1024
 
@@ -48,8 +50,14 @@ def part_path(upload_dir: Path, session_id: str) -> Path:
 
 def begin_upload(session: Session, caller: Caller, project: Project, *, size: int,
                  sha256: str | None, max_bytes: int,
-                 max_open: int | None = None) -> UploadSession:
+                 max_open: int | None = None, kind: str = "whole") -> UploadSession:
     """Open an upload session, or resume the caller's open one for the same bytes."""
+    if kind == "delta" and not project.continuous:
+        raise InvalidRequest(f"project '{project.id}' does not keep versions of the lists: "
+                             "upload the whole list (kind 'whole'), or ask the coordinator for "
+                             "a continuous project", project=project.id, field="kind")
+    if kind == "delta":
+        require_linked(session, caller, project)
     if size > max_bytes:
         raise TooLarge(f"the file is {size} bytes; this server accepts at most {max_bytes}",
                        limit=max_bytes)
@@ -57,7 +65,7 @@ def begin_upload(session: Session, caller: Caller, project: Project, *, size: in
         existing = session.scalars(select(UploadSession).where(
             UploadSession.project_id == project.id, UploadSession.party_id == caller.party_id,
             UploadSession.sha256 == sha256, UploadSession.size == size,
-            UploadSession.state == "open")).first()
+            UploadSession.kind == kind, UploadSession.state == "open")).first()
         if existing is not None:
             return existing
     if max_open is not None:
@@ -70,7 +78,7 @@ def begin_upload(session: Session, caller: Caller, project: Project, *, size: in
                                 setting="PADAN_MAX_OPEN_UPLOADS_PER_PARTY", limit=max_open)
     pending = UploadSession(id=secrets.token_urlsafe(16), project_id=project.id,
                             party_id=caller.party_id, size=size, sha256=sha256, offset=0,
-                            state="open")
+                            state="open", kind=kind)
     session.add(pending)
     session.flush()
     return pending
@@ -111,6 +119,42 @@ def append_chunk(session: Session, pending: UploadSession, *, offset: int, data:
     pending.offset = offset + len(data)
     pending.updated_at = datetime.now(UTC)
     return pending
+
+
+def require_linked(session: Session, caller: Caller, project: Project) -> None:
+    """A delta applies to the party's list in the standing state: its current upload must have
+    been linked by a run."""
+    current = session.scalars(select(Upload).where(
+        Upload.project_id == project.id, Upload.party_id == caller.party_id,
+        Upload.current)).first()
+    if current is None or not current.linked:
+        raise Conflict("a delta applies to the list a run has linked, and your current upload "
+                       "is not linked yet: wait for a run (the coordinator starts it), or "
+                       "upload the whole list", party=caller.name)
+
+
+def store_removed(pending: UploadSession, data: bytes, upload_dir: Path) -> int:
+    """Keep the removed list of an open delta upload (validated now); how many pseudo-ids."""
+    if pending.state != "open":
+        raise Conflict(f"upload session is {pending.state}; start a new upload",
+                       upload=pending.id, state=pending.state)
+    if pending.kind != "delta":
+        raise Conflict("only a delta upload has a removed list; this upload is a whole list",
+                       upload=pending.id, kind=pending.kind)
+    ids = parse_removed(data)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    partial = removed_path(upload_dir, pending.id).with_suffix(".removed-partial")
+    partial.write_bytes(removed_csv(ids))
+    os.replace(partial, removed_path(upload_dir, pending.id))
+    pending.updated_at = datetime.now(UTC)
+    return len(ids)
+
+
+def removed_count(upload_dir: Path, session_id: str) -> int | None:
+    path = removed_path(upload_dir, session_id)
+    if not path.is_file():
+        return None
+    return max(len(path.read_bytes().splitlines()) - 1, 0)
 
 
 def _check_header(session: Session, project: Project, header: EncodingHeader,
@@ -157,6 +201,12 @@ def validate_upload(session: Session, caller: Caller, project: Project, pending:
         raise UploadRejected(f"not a valid encoding file: {exc.reason}",
                              reason="bad_file") from None
     _check_header(session, project, header, caller)
+    if pending.kind == "delta":
+        if not removed_path(upload_dir, pending.id).is_file():
+            raise Conflict("a delta needs its removed list: PUT X.removed.csv to "
+                           f".../uploads/{pending.id}/removed first (a list of none is the "
+                           "header line alone)", upload=pending.id)
+        require_linked(session, caller, project)
     return header, sha256
 
 
@@ -167,28 +217,37 @@ def finish_upload(session: Session, caller: Caller, project: Project, pending: U
         Upload.project_id == project.id, Upload.party_id == caller.party_id,
         Upload.current)).first()
     pending.state, pending.updated_at = "finished", datetime.now(UTC)
-    if current is not None and current.sha256 == sha256:
+    if current is not None and current.sha256 == sha256 and current.kind == pending.kind:
         pending.upload_id = current.id
         append_entry(session, caller.actor, "upload.repeat", project_id=project.id,
                      party=caller.name, sha256=sha256)
         return FinishedUpload(current, caller.name, replaced=False, unchanged=True)
     store.put_file(part_path(upload_dir, pending.id), sha256)
+    removed = None
+    if pending.kind == "delta":
+        removed = store.put_file(removed_path(upload_dir, pending.id))
     if current is not None:
         current.current = False
-        session.execute(update(Run).where(Run.project_id == project.id, ~Run.invalidated)
-                        .values(invalidated=True))
+        if not project.continuous:  # a continuous run's results stay those of its versions
+            session.execute(update(Run).where(Run.project_id == project.id, ~Run.invalidated)
+                            .values(invalidated=True))
     if project.key_check is None:
         project.key_check = header.key_check
     upload = Upload(project_id=project.id, party_id=caller.party_id, sha256=sha256,
                     size=pending.size, record_count=header.record_count,
-                    filter_bits=header.filter_bits, key_check=header.key_check, current=True)
+                    filter_bits=header.filter_bits, key_check=header.key_check, current=True,
+                    kind=pending.kind, removed_sha256=removed, linked=False)
     session.add(upload)
     session.flush()
     pending.upload_id = upload.id
     append_entry(session, caller.actor, "upload.accept", project_id=project.id,
                  party=caller.name, sha256=sha256, size=pending.size,
-                 records=header.record_count, replaced=current is not None)
-    return FinishedUpload(upload, caller.name, replaced=current is not None, unchanged=False)
+                 records=header.record_count, replaced=current is not None,
+                 **({"kind": "delta", "removed": removed_count(upload_dir, pending.id)}
+                    if pending.kind == "delta" else {}))
+    return FinishedUpload(upload, caller.name,
+                          replaced=current is not None and not project.continuous,
+                          unchanged=False)
 
 
 def refuse_upload(session: Session, caller: Caller, project: Project, session_id: str,

@@ -15,11 +15,13 @@ import uuid
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from padan.linker.service.continuous_runs import CONTINUOUS_KINDS, compute_continuous, settle
 from padan.linker.service.database import transaction
 from padan.linker.service.execution import compute_run
 from padan.linker.service.runs import ClaimedRun, claim_run, complete_run, fail_run, renew_lease
 from padan.linker.service.settings import Settings
 from padan.linker.service.store import open_store
+from padan.linker.service.tables import Run
 
 log = logging.getLogger("padan.worker")
 
@@ -98,8 +100,15 @@ class Worker:
 
         started = time.monotonic()
         try:
-            output = compute_run(claimed.inputs, claimed.parameters, self.store,
-                                 dask_scheduler=self.settings.dask_scheduler, progress=progress)
+            if claimed.kind in CONTINUOUS_KINDS:
+                output = compute_continuous(
+                    claimed.kind, claimed.project_id, claimed.plan or {}, claimed.parameters,
+                    self.store, work_root=self.settings.fetch_directory,
+                    keep=lambda: not keeper.lost.is_set())
+            else:
+                output = compute_run(claimed.inputs, claimed.parameters, self.store,
+                                     dask_scheduler=self.settings.dask_scheduler,
+                                     progress=progress)
         except LeaseLost:
             log.warning("worker %s lost the lease of run %s", self.name, claimed.run_id)
             return
@@ -107,17 +116,25 @@ class Worker:
             retry = not _is_bad_input(exc)
             message = str(exc) if not retry else f"{type(exc).__name__} in the worker"
             with transaction(self.factory) as session:
-                fail_run(session, claimed.run_id, self.name, message, retry=retry)
+                doomed = fail_run(session, claimed.run_id, self.name, message, retry=retry)
+            for sha256 in doomed:
+                self.store.delete(sha256)
             log.exception("run %s failed", claimed.run_id)
             return
         finally:
             keeper.stopped.set()
             keeper.join()
+        doomed: list[str] = []
         with transaction(self.factory) as session:
             stored = complete_run(session, claimed.run_id, self.name, results=output.results,
                                   report_sha256=output.report_sha256,
                                   counts={**output.summary,
-                                          "seconds": round(time.monotonic() - started, 3)})
+                                          "seconds": round(time.monotonic() - started, 3)},
+                                  changes=getattr(output, "changes", None))
+            if stored and claimed.kind in CONTINUOUS_KINDS:
+                doomed = settle(session, session.get(Run, claimed.run_id))
+        for sha256 in doomed:
+            self.store.delete(sha256)
         if not stored:
             log.warning("run %s was taken over before worker %s finished", claimed.run_id,
                         self.name)

@@ -4,7 +4,8 @@ The linker runs on a loopback port (uvicorn in a thread) with a finished run of 
 Chromium fetches the dashboard with the auditor's token and the test checks: no console error,
 no request but the page itself, the page's style sheet applied under its CSP, and every number
 shown equal to the report JSON, in both languages (?lang=id: Bahasa Indonesia, numbers written
-12.345 and 0,95). Screenshots go to test-artifacts/dashboard.png and dashboard.id.png.
+12.345 and 0,95). The demo encodes with the regency stratum here, so the page also folds the three
+answers by regency. Screenshots go to test-artifacts/dashboard.png and dashboard.id.png.
 Chromium missing is a failure, not a skip (.ci/run installs Debian's chromium).
 """
 
@@ -23,11 +24,13 @@ from dashboard_fields import expected_fields
 from padan.cli.client import PadanClient
 from padan.cli.demo_commands import run_demo
 from padan.cli.local_server import serve_in_thread
+from padan.encoder import default_schema
 from padan.i18n import _, use_language
 from padan.linker.service import Settings, create_app
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEFAULT_SCHEMA_TEXT = default_schema.default_schema_text
 READ_FIELDS = """
 Object.fromEntries([...document.querySelectorAll('[data-field]')].map(e => {
   const copy = e.cloneNode(true);
@@ -37,10 +40,18 @@ Object.fromEntries([...document.querySelectorAll('[data-field]')].map(e => {
 """
 
 
+def regency_schema_text(project_id: str) -> str:
+    """The default schema with the regency stratum: the page then splits the three questions by
+    province and, in a folded table, by regency (the province is the default's stratum)."""
+    return DEFAULT_SCHEMA_TEXT(project_id).replace('stratum = "province"', 'stratum = "regency"')
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     folder = tmp_path_factory.mktemp("browser") / "demo"
-    run_demo(folder, size=300, seed=5, dirt="moderate")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(default_schema, "default_schema_text", regency_schema_text)
+        run_demo(folder, size=300, seed=5, dirt="moderate")
     app = create_app(Settings(data_dir=folder / "linker"))
     try:
         with serve_in_thread(app) as url:
@@ -108,6 +119,15 @@ def test_the_dashboard_in_chromium_shows_the_report_and_nothing_else(served, bro
     # the demo declares a death and a population register: the three questions are answered
     assert ("Tiga pertanyaan" if lang == "id" else "The three questions") in headings
     assert [key for key in want if key.startswith("questions/dead_still_paid/")]
+    # encoded with the regency stratum: the regencies in a folded table, closed until opened
+    assert envelope["report"]["questions"]["stratum"] == "regency"
+    assert [key for key in want if "/regency/" in key]
+    folded = "document.querySelector('#questions details')"
+    assert browser.evaluate(f"{folded}.open") is False
+    assert browser.evaluate(f"{folded}.querySelector('table').checkVisibility()") is False
+    browser.evaluate(f"{folded}.querySelector('summary').click()")
+    assert browser.evaluate(f"{folded}.open") is True
+    assert browser.evaluate(f"{folded}.querySelector('table').checkVisibility()") is True
 
     browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=900,
                  deviceScaleFactor=1, mobile=False)

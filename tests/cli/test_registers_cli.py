@@ -37,7 +37,9 @@ def world(tmp_path_factory) -> Path:
                                  + registers))
     write_lists(lists, folder)
     generate_secret_file(folder / "project.key")
-    (folder / "schema.toml").write_text(default_schema_text("demo"))
+    # the regency stratum (the default is the province): the answers split by both
+    (folder / "schema.toml").write_text(default_schema_text("demo").replace(
+        'stratum = "province"', 'stratum = "regency"'))
     schema, secret = load_schema(folder / "schema.toml"), load_secret(folder / "project.key")
     for name in LISTS:
         encode_file(folder / f"{name}.csv", schema, secret, folder / f"{name}.padan", workers=1)
@@ -58,7 +60,8 @@ def test_link_prints_the_three_questions(world):
     output = (world / "output.txt").read_text()
     assert "the three questions" in output
     for needle in ("double recipients", "bansos: DTKS, KJP", "the dead still paid",
-                   "eligible but missing", "PENDUDUK (population register)"):
+                   "eligible but missing", "PENDUDUK (population register)",
+                   "by regency or city, match band: the 10 of", "missing: PENDUDUK"):
         assert needle in output, needle
 
 
@@ -71,8 +74,16 @@ def test_the_report_answers_by_name_and_province(world):
     assert double["programmes"] == ["DTKS", "KJP"] and double["match"] > 0
     assert [r["programme"] for r in questions["dead_still_paid"]] == list(PROGRAMMES)
     (missing,) = questions["eligible_missing"]
+    assert questions["stratum"] == "regency" and not questions["stratum_mixed"]
+    # the records per stratum stay by province (the regencies are the three questions' only)
+    assert {row["stratum"] for row in envelope["report"]["strata"]} <= set(range(100))
     for row in [double, *questions["dead_still_paid"], missing]:
         assert sum(cell["match"] for cell in row["by_stratum"]) == row["match"]
+        assert row["by_regency"] and all(c["stratum"] > 1100 for c in row["by_regency"])
+        for province in row["by_stratum"]:
+            under = [c["match"] for c in row["by_regency"]
+                     if c["stratum"] // 100 == province["stratum"]]
+            assert province["stratum"] == 0 or sum(under) == province["match"]
 
 
 def test_a_programme_learns_the_register_kind_and_nothing_else(world):

@@ -262,3 +262,66 @@ def test_a_ttl_column_encodes_like_two_columns():
     notes = combined.quality.to_dict()["fields"]
     assert notes["tempat_lahir"]["notes"]["date-removed"] == 3
     assert notes["tanggal_lahir"]["notes"]["place-removed"] == 3
+
+
+CARD_SCHEMA = """
+schema_version = 2
+project_id = "test"
+identity_field = "no_kartu"
+
+[[fields]]
+name = "nama"
+kind = "name"
+tokeniser = { kind = "qgram", q = 2 }
+
+[[fields]]
+name = "no_kartu"
+kind = "digits"
+required = false
+tokeniser = { kind = "positions" }
+
+[[fields]]
+name = "kode_pos"
+kind = "digits"
+required = false
+tokeniser = { kind = "positions" }
+
+[[blocking]]
+name = "pos"
+parts = ["kode_pos"]
+
+[[segments]]
+name = "nama_kartu"
+fields = ["nama"]
+salt = "identity"
+bits = 256
+
+[[segments]]
+name = "nama_pos"
+fields = ["nama"]
+salt = "pos"
+bits = 256
+"""
+
+
+def test_a_card_number_is_the_identity_and_a_postcode_a_salt():
+    schema = parse_schema(CARD_SCHEMA)
+    rows = {"nama": ["Siti Aminah", "SITI AMINAH", "Siti Aminah", "Slamet"],
+            "no_kartu": ["0001234567", "0001234567", "0007654321", None],
+            "kode_pos": ["10110", "10110", "60111", "10110"]}
+    batch = encode(schema, rows)
+    records = batch.records[np.argsort(batch.rows)]
+    identity, pos = records["identity"], records["blocks"][:, 0]
+    assert identity[0] == identity[1] != 0          # the same number: the same keyed token
+    assert identity[2] not in (0, identity[0]) and identity[3] == 0   # another; none
+    assert pos[0] == pos[1] == pos[3] != pos[2]     # the postcode's keyed token
+    card, post = segment(schema, records, "nama_kartu"), segment(schema, records, "nama_pos")
+    assert dice(card[0], card[1]) == 1.0 and dice(card[0], card[2]) < 0.5   # other salt
+    assert popcount(card[3:4])[0] == 0              # no number: the segment stays empty
+    assert dice(post[0], post[1]) == 1.0 and popcount(post[3:4])[0] > 0
+
+
+def test_a_blocking_part_must_be_a_known_part_or_a_field_of_the_other_kinds():
+    for part in ("nama", "no_such_field"):
+        with pytest.raises(SchemaError, match=f"part '{part}' is none of"):
+            parse_schema(CARD_SCHEMA.replace('parts = ["kode_pos"]', f'parts = ["{part}"]'))

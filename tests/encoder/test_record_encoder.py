@@ -10,6 +10,7 @@ from padan.encoder.encoding_file import (
     FLAG_NIK_BIRTHDATE_DISAGREE,
     FLAG_NIK_VALID,
 )
+from padan.encoder.errors import SchemaError
 from padan.encoder.normalise.cells import SheetInt
 from padan.encoder.record_encoder import RecordEncoder
 
@@ -72,6 +73,21 @@ def test_day_month_swap_keeps_most_similarity():
     # year and the unordered day-month pair survive the swap: still a possible match, and
     # clearly closer than the same name born on another day of that year
     assert swapped > 0.75 and swapped > other_day + 0.05
+
+
+def test_a_regency_stratum_is_the_niks_first_four_digits():
+    rows = [
+        ["3273014501800001", "Siti", "05-01-1980", "P"],      # valid NIK: Kota Bandung
+        ["3204 0145 0180 0001", "Siti", "05-01-1980", "P"],   # repaired off the fast path
+        ["BELUM ADA", "Siti", "05-01-1980", "P"],             # no NIK: 0
+    ]
+    regency = schema_with(stratum=('stratum = "province"', 'stratum = "regency"'))
+    assert regency.stratum == "regency"
+    assert encode(rows, regency).records["stratum"].tolist() == [3273, 3204, 0]
+    assert encode(rows).records["stratum"].tolist() == [32, 32, 0]
+    with pytest.raises(SchemaError) as caught:
+        schema_with(stratum=('stratum = "province"', 'stratum = "district"'))
+    assert caught.value.setting == "stratum"
 
 
 def test_identity_blocks_flags_and_stratum():

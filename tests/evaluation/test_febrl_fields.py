@@ -20,8 +20,12 @@ def test_febrl_address_columns_feed_fields_that_name_them():
     schema = load_schema(ROOT / "docs" / "schemas" / "febrl4-fields.toml")
     reduced = febrl_schema(schema)
     assert [f.name for f in reduced.fields] == ["nama", "tanggal_lahir", "alamat", "suburb",
-                                                "postcode", "state"]
-    assert [s.name for s in reduced.segments] == ["nama_lahir", "nama_alamat_lahir"]
+                                                "postcode", "state", "soc_sec_id"]
+    # the card number stays the identity, the postcode key and its segments stay
+    assert reduced.identity_field == "soc_sec_id"
+    assert [b.name for b in reduced.blocking] == ["lahir", "pos"]
+    assert [s.name for s in reduced.segments] == ["nama_lahir", "lain_lahir", "nama_nomor",
+                                                  "lain_nomor", "nama_pos", "lain_pos"]
     frame = FakeFrame(["rec-1-org", "rec-1-dup-0"], given_name=["a", "a"], surname=["b", "b"],
                       date_of_birth=["19151111", "19151111"], street_number=["8", None],
                       address_1=["stanley street", "stanley st"], address_2=["miami", None],
@@ -32,3 +36,4 @@ def test_febrl_address_columns_feed_fields_that_name_them():
     assert columns["alamat"] == ["8 stanley street miami", "stanley st"]
     assert columns["suburb"] == ["winston hills", "winston hils"]
     assert columns["postcode"] == ["4223", "4223"] and columns["state"] == ["nsw", "nsw"]
+    assert columns["soc_sec_id"] == ["5304218", "5304218"]

@@ -166,6 +166,47 @@ def test_the_three_questions_are_answered_by_name_and_province():
     assert 'id="questions"' not in render_dashboard(without, AUDIT_OK)
 
 
+def test_the_answers_by_regency_are_folded_with_withheld_cells_marked():
+    report = sample_report(k=10)
+    questions = report["report"]["questions"]
+    questions["stratum"] = "regency"
+    for row in [*questions["double_recipients"], *questions["eligible_missing"]]:
+        row["by_regency"] = []
+    (dead, other, *_rest) = questions["dead_still_paid"]
+    # as stratum_cells leaves them: DTKS's province 31 shown with its regencies, 32 hidden (its
+    # regencies withheld); KJP's 31 shown but its regencies withheld
+    dead.update(match=300, by_stratum=[{"stratum": 31, "match": 200},
+                                       {"stratum": 32, "match": None},
+                                       {"stratum": 33, "match": 90}],
+                by_regency=[{"stratum": 3171, "match": 150}, {"stratum": 3172, "match": None},
+                            {"stratum": 3173, "match": None}, {"stratum": 3301, "match": 90}])
+    other.update(match=120, by_stratum=[{"stratum": 31, "match": 120}], by_regency=[])
+    page = render_dashboard(report, AUDIT_OK)
+    fields = shown_fields(page)
+    assert fields == expected_fields(report, AUDIT_OK)
+    assert fields["questions/dead_still_paid/DTKS/regency/3171"] == "150"
+    assert fields["questions/dead_still_paid/DTKS/regency/3172"] == "<10"
+    assert "<details><summary>" in page and "31.71 Kota Jakarta Pusat" in page
+    assert "33.01 Kab. Cilacap" in page
+    folded = page[page.index("<details>"):page.index("</details>")]
+    # label, then the columns: double, dead DTKS, dead KJP, dead KIS, missing
+    rows = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in folded.split("<tr>")[2:]]
+    cells = {label: rest for label, *rest in rows}
+    assert cells["31.71 Kota Jakarta Pusat"] == ["0", "150", "–", "0", "0"]
+    assert cells["33.01 Kab. Cilacap"] == ["0", "90", "0", "0", "0"]
+    assert "withheld" in page
+    questions["stratum_mixed"] = True
+    assert "different strata" in render_dashboard(report, AUDIT_OK)
+
+
+def test_regency_labels_use_the_shipped_table_and_never_guess():
+    from padan.linker.provinces import regency_label
+    assert regency_label(3204) == "32.04 Kab. Bandung"
+    assert regency_label(3273) == "32.73 Kota Bandung"
+    assert regency_label(8101) == "81.01"   # Maluku: not in the table, the code alone
+    assert regency_label(0) == "unknown"
+
+
 def test_a_real_run_report_renders_without_any_pseudo_id(tmp_path):
     made = synthetic_pair(tmp_path, 300, 200, 120, seed=5)
     parties = [Party("DTKS", open_encoding_file(made.left)),

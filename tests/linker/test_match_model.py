@@ -8,7 +8,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from padan.encoder.default_schema import default_schema
+from padan.encoder.default_schema import default_schema, default_schema_text
 from padan.evaluation.labelled import encode_labelled
 from padan.linker.comparison import IDENTITY_LEVELS, Comparison, ComparisonVectors, compare
 from padan.linker.engine import link
@@ -47,6 +47,48 @@ def test_levels_say_what_agrees_without_seeing_a_value():
     # the bucket of 01-02-1987 holds 7 records of the two lists: level "5-16 records"
     assert vectors.comparisons[2].levels[vectors.levels[0, 2]] == "5-16 records"
     assert vectors.levels[3, 2] == 0    # different birthdates: no bucket to count
+
+
+def test_the_first_salt_speaks_for_the_identity_levels():
+    """A schema may salt segments with a second key (a postcode): the identity and frequency
+    levels speak of the first salt's agreement, not of every salt's at once."""
+    from padan.encoder.schema import parse_schema
+    schema = parse_schema(default_schema_text("model") + """
+[[fields]]
+name = "kode_pos"
+kind = "digits"
+required = false
+tokeniser = { kind = "positions" }
+
+[[blocking]]
+name = "pos"
+parts = ["kode_pos"]
+
+[[segments]]
+name = "nama_pos"
+fields = ["nama"]
+salt = "pos"
+bits = 512
+record_bits = 256
+""")
+
+    def listed(name, rows):
+        columns = {"nik": [None] * len(rows), "nama": [r[0] for r in rows],
+                   "tanggal_lahir": [r[1] for r in rows], "jenis_kelamin": ["P"] * len(rows),
+                   "kode_pos": [r[2] for r in rows]}
+        return encode_labelled(name, columns, np.arange(len(rows)), schema, SECRET)
+
+    left = listed("A", [("Yati Haryati", "01-02-1987", "40111")] * 3)
+    right = listed("B", [("Yati Haryati", "01-02-1987", "40111"),    # both salts agree
+                         ("Yati Haryati", "01-02-1987", "60111"),    # the birthdate only
+                         ("Yati Haryati", "01-03-1987", "40111")])   # the postcode only
+    vectors = compare([left.encodings, right.encodings], np.arange(3), 3 + np.arange(3))
+    identity = [IDENTITY_LEVELS[level] for level in vectors.levels[:, 0]]
+    assert identity == ["salts agree, NIK unknown", "salts agree, NIK unknown",
+                        "nothing agrees"]
+    # the name is still compared under the postcode's salt where the birthdate's differs
+    assert vectors.name_dice.tolist() == [1.0, 1.0, 1.0]
+    assert vectors.levels[2, -1] == 0 and vectors.levels[1, -1] > 0
 
 
 def draw_vectors(rng, pairs: int, prior: float, m: list, u: list) -> ComparisonVectors:

@@ -134,10 +134,37 @@ def test_the_answers_equal_a_plain_reference(seed, sizes):
     assert got["roles"]["KIS"] == {"programme": "kesehatan"}
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 40), min_size=5, max_size=5))
+def test_a_regency_stratum_splits_the_answers_by_regency_and_province(seed, sizes):
+    rng = np.random.default_rng(seed)
+    table, pseudo, provinces = random_groups(rng, sizes)
+    # a regency within each record's province, or 0 (no valid NIK) for some
+    regencies = [np.where(rng.random(len(p)) < 0.1, 0, p * 100 + rng.choice([1, 4, 71], len(p)))
+                 for p in provinces]
+    by_regency = answer_questions(PARTIES, ROLES, table, pseudo, regencies, "regency")
+    by_province = answer_questions(PARTIES, ROLES, table, pseudo,
+                                   [r // 100 for r in regencies], "province")
+    assert by_regency["stratum"] == "regency" and by_province["stratum"] == "province"
+    cells = reference(table, pseudo, regencies)["double"]["bansos"][1]
+    (double,) = by_regency["double_recipients"]
+    assert {c["stratum"]: c["match"] for c in double["by_regency"]} == {
+        code: n for code, n in cells.items() if code}
+    for key in ("double_recipients", "dead_still_paid", "eligible_missing"):
+        for fine, coarse in zip(by_regency[key], by_province[key], strict=True):
+            assert fine["by_stratum"] == coarse["by_stratum"]
+            assert "by_regency" not in coarse
+            for province in fine["by_stratum"]:
+                under = [c["match"] for c in fine["by_regency"]
+                         if c["stratum"] // 100 == province["stratum"]]
+                assert province["stratum"] == 0 or sum(under) == province["match"]
+
+
 def test_small_answers_are_suppressed_like_every_count():
     table, pseudo, strata = random_groups(np.random.default_rng(3), [30, 30, 30, 30, 30])
     answers = answer_questions(PARTIES, ROLES, table, pseudo, strata)
-    hidden = suppress_questions(answers, lambda c: None if c is not None and 0 < c < 1000 else c)
+    hidden = suppress_questions(answers, lambda c: None if c is not None and 0 < c < 1000 else c,
+                                1000)
     for key in ("double_recipients", "dead_still_paid", "eligible_missing"):
         for row in hidden[key]:
             assert row["match"] in (None, 0) and row["possible"] in (None, 0)

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 from padan.cli.main import app
 
 runner = CliRunner()
-COMMANDS = [["serve"], ["worker"], ["upload"], ["run"], ["status"], ["results"], ["report"],
+COMMANDS = [["serve"], ["worker"], ["upload"], ["run"], ["status"], ["results"], ["withdraw"],
+            ["report"],
             ["project", "create"], ["project", "show"], ["project", "close"],
             ["audit", "verify"], ["admin", "create-coordinator"]]
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from fastapi import FastAPI
 
 from padan.linker.service.anchoring import CheckpointSigner, load_or_create_key
-from padan.linker.service.api import audit, health, projects, runs, tokens, uploads
+from padan.linker.service.api import audit, erasures, health, projects, runs, tokens, uploads
 from padan.linker.service.api.body_limit import BodyLimit
 from padan.linker.service.api.deps import ServiceState
 from padan.linker.service.api.errors import install_error_handlers
@@ -65,6 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.padan = state
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
-    for module in (health, projects, uploads, runs, audit, tokens):
+    for module in (health, projects, uploads, runs, erasures, audit, tokens):
         app.include_router(module.router)
     return app

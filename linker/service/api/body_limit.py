@@ -13,8 +13,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from padan.linker.service.api.errors import error_response
 
-# PUT /projects/{id}/uploads/{upload_id}: raw chunks, capped by the route (MAX_CHUNK_BYTES)
-_CHUNK_PATH = re.compile(r"^/projects/[^/]+/uploads/[^/]+$")
+# PUT /projects/{id}/uploads/{upload_id}[/removed]: raw chunks and removed lists, capped by the
+# route (MAX_CHUNK_BYTES)
+_CHUNK_PATH = re.compile(r"^/projects/[^/]+/uploads/[^/]+(/removed)?$")
 
 
 def _message(limit: int) -> str:

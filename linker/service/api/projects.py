@@ -21,6 +21,7 @@ from padan.linker.service.projects import (
     list_projects,
     project_for,
 )
+from padan.linker.service.standing import delete_state
 
 router = APIRouter(prefix="/projects", tags=["projects"])
 
@@ -61,6 +62,7 @@ def close(project_id: str, caller: CurrentCaller, session: SessionDep,
     session.commit()
     for sha256 in doomed:
         state.store.delete(sha256)
+    delete_state(state.store, project.id)
     return project_view(session, project, state.settings.small_cell_k)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import HTMLResponse
 
+from padan.linker.party_changes import read_changes
 from padan.linker.party_results import read_rows, rows_csv
 from padan.linker.service.api.deps import CurrentCaller, SessionDep, StateDep
 from padan.linker.service.api.views import run_view
@@ -56,10 +57,14 @@ def show(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDe
             responses={200: {"content": {"text/csv": {}}}})
 def results(project_id: str, run_id: str, caller: CurrentCaller, session: SessionDep,
             state: StateDep,
-            format: Annotated[Literal["json", "csv"], Query()] = "json",
+            format: Annotated[Literal["json", "csv", "changes"], Query()] = "json",
             ) -> ResultsPublic | Response:
     """The calling agency's own pseudo-ids: those found on other agencies' lists (with the other
-    agency, group and band) and its own duplicate groups (group and band)."""
+    agency, group and band) and its own duplicate groups (group and band).
+
+    In a continuous project each link also has its status since the last run (new, unchanged,
+    changed; the gone ones under `gone`); `format=changes` gives them as CSV
+    (pseudo_id,other_party,group_id,band,status), the file `padan reveal --changes` reads."""
     project = project_for(session, caller, project_id, "agency")
     if project.result_policy != "own_matches":
         raise Forbidden("this project's result policy is counts only: agencies receive no "
@@ -68,17 +73,28 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
     sha256 = (run.results or {}).get(caller.name)
     if sha256 is None:
         raise NotFound(f"run {run.id} has no results for party '{caller.name}'", run=run.id)
+    changes_sha256 = (run.changes or {}).get(caller.name)
+    if format == "changes" and changes_sha256 is None:
+        raise NotFound(f"run {run.id} is not a run of continuous linkage: it has no changes",
+                       run=run.id)
     data = state.store.read_bytes(sha256)
+    changes = read_changes(state.store.read_bytes(changes_sha256)) if changes_sha256 else []
     append_entry(session, caller.actor, "results.download", project_id=project.id, run=run.id,
                  party=caller.name, format=format)
+    if format == "changes":
+        return Response(state.store.read_bytes(changes_sha256), media_type="text/csv")
     rows = read_rows(data)  # results of earlier versions come out in today's form
     if format == "csv":
         return Response(rows_csv(rows), media_type="text/csv")
+    status_of = {(c.pseudo_id, c.other_party): c.status for c in changes if c.status != "gone"}
     return ResultsPublic(
         project_id=project.id, run_id=run.id, party=caller.name,
         matches=[MatchPublic(pseudo_id=r.pseudo_id, group_id=r.group_id,
-                             other_party=r.other_party, band=r.band)
+                             other_party=r.other_party, band=r.band,
+                             status=status_of.get((r.pseudo_id, r.other_party)))
                  for r in rows if r.kind == "link"],
+        gone=[MatchPublic(pseudo_id=c.pseudo_id, group_id=c.group_id, other_party=c.other_party,
+                          band=c.band, status=c.status) for c in changes if c.status == "gone"],
         duplicates=[DuplicatePublic(pseudo_id=r.pseudo_id, group_id=r.group_id, band=r.band)
                     for r in rows if r.kind == "duplicate"],
         registers=[RegisterPublic(pseudo_id=r.pseudo_id, group_id=r.group_id,
@@ -89,6 +105,9 @@ def results(project_id: str, run_id: str, caller: CurrentCaller, session: Sessio
 def _report(session, caller, project_id: str, run_id: str, state) -> ReportPublic:
     project = project_for(session, caller, project_id, "coordinator", "auditor")
     run = finished_run(session, project, run_id)
+    if run.report_sha256 is None:
+        raise NotFound(f"run {run.id} has no report: no list was left after the erasure",
+                       run=run.id)
     k = project.small_cell_k or state.settings.small_cell_k
     report = read_report(state.store, run.report_sha256, k)
     append_entry(session, caller.actor, "report.view", project_id=project.id, run=run.id)

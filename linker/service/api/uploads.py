@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
@@ -23,15 +24,22 @@ from padan.linker.service.uploads import (
     finish_upload,
     part_path,
     refuse_upload,
+    removed_count,
+    store_removed,
     upload_session_for,
 )
+from padan.linker.service.versions import removed_path
 
 router = APIRouter(prefix="/projects/{project_id}/uploads", tags=["uploads"])
 
 
-def _session_view(pending: UploadSession) -> UploadSessionPublic:
+def _session_view(pending: UploadSession, upload_dir: Path | None = None
+                  ) -> UploadSessionPublic:
+    removed = (removed_count(upload_dir, pending.id)
+               if upload_dir is not None and pending.kind == "delta" else None)
     return UploadSessionPublic(upload_id=pending.id, size=pending.size, offset=pending.offset,
-                               state=pending.state)
+                               state=pending.state, kind=pending.kind or "whole",
+                               removed=removed)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=UploadSessionPublic)
@@ -42,8 +50,9 @@ def create(project_id: str, body: UploadCreate, caller: CurrentCaller, session: 
     require_open(project)
     pending = begin_upload(session, caller, project, size=body.size, sha256=body.sha256,
                            max_bytes=state.settings.max_upload_bytes,
-                           max_open=state.settings.max_open_uploads_per_party)
-    return _session_view(pending)
+                           max_open=state.settings.max_open_uploads_per_party,
+                           kind=body.kind)
+    return _session_view(pending, state.settings.upload_directory)
 
 
 @router.get("", response_model=list[UploadPublic])
@@ -55,11 +64,12 @@ def list_current(project_id: str, caller: CurrentCaller, session: SessionDep) ->
 
 
 @router.get("/{upload_id}", response_model=UploadSessionPublic)
-def show(project_id: str, upload_id: str, caller: CurrentCaller,
-         session: SessionDep) -> UploadSessionPublic:
+def show(project_id: str, upload_id: str, caller: CurrentCaller, session: SessionDep,
+         state: StateDep) -> UploadSessionPublic:
     """How many bytes the server holds: resume from `offset`."""
     project = project_for(session, caller, project_id, "agency")
-    return _session_view(upload_session_for(session, caller, project, upload_id))
+    return _session_view(upload_session_for(session, caller, project, upload_id),
+                         state.settings.upload_directory)
 
 
 def _store_chunk(state: ServiceState, caller: Caller, project_id: str, upload_id: str,
@@ -92,6 +102,36 @@ async def put_chunk(project_id: str, upload_id: str, request: Request, caller: C
                                    bytes(body))
 
 
+def _store_removed(state: ServiceState, caller: Caller, project_id: str, upload_id: str,
+                   data: bytes) -> UploadSessionPublic:
+    with transaction(state.factory) as session:
+        project = project_for(session, caller, project_id, "agency")
+        require_open(project)
+        pending = upload_session_for(session, caller, project, upload_id, lock=True)
+        store_removed(pending, data, state.settings.upload_directory)
+        return _session_view(pending, state.settings.upload_directory)
+
+
+@router.put("/{upload_id}/removed", response_model=UploadSessionPublic,
+            openapi_extra={"requestBody": {"content": {"text/csv": {}}}})
+async def put_removed(project_id: str, upload_id: str, request: Request, caller: CurrentCaller,
+                      state: StateDep) -> UploadSessionPublic:
+    """The removed list of a delta upload (X.removed.csv: a `pseudo_id` column), whole in one
+    request; validated at once, and sent again to replace it."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_CHUNK_BYTES:
+        raise TooLarge(f"a removed list may hold at most {MAX_CHUNK_BYTES} bytes",
+                       limit=MAX_CHUNK_BYTES)
+    body = bytearray()
+    async for block in request.stream():
+        body += block
+        if len(body) > MAX_CHUNK_BYTES:
+            raise TooLarge(f"a removed list may hold at most {MAX_CHUNK_BYTES} bytes",
+                           limit=MAX_CHUNK_BYTES)
+    return await run_in_threadpool(_store_removed, state, caller, project_id, upload_id,
+                                   bytes(body))
+
+
 @router.post("/{upload_id}/finish", response_model=UploadPublic)
 def finish(project_id: str, upload_id: str, caller: CurrentCaller, session: SessionDep,
            state: StateDep) -> UploadPublic:
@@ -110,8 +150,10 @@ def finish(project_id: str, upload_id: str, caller: CurrentCaller, session: Sess
         refuse_upload(session, caller, project, upload_id, exc.details.get("reason", "invalid"))
         session.commit()
         part_path(upload_dir, upload_id).unlink(missing_ok=True)
+        removed_path(upload_dir, upload_id).unlink(missing_ok=True)
         raise
     session.commit()
     part_path(upload_dir, upload_id).unlink(missing_ok=True)
+    removed_path(upload_dir, upload_id).unlink(missing_ok=True)
     return upload_view(finished.upload, finished.party, replaced=finished.replaced,
                        unchanged=finished.unchanged)

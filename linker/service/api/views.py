@@ -27,21 +27,24 @@ def project_view(session: Session, project: Project, default_k: int) -> ProjectP
         schema_fingerprint=project.schema_fingerprint, key_check=project.key_check,
         parameters=project.parameters, result_policy=project.result_policy,
         small_cell_k=project.small_cell_k or default_k, state=project.state,
-        created_at=project.created_at, closed_at=project.closed_at, parties=parties)
+        created_at=project.created_at, closed_at=project.closed_at, parties=parties,
+        continuous=bool(project.continuous))
 
 
 def upload_view(upload: Upload, party: str, *, replaced: bool = False,
                 unchanged: bool = False) -> UploadPublic:
     return UploadPublic(party=party, sha256=upload.sha256, size=upload.size,
                         record_count=upload.record_count, filter_bits=upload.filter_bits,
-                        created_at=upload.created_at, replaced=replaced, unchanged=unchanged)
+                        created_at=upload.created_at, replaced=replaced, unchanged=unchanged,
+                        kind=upload.kind or "whole", linked=bool(upload.linked))
 
 
 def run_view(run: Run) -> RunPublic:
     seconds = None
     if run.started_at and run.finished_at:
         seconds = round((run.finished_at - run.started_at).total_seconds(), 3)
-    return RunPublic(run_id=run.id, project_id=run.project_id, state=run.state,
+    return RunPublic(run_id=run.id, project_id=run.project_id, kind=run.kind or "link",
+                     state=run.state,
                      progress=run.progress, attempts=run.attempts, invalidated=run.invalidated,
                      error=run.error, created_at=run.created_at, started_at=run.started_at,
                      finished_at=run.finished_at, seconds=seconds)
