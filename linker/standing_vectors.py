@@ -11,6 +11,8 @@ The table has one row per distinct candidate pair across two lists: the two list
 the run (`left` < `right`), the records' rows in them, the levels, the name's and the other
 field sets' best Dice and whether the keyed NIK tokens agree; sorted by (left, left_row, right,
 right_row), which is the order of global record numbers. It holds no pseudo-id and no filter.
+A carried row keeps the frequency level of the run that computed it: only whether it is null
+(the salts agree, which the records alone decide) is read from the table.
 """
 
 from __future__ import annotations
@@ -79,15 +81,33 @@ class CachedComparison:
                 known, known_code = known[order], known_code[order]
             at = np.minimum(np.searchsorted(known_code, code), len(known_code) - 1)
             known_at = known_code[at] == code
-            found = known[at[known_at]]
+            hits = at[known_at]
+            # usually every standing pair is still a pair, in the same order: no gather
+            every = len(hits) == len(known) and bool((hits == np.arange(len(hits))).all())
+            found = known if every else known[hits]
         vectors = compare(lists, a, b, known=None if found is None else ComparisonVectors(
             (), found["levels"], found["name_dice"], found["same_identity"],
             found["other_dice"]), known_at=known_at)
-        self.table = self._tabled(a, b, code, vectors)
+        if found is not None and every:
+            # the new pairs merged into the standing table, whose frequency levels stay as
+            # they were: only whether one is null (the salts agree) is read from the table
+            fresh = np.flatnonzero(~known_at)
+            fresh = fresh[np.argsort(code[fresh], kind="stable")]
+            self.table = np.insert(found, np.searchsorted(known_code, code[fresh]),
+                                   self._tabled(a, b, code, vectors, fresh))
+        else:
+            self.table = self._tabled(a, b, code, vectors, None)
         return vectors
 
     def _tabled(self, a: np.ndarray, b: np.ndarray, code: np.ndarray,
-                vectors: ComparisonVectors) -> np.ndarray:
+                vectors: ComparisonVectors, rows: np.ndarray | None) -> np.ndarray:
+        """The table of the pairs at `rows` (every pair where None), in the order of codes."""
+        if rows is not None:
+            a, b, code = a[rows], b[rows], code[rows]
+            vectors = ComparisonVectors(vectors.comparisons, vectors.levels[rows],
+                                        vectors.name_dice[rows], vectors.same_identity[rows],
+                                        None if vectors.other_dice is None
+                                        else vectors.other_dice[rows])
         table = np.zeros(len(a), vector_dtype(len(vectors.comparisons)))
         left = np.searchsorted(self.offsets, a, side="right") - 1
         right = np.searchsorted(self.offsets, b, side="right") - 1

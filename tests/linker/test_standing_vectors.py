@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from versions_helpers import NAMES, Versions, encoded_pool, write_version
 
@@ -19,7 +19,7 @@ from padan.linker.solver import Edges
 from padan.linker.standing_vectors import CachedComparison
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1),
        sizes=st.lists(st.integers(1, 12), min_size=1, max_size=6), rows=st.integers(0, 300))
 def test_distinct_patterns_are_np_unique(seed, sizes, rows):
@@ -39,7 +39,7 @@ def test_distinct_patterns_of_a_huge_space_fall_back_to_np_unique():
     assert len(patterns) == 500 and counts.sum() == 550
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), columns=st.integers(1, 3), rows=st.integers(0, 200))
 def test_bucket_sizes_count_equal_rows(seed, columns, rows):
     tokens = np.random.default_rng(seed).integers(0, 4, (rows, columns)).astype(np.uint64)
@@ -49,7 +49,7 @@ def test_bucket_sizes_count_equal_rows(seed, columns, rows):
     assert np.array_equal(bucket_sizes(tokens), expected)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), parts=st.integers(1, 4), rows=st.integers(0, 100))
 def test_pairs_deduplicated_across_passes_keep_the_best_score(seed, parts, rows):
     rng = np.random.default_rng(seed)
@@ -98,7 +98,14 @@ def test_carried_vectors_equal_computed_ones(pool, tmp_path):
     assert same_vectors(first(lists, a[known], b[known]), compare(lists, a[known], b[known]))
     second = CachedComparison(first.table, sizes)
     assert same_vectors(second(lists, a, b), expected)
-    assert len(second.table) == len(a)
+    whole = CachedComparison(None, sizes)
+    whole(lists, a, b)
+    assert second.table.dtype == whole.table.dtype and len(second.table) == len(a)
+    for column in ("left", "right", "left_row", "right_row", "name_dice", "other_dice",
+                   "same_identity"):
+        assert np.array_equal(second.table[column], whole.table[column]), column
+    assert np.array_equal(second.table["levels"][:, :-1], whole.table["levels"][:, :-1])
+    assert np.array_equal(second.table["levels"][:, -1] > 0, whole.table["levels"][:, -1] > 0)
 
 
 def test_carried_vectors_take_the_new_bucket_sizes(pool, tmp_path):
@@ -118,7 +125,7 @@ def test_carried_vectors_take_the_new_bucket_sizes(pool, tmp_path):
     assert same_vectors(second(crowded, a, b), expected)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), rows=st.integers(1, 400))
 def test_weights_in_order_are_lexsort_by_weight_then_records(seed, rows):
     rng = np.random.default_rng(seed)
