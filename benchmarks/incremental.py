@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.01, help="share of list 1 changed")
     args = parser.parse_args()
     params = LinkParameters()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         made = synthetic_pair(folder, args.records, args.records // 2, args.records // 4,
@@ -91,8 +92,9 @@ def main() -> None:
         "full_after_comparing_s": round(full.report.timings["solving"], 2),
         "speedup": round(full_s / update_s, 2),
         "comparisons": {"update": month.comparisons, "build": built.comparisons},
+        "candidate_pairs": month.result.report.candidate_pairs,
         "groups_equal": equal, "cpus": os.cpu_count(),
-        "load_1min": round(os.getloadavg()[0], 1)}, indent=1))
+        "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)]}, indent=1))
 
 
 if __name__ == "__main__":

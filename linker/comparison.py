@@ -198,14 +198,41 @@ def likely_matches(comparisons: Sequence[Comparison], levels: np.ndarray) -> np.
 
 
 def compare(lists: Sequence[EncodingFile], a: np.ndarray, b: np.ndarray,
-            chunk: int = 1 << 18) -> ComparisonVectors:
-    """The comparison vectors of the pairs (a[i], b[i]) of global record numbers."""
+            chunk: int = 1 << 18, *, known: ComparisonVectors | None = None,
+            known_at: np.ndarray | None = None) -> ComparisonVectors:
+    """The comparison vectors of the pairs (a[i], b[i]) of global record numbers.
+
+    `known` (with `known_at`, a bool mask over the pairs) carries the vectors of some pairs
+    from an earlier run, in order, where neither record has changed since
+    (padan.linker.standing_vectors): only their frequency level is computed again, since a
+    bucket's size depends on every record of the run."""
     run = _Run(lists)
+    bucket_size = _bucket_sizes(run)
+    if known is None:
+        return _compare(run, a, b, chunk, bucket_size)
+    fresh = np.flatnonzero(~known_at)
+    found = _compare(run, np.asarray(a)[fresh], np.asarray(b)[fresh], chunk, bucket_size)
+    levels = np.zeros((len(a), len(found.comparisons)), np.uint8)
+    levels[fresh] = found.levels
+    levels[known_at] = known.levels
+    salts = known.levels[:, -1] > 0     # a frequency level exactly where the salts agree
+    levels[known_at, -1] = _frequency_level(bucket_size[np.asarray(a)[known_at]], salts)
+    out = [np.zeros(len(a), np.float32), np.zeros(len(a), np.float32), np.zeros(len(a), bool)]
+    for column, new, old in zip(out, (found.name_dice, found.other_dice, found.same_identity),
+                                (known.name_dice, known.other_dice, known.same_identity),
+                                strict=True):
+        column[fresh], column[known_at] = new, old
+    return ComparisonVectors(found.comparisons, levels, name_dice=out[0], other_dice=out[1],
+                             same_identity=out[2])
+
+
+def _compare(run: _Run, a: np.ndarray, b: np.ndarray, chunk: int, bucket_size: np.ndarray
+             ) -> ComparisonVectors:
+    lists = run.lists
     comparisons = describe(run.segments, lists[0].header.filter_bits)
     levels = np.zeros((len(a), len(comparisons)), np.uint8)
     name_dice = np.full(len(a), -1.0, np.float32)
     other_dice = np.full(len(a), -1.0, np.float32)
-    bucket_size = _bucket_sizes(run)
     name_column = _name_column(run.segments)
     for start in range(0, len(a), chunk):   # bounded memory for gathered filters
         part = slice(start, start + chunk)
@@ -232,11 +259,24 @@ def _bucket_sizes(run: _Run) -> np.ndarray:
     """Per record: how many records of the run share its salt tokens (0 where one is missing)."""
     if not run.salt_columns:
         return np.zeros(len(run.identity), np.int64)
-    tokens = run.blocks[:, run.salt_columns]
-    missing = (tokens == 0).any(axis=1)
-    _, inverse, counts = np.unique(tokens, axis=0, return_inverse=True, return_counts=True)
-    size = counts[inverse.reshape(-1)]
-    size[missing] = 0
+    return bucket_sizes(run.blocks[:, run.salt_columns])
+
+
+def bucket_sizes(tokens: np.ndarray) -> np.ndarray:
+    """Per row of `tokens` (uint64, records x salt columns): how many rows equal it (0 where
+    a token is missing). The rows are sorted once rather than through np.unique(axis=0),
+    which is several times slower."""
+    size = np.zeros(len(tokens), np.int64)
+    if not len(tokens):
+        return size
+    tokens = np.asarray(tokens, np.uint64).reshape(len(tokens), -1)
+    # rows in an order that puts equal rows together (the order among them does not matter)
+    order = np.lexsort(tokens.T[::-1]) if tokens.shape[1] > 1 else np.argsort(tokens[:, 0])
+    ordered = tokens[order]
+    starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+    counts = np.diff(np.r_[starts, len(tokens)])
+    size[order] = np.repeat(counts, counts)
+    size[(tokens == 0).any(axis=1)] = 0
     return size
 
 
@@ -263,9 +303,13 @@ def _levels(run: _Run, a: np.ndarray, b: np.ndarray, bucket_size: np.ndarray
         level = 1 + np.searchsorted(-np.asarray(DICE_EDGES), -best, side="right")
         out[:, k] = np.where(best >= 0, level, 0)
         dice_of_sets.append(best)
-    size = np.where(salts, np.maximum(bucket_size[a], 1), 0)
-    out[:, -1] = np.where(salts, 1 + np.searchsorted(np.asarray(FREQUENCY_EDGES), size), 0)
+    out[:, -1] = _frequency_level(bucket_size[a], salts)
     return out, dice_of_sets
+
+
+def _frequency_level(bucket_size: np.ndarray, salts: np.ndarray) -> np.ndarray:
+    size = np.where(salts, np.maximum(bucket_size, 1), 0)
+    return np.where(salts, 1 + np.searchsorted(np.asarray(FREQUENCY_EDGES), size), 0)
 
 
 def _identity_level(run: _Run, a: np.ndarray, b: np.ndarray, salts: np.ndarray) -> np.ndarray:

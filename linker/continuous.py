@@ -133,5 +133,5 @@ def _relink(store: Store, parties: list[Party], params: LinkParameters,
 def _clear(store: Store) -> None:
     for path in [*store.lists_folder.glob("*.padan"),
                  *(store.folder / name for name in ("pairs.npy", "oversized.npy", "members.npy",
-                                                    "standing.json"))]:
+                                                    "vectors.npy", "standing.json"))]:
         path.unlink(missing_ok=True)

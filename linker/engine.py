@@ -31,9 +31,10 @@ from padan.linker.blocking import (
     plan_passes,
     resolve_blocking,
 )
+from padan.linker.comparison import compare
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
-from padan.linker.model_scoring import score_with_model
+from padan.linker.model_scoring import Comparer, score_with_model
 from padan.linker.parameters import SENSITIVITY_THRESHOLDS, LinkParameters
 from padan.linker.registers import questions_for
 from padan.linker.report import OverlapReport, best_match_histogram, valley
@@ -127,17 +128,18 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
 
 
 def finish(parties: Sequence[Party], params: LinkParameters, collected: _Collected, *,
-           started: float, scored: float) -> LinkResult:
+           started: float, scored: float, comparer: Comparer = compare) -> LinkResult:
     """From the run's candidate pairs (collected) to groups, duplicates and the report: the part
     of a run after the comparisons, shared by `link` and the incremental run
-    (padan.linker.incremental), which hands it the same pairs a full run would find."""
+    (padan.linker.incremental), which hands it the same pairs a full run would find and a
+    `comparer` that knows the standing pairs' comparison vectors."""
     offsets = np.cumsum([0, *(len(p.encodings) for p in parties)])
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
     pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
     lists = [p.encodings for p in parties]
     cross, match_at, possible_at, model = cross_edges(lists, collected.edges(offsets, cross=True),
-                                                      params)
+                                                      params, comparer)
     components = cluster(cross, party_of, match_threshold=match_at,
                          possible_threshold=possible_at, constrained=True, complete=False,
                          ordered=True)
@@ -165,12 +167,13 @@ def finish(parties: Sequence[Party], params: LinkParameters, collected: _Collect
     return LinkResult(tuple(p.name for p in parties), params, groups, duplicates, report)
 
 
-def cross_edges(lists: Sequence[EncodingFile], edges: Edges, params: LinkParameters
-                ) -> tuple[Edges, float, float, dict | None]:
+def cross_edges(lists: Sequence[EncodingFile], edges: Edges, params: LinkParameters,
+                comparer: Comparer = compare) -> tuple[Edges, float, float, dict | None]:
     """Candidate pairs across lists scored as `params.scoring` says, in the solver's order, with
     the match and possible thresholds on that score and the fitted model's report (None where
     the run scored by Dice: asked to, or too few comparisons vary to fit a model)."""
-    scores = score_with_model(lists, edges, params) if params.scoring == "model" else None
+    scores = (score_with_model(lists, edges, params, comparer=comparer)
+              if params.scoring == "model" else None)
     if scores is not None:
         match_at = scores.match_threshold
         return (scores.edges, match_at, min(params.possible_probability, match_at),
@@ -297,10 +300,15 @@ def _distinct(parts: list[CandidatePairs]) -> CandidatePairs:
     left = np.concatenate([p.left for p in parts])
     right = np.concatenate([p.right for p in parts])
     score = np.concatenate([p.score for p in parts])
+    if not len(left):
+        return CandidatePairs(left, right, score)
     code = left.astype(np.uint64) << np.uint64(32) | right.astype(np.uint64)
-    order = np.lexsort((-score, code))
-    keep = order[np.r_[True, code[order][1:] != code[order][:-1]]] if len(order) else order
-    return CandidatePairs(left[keep], right[keep], score[keep])
+    # stable: quick on the sorted runs an incremental run hands in (one per pass)
+    order = np.argsort(code, kind="stable")
+    ordered = code[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    first = order[starts]
+    return CandidatePairs(left[first], right[first], np.maximum.reduceat(score[order], starts))
 
 
 def _report(parties, params, groups: GroupTable, duplicates: GroupTable, sensitivity,

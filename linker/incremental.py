@@ -17,11 +17,16 @@ Per pass it drops the standing pairs of removed and changed records and of block
 oversized, and compares only the "dirty" records (added, changed, or in a block that came back)
 with every record they share a block with. The standing pairs plus the new ones are then exactly
 the pairs a full run finds, and `engine.finish` does the rest on all of them: the match model is
-refitted by EM and its threshold chosen on the full standing set of pairs, the comparison vectors
-are recomputed (a vector's frequency level depends on every record), and the groups are solved
-afresh. Those steps are cheap beside the comparisons, and doing them whole is what makes the
-incremental run's groups and bands equal to a full run's (tests/linker/test_incremental.py
-checks it on random sequences of versions).
+refitted by EM and its threshold chosen on the full standing set of pairs, and the groups are
+solved afresh (a refitted model changes every pair's probability, so no part of the solve can be
+kept). The comparison vectors are not recomputed whole: the state keeps each cross-list pair's
+vector (padan.linker.standing_vectors), a pair of two unchanged records keeps its levels, and only
+the frequency level (a bucket's size depends on every record) is computed again for every pair.
+Doing the rest whole is what makes the incremental run's groups and bands equal to a full run's
+(tests/linker/test_incremental.py checks it on random sequences of versions).
+
+The standing pairs of each pass and pair of lists are kept sorted by rows, so the new ones are
+merged in and the passes' pairs deduplicated by merging sorted runs.
 
 When the pairs a run would find depend on something else that changed (the parameters that
 shape blocking and scoring, the schema, the passes "lsh_auto" resolves to), `update` starts
@@ -54,6 +59,7 @@ from padan.linker.engine import DEFAULT_PARAMETERS, Party, _Collected, check_com
 from padan.linker.parameters import LinkParameters
 from padan.linker.results import LinkResult
 from padan.linker.similarity import CandidatePairs, kernel, score_buckets
+from padan.linker.standing_vectors import CachedComparison, carried
 from padan.linker.work import _filters, _without_vetoed
 
 # one row per (pass, pair of lists, candidate pair); left/right index Standing.parties, and
@@ -75,6 +81,9 @@ class Standing:
     lists: dict[str, EncodingFile]       # each party's last version
     pairs: np.ndarray                    # PAIR_DTYPE, rows of `lists`
     oversized: np.ndarray                # OVERSIZED_DTYPE
+    # the comparison vectors of the distinct cross-list pairs (standing_vectors.vector_dtype);
+    # None: not known (scored by Dice, or a state written before they were kept)
+    vectors: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> Standing:
@@ -158,7 +167,7 @@ def update(standing: Standing | None, parties: Sequence[Party],
     for k, spec in enumerate(passes):
         keys = [pass_keys(e, spec, lsh) for e in lists]
         blocks = [np.unique(key[key != 0], return_counts=True) for key in keys]
-        for i, j in list_pairs(len(parties), params):
+        for i, j in sorted(list_pairs(len(parties), params)):   # the order of the table
             here = PairWork(k, spec, i, j, lists, keys, params, blocks)
             over = here.oversized_keys()
             new_over.append(_oversized_rows(k, i, j, over))
@@ -175,13 +184,13 @@ def update(standing: Standing | None, parties: Sequence[Party],
                 dirty_i = np.ones(len(lists[i]), bool)
                 dirty_j = dirty_i if i == j else np.ones(len(lists[j]), bool)
             standing_here = old_pairs.get((k, i, j), _NO_PAIRS)
-            rows_a = new_row[i][standing_here["left_row"]]
-            rows_b = new_row[j][standing_here["right_row"]]
+            # each standing row at its new row, -1 where removed or dirty: one gather a side
+            rows_a = _clean_rows(new_row[i], dirty_i)[standing_here["left_row"]]
+            rows_b = _clean_rows(new_row[j], dirty_j)[standing_here["right_row"]]
             keep = (rows_a >= 0) & (rows_b >= 0)
-            keep[keep] &= ~dirty_i[rows_a[keep]] & ~dirty_j[rows_b[keep]]
             if went_over.size:
                 keep[keep] &= ~np.isin(keys[i][rows_a[keep]], went_over)
-            kept = standing_here[keep].copy()
+            kept = standing_here[keep]
             kept["left_row"], kept["right_row"] = rows_a[keep], rows_b[keep]
             found, compared = here.compare_dirty(dirty_i, dirty_j, over)
             comparisons += compared
@@ -189,27 +198,30 @@ def update(standing: Standing | None, parties: Sequence[Party],
             fresh["pass_index"], fresh["left"], fresh["right"] = k, i, j
             fresh["left_row"], fresh["right_row"] = found.left, found.right
             fresh["score"] = found.score
-            kept_pairs += [kept, fresh]
-            rows_l = np.concatenate([rows_a[keep], found.left])
-            rows_r = np.concatenate([rows_b[keep], found.right])
-            if i == j:
-                rows_l, rows_r = np.minimum(rows_l, rows_r), np.maximum(rows_l, rows_r)
+            ordered = _in_order(kept, fresh, same=i == j)
+            kept_pairs.append(ordered)
             collected.pairs.setdefault((i, j), []).append(CandidatePairs(
-                rows_l.astype(np.int64), rows_r.astype(np.int64),
-                np.concatenate([kept["score"], fresh["score"]]).astype(np.float32)))
+                ordered["left_row"].astype(np.int64), ordered["right_row"].astype(np.int64),
+                ordered["score"].astype(np.float32)))
     for key, parts in collected.pairs.items():
         collected.pairs[key] = [CandidatePairs(np.concatenate([p.left for p in parts]),
                                                np.concatenate([p.right for p in parts]),
                                                np.concatenate([p.score for p in parts]))]
     _best_scores(collected)
     collected.comparisons = comparisons
+    # the lists keep their numbers when the parties come in the same order (new ones last)
+    same_numbers = list(standing.parties) == names[:len(standing.parties)]
+    known = carried(standing.vectors, new_row, [~rows for rows in dirty]) if (
+        same_numbers and not afresh) else None
+    comparer = CachedComparison(known, [len(e) for e in lists])
     scored = time.perf_counter()
-    result = finish(parties, params, collected, started=started, scored=scored)
+    result = finish(parties, params, collected, started=started, scored=scored,
+                    comparer=comparer)
     new_standing = Standing(tuple(names), sign, {p.name: p.encodings for p in parties},
                             np.concatenate(kept_pairs) if kept_pairs
                             else np.zeros(0, PAIR_DTYPE),
                             np.concatenate(new_over) if new_over
-                            else np.zeros(0, OVERSIZED_DTYPE))
+                            else np.zeros(0, OVERSIZED_DTYPE), comparer.table)
     return IncrementalResult(result, new_standing, changes, afresh, comparisons,
                              {"comparing": scored - started,
                               "total": time.perf_counter() - started})
@@ -267,8 +279,13 @@ class PairWork:
         if not same:
             # only the rows of blocks the other side has: sorting a whole list per pass would
             # cost more than the comparisons of a small update
-            rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
-            rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+            # the smaller side first: its distinct keys are few (the same rows either way)
+            if len(rows_l) <= len(rows_r):
+                rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
+                rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+            else:
+                rows_l = rows_l[_among(left_keys[rows_l], right_keys[rows_r])]
+                rows_r = rows_r[_among(right_keys[rows_r], left_keys[rows_l])]
         if not len(rows_l) or not len(rows_r):
             return CandidatePairs.empty(), 0
         buckets = make_buckets(left_keys[rows_l], None if same else right_keys[rows_r],
@@ -304,6 +321,10 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     new_ids = np.asarray(current.records["pseudo_id"], np.uint64)
     _, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
                                        return_indices=True)
+    # read both files in the new version's order, not the pseudo-ids': nearly sequential when
+    # the records that stay keep their order, as they mostly do
+    order = np.argsort(in_new)
+    in_old, in_new = in_old[order], in_new[order]
     same = same_records(previous.records[in_old], current.records[in_new])
     dirty = np.ones(len(current), bool)
     dirty[in_new[same]] = False
@@ -312,6 +333,37 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     kept = len(in_old)
     return dirty, PartyChange(len(current) - kept, kept - int(same.sum()),
                               len(previous) - kept, int(same.sum())), moved
+
+
+def _clean_rows(moved: np.ndarray, dirty: np.ndarray) -> np.ndarray:
+    """Each standing row at its row in the new version, -1 where removed or dirty there."""
+    out = moved.copy()
+    out[out >= 0] = np.where(dirty[out[out >= 0]], -1, out[out >= 0])
+    return out
+
+
+def _in_order(kept: np.ndarray, fresh: np.ndarray, *, same: bool) -> np.ndarray:
+    """One pass's pairs of one pair of lists, the standing ones kept and the new ones found,
+    sorted by rows (left_row <= right_row within a list). The kept ones come in order already
+    unless a list was reordered, and the new ones are few: they are merged in. Sorted runs
+    make deduplicating the passes' pairs quick (engine._distinct)."""
+    for pairs in (kept, fresh):
+        if same and (pairs["left_row"] > pairs["right_row"]).any():
+            low = np.minimum(pairs["left_row"], pairs["right_row"])
+            pairs["right_row"] = np.maximum(pairs["left_row"], pairs["right_row"])
+            pairs["left_row"] = low
+    kept_code, fresh_code = _row_code(kept), _row_code(fresh)
+    if (kept_code[1:] < kept_code[:-1]).any():
+        order = np.argsort(kept_code, kind="stable")
+        kept, kept_code = kept[order], kept_code[order]
+    order = np.argsort(fresh_code, kind="stable")
+    # a new pair has a dirty record and a kept one has none: no pair is in both
+    return np.insert(kept, np.searchsorted(kept_code, fresh_code[order]), fresh[order])
+
+
+def _row_code(pairs: np.ndarray) -> np.ndarray:
+    return pairs["left_row"].astype(np.uint64) << np.uint64(32) | pairs["right_row"].astype(
+        np.uint64)
 
 
 def _among(keys: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -347,8 +399,9 @@ def _grouped(table: np.ndarray) -> dict[tuple[int, int, int], np.ndarray]:
         return {}
     code = (table["pass_index"].astype(np.int64) << 32 | table["left"].astype(np.int64) << 16
             | table["right"].astype(np.int64))
-    order = np.argsort(code, kind="stable")
-    table, code = table[order], code[order]
+    if (code[1:] < code[:-1]).any():    # a state written by `update` is in order already
+        order = np.argsort(code, kind="stable")
+        table, code = table[order], code[order]
     starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
     ends = np.r_[starts[1:], len(code)]
     return {(int(table["pass_index"][a]), int(table["left"][a]), int(table["right"][a])):
@@ -359,8 +412,8 @@ def _renumbered(pairs: np.ndarray, old: Sequence[str], new: Sequence[str]) -> np
     """Standing pairs with party numbers of the new run (left <= right), without the pairs of
     parties that are gone."""
     where = np.array([new.index(name) if name in new else -1 for name in old], np.int16)
-    if not len(pairs):
-        return pairs
+    if not len(pairs) or list(old) == list(new[:len(old)]):
+        return pairs     # the same numbers (new parties come last)
     out = pairs.copy()
     out["left"], out["right"] = where[pairs["left"]], where[pairs["right"]]
     out = out[(out["left"] >= 0) & (out["right"] >= 0)]

@@ -87,14 +87,57 @@ def fit(vectors: ComparisonVectors, *, max_iterations: int = MAX_ITERATIONS,
     """m, u and the prior by EM on the distinct comparison vectors and their counts."""
     comparisons = vectors.comparisons
     sizes = [len(c.levels) for c in comparisons]
-    patterns, counts = np.unique(vectors.levels.reshape(-1, len(sizes)), axis=0,
-                                 return_counts=True)
-    counts = counts.astype(float)
+    patterns, counts = distinct_patterns(vectors.levels.reshape(-1, len(sizes)), sizes)
+    return fit_patterns(comparisons, patterns, counts, max_iterations=max_iterations,
+                        tolerance=tolerance)
+
+
+def distinct_patterns(levels: np.ndarray, sizes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of `levels` (uint8, pairs x comparisons; column k below sizes[k]) in
+    lexicographic order, with how many pairs hold each: np.unique(levels, axis=0,
+    return_counts=True), through one integer code per row (first column most significant),
+    which is much faster."""
+    space = int(np.prod(sizes, dtype=object)) if sizes else 1
+    if space >= 1 << 62:
+        return np.unique(levels, axis=0, return_counts=True)
+    codes = pattern_codes(levels, sizes)
+    if space <= 1 << 24:
+        tally = np.bincount(codes, minlength=space)
+        present = np.flatnonzero(tally)
+        return pattern_levels(present, sizes), tally[present]
+    present, counts = np.unique(codes, return_counts=True)
+    return pattern_levels(present, sizes), counts
+
+
+def pattern_codes(levels: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """One int64 per row of `levels`, ordered as the rows are lexicographically."""
+    codes = np.zeros(len(levels), np.int64)
+    for k, size in enumerate(sizes):
+        codes = codes * size + levels[:, k]
+    return codes
+
+
+def pattern_levels(codes: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """The rows of levels (uint8) that pattern_codes turned into `codes`."""
+    out = np.zeros((len(codes), len(sizes)), np.uint8)
+    rest = np.asarray(codes, np.int64).copy()
+    for k in range(len(sizes) - 1, -1, -1):
+        out[:, k] = rest % sizes[k]
+        rest //= sizes[k]
+    return out
+
+
+def fit_patterns(comparisons, patterns: np.ndarray, counts: np.ndarray, *,
+                 max_iterations: int = MAX_ITERATIONS,
+                 tolerance: float = TOLERANCE) -> MatchModel:
+    """`fit` on distinct patterns (uint8 rows, lexicographic order) and their pair counts."""
+    sizes = [len(c.levels) for c in comparisons]
+    counts = np.asarray(counts).astype(float)
     # start from a guess of the matches (the plainly agreeing pairs), then alternate
     share = np.where(likely_matches(comparisons, patterns), 0.9, 0.05)
     caps = [c.u_caps for c in comparisons]
     m, u, prior = _maximise(patterns, counts, share, sizes, caps)
-    converged, iteration = not len(vectors), 0
+    converged, iteration = not len(patterns), 0
     while not converged and iteration < max_iterations:
         iteration += 1
         log_m = np.full(len(patterns), np.log(prior))

@@ -6,6 +6,8 @@
     DIR/pairs.npy       candidate pairs by pseudo-id (padan.linker.incremental.PAIR_DTYPE)
     DIR/oversized.npy   oversized blocks per pass and pair of lists
     DIR/members.npy     the last run's groups under stable ids (padan.linker.group_ids)
+    DIR/vectors.npy     the comparison vectors of the pairs across lists, by rows of the lists
+                        (padan.linker.standing_vectors); absent when the run scored by Dice
     DIR/audit.jsonl     one line per run and per erasure: when, what, which agency, how many
                         records (never a pseudo-id)
 
@@ -70,8 +72,9 @@ def load(folder: Path) -> Store:
     pairs = np.load(folder / "pairs.npy")
     oversized = np.load(folder / "oversized.npy")
     members = np.load(folder / "members.npy")
+    vectors = np.load(folder / "vectors.npy") if (folder / "vectors.npy").exists() else None
     standing = Standing(tuple(meta["parties"]), meta["signature"], lists,
-                        pairs.astype(PAIR_DTYPE), oversized.astype(OVERSIZED_DTYPE))
+                        pairs.astype(PAIR_DTYPE), oversized.astype(OVERSIZED_DTYPE), vectors)
     info = meta["groups"]
     groups = StableGroups(tuple(info["parties"]), members["party"].copy(),
                           members["pseudo_id"].copy(), members["group"].copy(),
@@ -93,6 +96,10 @@ def save(store: Store, standing: Standing, groups: StableGroups,
         files[name] = path.name
     _save_array(folder / "pairs.npy", standing.pairs)
     _save_array(folder / "oversized.npy", standing.oversized)
+    if standing.vectors is not None:
+        _save_array(folder / "vectors.npy", standing.vectors)
+    else:
+        (folder / "vectors.npy").unlink(missing_ok=True)
     members = np.zeros(len(groups.pseudo_id), MEMBER_DTYPE)
     for column, values in (("party", groups.party), ("pseudo_id", groups.pseudo_id),
                            ("group", groups.group), ("band", groups.band),

@@ -82,7 +82,12 @@ class Versions:
             else:
                 records["identity"][chosen] = CROWDED_KEY
 
-    def change(self, name: str, removed: float, changed: float, added: float) -> None:
+    def change(self, name: str, removed: float, changed: float, added: float,
+               corrected: float = 0.0) -> None:
+        """Remove, change (another record's encoding) and add shares of the list's records,
+        and correct a share of the rest: a few bits of the filter flipped (a corrected
+        spelling), so the record keeps its blocks and most of its candidate pairs, whose
+        comparison vectors change."""
         records = self.current[name]
         source = np.array(self.pool[name].records)
         n = len(records)
@@ -97,6 +102,14 @@ class Versions:
         extra = source[self.rng.integers(0, len(source), int(added * n))].copy()
         extra["pseudo_id"] = self.fresh_ids(len(extra))
         self.crowd(name, records, altered, 0.3)
+        if corrected:
+            fixed = np.flatnonzero(self.rng.random(len(records)) < corrected)
+            filters = records["filter"][fixed]
+            bits = filters.shape[1] * 64
+            flips = self.rng.random((len(fixed), bits)) < 0.03
+            flips[:, self.pool[name].header.filter_bits:] = False   # unused bits stay zero
+            flips = np.packbits(flips, axis=1, bitorder="little").view(np.uint64)
+            records["filter"][fixed] = filters ^ flips.reshape(filters.shape)
         self.crowd(name, extra, np.arange(len(extra)), 0.1)
         records = np.concatenate([records, extra])
         self.current[name] = records[self.rng.permutation(len(records))]
