@@ -267,9 +267,12 @@ def name_groups(target: AttackTarget, key: str, *, filter_links: bool = True,
 
 def joint_token_frequency_attack(target: AttackTarget, public: PublicNames, *,
                                  min_count: int = 1, filter_links: bool = True,
-                                 bit_range: tuple[int, int] | None = None) -> AttackOutcome:
+                                 bit_range: tuple[int, int] | None = None,
+                                 read_weight: bool = True) -> AttackOutcome:
     """The joint attack over every blocking key (see the module docstring); `bit_range` limits
-    the filter bits compared for `filter_links` (see name_groups)."""
+    the filter bits compared for `filter_links` (see name_groups). `read_weight`: guess each
+    record by its code and its filter's weight where the weight tells the name's length (the
+    whole filter only); False: each token's commonest name of its code."""
     attack = "frequency:blocking"
     keys = {b.name: list(b.parts) for b in target.schema.blocking}
     name_keys = [k for k, parts in keys.items() if "name_code" in parts
@@ -314,7 +317,7 @@ def joint_token_frequency_attack(target: AttackTarget, public: PublicNames, *,
     main_stratum = np.asarray((members.T @ _one_hot(strata)).argmax(axis=1)).reshape(-1)
     group_code = posterior.argmax(axis=1)
     in_group = np.flatnonzero(np.diff(members.indptr))
-    loglik = length_loglik(target) if bit_range is None else None
+    loglik = length_loglik(target) if read_weight and bit_range is None else None
     if loglik is not None:
         # each record its own guess: a code's people differ in name, and so in length
         record_guess = record_name_guesses(posterior[members.indices], cells, loglik[in_group])
