@@ -118,7 +118,8 @@ def configurations() -> dict[str, tuple[str, LinkageSchema]]:
 
 
 # Columns: an attack family's worst share of names over the segments it was pointed at
-# ("attack[segment]") or the blocking keys ("frequency:<key>").
+# ("attack[segment]"), its forms ("graph-matching" of whole names and "graph-matching:qgrams")
+# or the blocking keys ("frequency:<key>").
 FAMILIES = ("pattern-mining", "salt-aware-mining", "graph-matching", "hamming-weight",
             "frequency:filters", "frequency:blocking", "frequency:key")
 
@@ -129,6 +130,8 @@ def by_family(outcomes) -> dict[str, float]:
         family = outcome.attack.split("[", 1)[0]
         if family.startswith("salt-aware-mining"):   # ":<how the cohorts were formed>"
             family = "salt-aware-mining"
+        elif family.startswith("graph-matching"):    # whole names, or ":qgrams"
+            family = "graph-matching"
         elif family.startswith("frequency:") and family not in FAMILIES:
             family = "frequency:key"
         worst[family] = max(worst.get(family, 0.0), outcome.name_share)

@@ -22,6 +22,7 @@ from padan.evaluation.attacks import (
     joint_token_frequency_attack,
     pattern_mining_attack,
     public_names,
+    qgram_graph_matching_attack,
     salt_aware_mining_attack,
     token_frequency_attack,
 )
@@ -81,6 +82,8 @@ def attack_outcomes(target: AttackTarget, public: PublicNames, attacks: Sequence
             found.append(salt_aware_mining_attack(target, public, bit_range=segment.range))
         if "graph-matching" in attacks:
             found.append(graph_matching_attack(target, public, bit_range=segment.range))
+            found.append(qgram_graph_matching_attack(target, public, bit_range=segment.range,
+                                                     segment_fields=segment.fields))
         if "hamming-weight" in attacks:
             found.append(hamming_weight_attack(target, public, bit_range=segment.range,
                                                segment_fields=segment.fields,

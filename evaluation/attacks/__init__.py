@@ -22,6 +22,7 @@ from padan.evaluation.attacks.pattern_mining import (
     pattern_mining_attack,
     salt_aware_mining_attack,
 )
+from padan.evaluation.attacks.qgram_graph import qgram_graph_matching_attack
 from padan.evaluation.attacks.token_frequency import joint_token_frequency_attack
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "joint_token_frequency_attack",
     "pattern_mining_attack",
     "public_names",
+    "qgram_graph_matching_attack",
     "salt_aware_mining_attack",
     "score_guesses",
     "token_frequency_attack",

@@ -15,7 +15,13 @@ attacker cannot invert the keyed hash, but sees how often each token occurs, in 
    codes of that year by maximum-likelihood matching (Hungarian); a token alone in its cohort
    takes its best cell.
 4. Each record of a token is guessed the most frequent public name with the recovered code (in
-   the record's stratum where the public sample is large enough there).
+   the record's stratum where the public sample is large enough there); or, where the filter's
+   weight tells the name's length (an unsalted record-level filter, token_length), the public
+   name that best explains both its code posterior and its weight: on diverse names a code
+   holds many names, and its commonest one is rarely the record's.
+
+Every token counts, even one seen once (`min_count`): its count still says its code is not a
+common one, and with the weight that is evidence.
 
 Keys without a name part give no name guess (a guess from year and sex alone is the blind
 guess); the recovered year, sex and birthdate are still scored (`AttackOutcome.recovered`).
@@ -38,6 +44,7 @@ from padan.evaluation.attacks.knowledge import (
     PublicNames,
     score_guesses,
 )
+from padan.evaluation.attacks.token_length import length_loglik, record_name_guesses
 
 _YEAR_PARTS = ("birth_year", "birthdate")
 _SMOOTHING = 20.0        # pseudo-counts pulling a year's code shares toward its neighbours'
@@ -259,10 +266,13 @@ def name_groups(target: AttackTarget, key: str, *, filter_links: bool = True,
 
 
 def joint_token_frequency_attack(target: AttackTarget, public: PublicNames, *,
-                                 min_count: int = 2, filter_links: bool = True,
-                                 bit_range: tuple[int, int] | None = None) -> AttackOutcome:
+                                 min_count: int = 1, filter_links: bool = True,
+                                 bit_range: tuple[int, int] | None = None,
+                                 read_weight: bool = True) -> AttackOutcome:
     """The joint attack over every blocking key (see the module docstring); `bit_range` limits
-    the filter bits compared for `filter_links` (see name_groups)."""
+    the filter bits compared for `filter_links` (see name_groups). `read_weight`: guess each
+    record by its code and its filter's weight where the weight tells the name's length (the
+    whole filter only); False: each token's commonest name of its code."""
     attack = "frequency:blocking"
     keys = {b.name: list(b.parts) for b in target.schema.blocking}
     name_keys = [k for k, parts in keys.items() if "name_code" in parts
@@ -305,11 +315,19 @@ def joint_token_frequency_attack(target: AttackTarget, public: PublicNames, *,
     if across.sum() > 1:
         posterior[across] = _distinct_codes(by_code[across])
     main_stratum = np.asarray((members.T @ _one_hot(strata)).argmax(axis=1)).reshape(-1)
-    group_guess = _name_guesses(posterior, cells, main_stratum)
     group_code = posterior.argmax(axis=1)
     in_group = np.flatnonzero(np.diff(members.indptr))
+    loglik = length_loglik(target) if read_weight and bit_range is None else None
+    if loglik is not None:
+        # each record its own guess: a code's people differ in name, and so in length
+        record_guess = record_name_guesses(posterior[members.indices], cells, loglik[in_group])
+        for row, guess in zip(in_group.tolist(), record_guess, strict=True):
+            guesses[row] = guess
+    else:
+        group_guess = _name_guesses(posterior, cells, main_stratum)
+        for row, g in zip(in_group.tolist(), members.indices.tolist(), strict=True):
+            guesses[row] = group_guess[g]
     for row, g in zip(in_group.tolist(), members.indices.tolist(), strict=True):
-        guesses[row] = group_guess[g]
         code_guess[row] = cells.codes[group_code[g]]
     if with_year:
         single = np.zeros(len(target), bool)
