@@ -37,26 +37,15 @@ from padan.encoder.schema import LinkageSchema, parse_schema  # noqa: E402
 from padan.evaluation.assessment import assess  # noqa: E402
 from padan.evaluation.datasets import generate_synthetic, synthetic_parties  # noqa: E402
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
-from padan.evaluation.simulation import public_sample, run_attacks  # noqa: E402
+from padan.evaluation.simulation import (  # noqa: E402
+    names_only_control,
+    public_sample,
+    run_attacks,
+)
 from padan.synth import SynthConfig, parse_agencies  # noqa: E402
 from padan.synth.config import NAME_MODELS  # noqa: E402
 
-NAMES_ONLY = """\
-schema_version = 2
-project_id = "privacy"
-filter_bits = 1024
-identity_field = "nik"
-[[fields]]
-name = "nik"
-kind = "nik"
-tokeniser = { kind = "nik_digits" }
-bits_per_token = 0
-[[fields]]
-name = "nama"
-kind = "name"
-tokeniser = { kind = "qgram", q = 2 }
-bits_per_token = 20
-"""
+NAMES_ONLY = names_only_control()
 
 
 # One cohort of the default's name segment, as an attacker who groups records by their salt token

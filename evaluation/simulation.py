@@ -38,6 +38,28 @@ ATTACKS = ("frequency", "pattern-mining", "salt-aware-mining", "graph-matching",
            "hamming-weight")
 
 
+def names_only_control(project_id: str = "privacy") -> str:
+    """The attacks' control: a record-level filter of the name's bigrams alone, 20 bits each,
+    unsalted and unhardened (every attack must succeed on it). Schema text, so a caller can
+    vary it."""
+    return f"""\
+schema_version = 2
+project_id = "{project_id}"
+filter_bits = 1024
+identity_field = "nik"
+[[fields]]
+name = "nik"
+kind = "nik"
+tokeniser = {{ kind = "nik_digits" }}
+bits_per_token = 0
+[[fields]]
+name = "nama"
+kind = "name"
+tokeniser = {{ kind = "qgram", q = 2 }}
+bits_per_token = 20
+"""
+
+
 def public_sample(size: int, seed: int, names: str = "classic") -> PublicNames:
     """Names, birthdates, sexes and NIK provinces of `size` people of another population (of
     the same name model as the target's, synth.config.NAME_MODELS)."""

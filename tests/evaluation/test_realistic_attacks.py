@@ -23,24 +23,9 @@ from padan.evaluation.attacks.token_length import (
     weight_tells_length,
 )
 from padan.evaluation.labelled import encode_labelled
-from padan.evaluation.simulation import encoded_target, public_sample
+from padan.evaluation.simulation import encoded_target, names_only_control, public_sample
 
-NAMES_ONLY = """\
-schema_version = 2
-project_id = "control"
-filter_bits = 1024
-identity_field = "nik"
-[[fields]]
-name = "nik"
-kind = "nik"
-tokeniser = { kind = "nik_digits" }
-bits_per_token = 0
-[[fields]]
-name = "nama"
-kind = "name"
-tokeniser = { kind = "qgram", q = 2 }
-bits_per_token = 20
-"""
+NAMES_ONLY = names_only_control("control")
 
 
 @pytest.fixture(scope="module")
