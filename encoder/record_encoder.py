@@ -87,6 +87,9 @@ class RecordEncoder:
         }
         # fields of the other kinds (any number, docs/schema.md): by field name
         self._extras = [f for f in schema.fields if f.kind not in CORE_KINDS]
+        # fields of the other kinds that a blocking key takes as a part (their values as text)
+        self._part_fields = sorted({p for b in schema.blocking for p in b.parts
+                                    if p in {f.name for f in self._extras}})
         self._extra_caches = {
             f.name: TokenFilterCache(derive_key(secret, project, f"field:{f.name}"),
                                      f.bits_per_token, bits)
@@ -228,10 +231,10 @@ class RecordEncoder:
             "province": ([None, *(f"{p:02d}" for p in range(1, 100))], nik.province_index),
         }
 
-        for name, extra in extras.items():   # a field of the other kinds as a key part
+        for name in self._part_fields:   # a field of the other kinds as a key part
+            column = extras[name].column
             part_text[name] = ([r.value if ok else None for r, ok in zip(
-                extra.column.results, extra.column.usable.tolist(), strict=True)],
-                extra.column.index)
+                column.results, column.usable.tolist(), strict=True)], column.index)
 
         blocks = np.zeros((n, len(self.schema.blocking)), dtype=np.uint64)
         for b, spec in enumerate(self.schema.blocking):
