@@ -10,6 +10,13 @@ from padan.i18n import set_language
 # English for what runs outside a test's own environment too (module fixtures, subprocesses),
 # whatever this machine's locale; tests of the language choice set their own.
 os.environ["PADAN_LANG"] = "en"
+# pytest-xdist's workers are started with COLUMNS=80 and LINES=24 in their environment, and rich
+# fixes a console's size from them when the console is made (the CLI's are made at import): the
+# tables would be cut to 80 columns whatever width a test asks for. The suite runs as on a
+# terminal-less machine instead, where each test's own COLUMNS decides.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _name in ("COLUMNS", "LINES"):
+        os.environ.pop(_name, None)
 
 
 @pytest.fixture(autouse=True)

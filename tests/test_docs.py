@@ -79,7 +79,8 @@ def test_the_readmes_two_commands_run_the_demo_and_the_tests():
     commands_ = [line for line in block.splitlines() if line and not line.startswith("#")]
     assert len(commands_) == 2
     assert commands_[0].endswith(".venv/bin/padan demo")
-    assert commands_[1].endswith(".venv/bin/python -m pytest -q") and '".[test]"' in commands_[1]
+    assert commands_[1].endswith(".venv/bin/python -m pytest -q -n auto")
+    assert '".[test]"' in commands_[1]
 
 
 def test_the_readme_has_a_walkthrough_for_each_role():
