@@ -305,7 +305,7 @@ class PairWork:
         left_filters = _filters(self.left, at_l, words)
         right_filters = left_filters if same else _filters(self.right, at_r, words)
         keep, corroborated = pass_keep(self.params, self.spec, same=self.same)
-        identities = None if same else (
+        identities = None if same or corroborated is None else (
             np.asarray(self.left.records["identity"][at_l], np.uint64),
             np.asarray(self.right.records["identity"][at_r], np.uint64))
         scored = score_kept(self.params.kernel, left_filters, right_filters,

@@ -157,8 +157,9 @@ def run_unit(unit: Unit) -> UnitResult:
         scored = score_kept(unit.kernel, left_filters, right_filters, buckets.left_ranges,
                             buckets.right_ranges, unit.threshold, floor=unit.floor,
                             same=unit.same, corroborated=unit.corroborated,
-                            identities=(_identities(left, buckets.left_rows),
-                                        _identities(right, buckets.right_rows)))
+                            identities=None if unit.corroborated is None else (
+                                _identities(left, buckets.left_rows),
+                                _identities(right, buckets.right_rows)))
     i = buckets.left_rows[scored.pairs.left]
     j = buckets.right_rows[scored.pairs.right]
     if unit.same:
@@ -184,7 +185,7 @@ def score_kept(kernel: str, left: np.ndarray, right: np.ndarray, left_ranges: np
     comparisons are those of the first look; best scores too (the second finds no new ones)."""
     scored = score_buckets(kernel, left, right, left_ranges, right_ranges, threshold,
                            floor=floor, same=same)
-    if corroborated is None or corroborated >= threshold or same:
+    if corroborated is None or corroborated >= threshold or same or identities is None:
         return scored
     i, j, score = _same_identity_pairs(kernel, left, right, left_ranges, right_ranges,
                                        identities, corroborated, threshold)
