@@ -8,9 +8,9 @@ Typical use (the service and the CLI do this):
     result.report.suppressed(10).to_dict()   # what an auditor may see
 
 A run is cut into units (pair of lists x blocking pass x partition) that the executor maps; the
-driver only keeps the pairs some rule may read (LinkParameters.pass_keep: per pass, from the keep
-threshold, or higher where no rule reads lower pairs) and one best score per record, so memory
-follows the number of records and block sizes, not the number of comparisons.
+driver only keeps the pairs some rule reads (LinkParameters.pass_keep: from the keep threshold
+across lists, from the duplicate possible threshold within one) and one best score per record, so
+memory follows the number of records and block sizes, not the number of comparisons.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from padan.encoder.encoding_file import EncodingFile
 from padan.i18n import N_, _
 from padan.linker.blocking import (
     LshSettings,
-    PassSpec,
     corroboration_tokens,
     identity_tokens,
     plan_passes,
@@ -233,25 +232,14 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
             return party.encodings
         return party.source or str(party.encodings.path)
 
-    units = []
-    for spec in passes:   # pass by pass, so a worker's cached keys of a list serve its next units
-        for i, j in pairs:
-            threshold, corroborated = pass_keep(params, spec, same=i == j)
-            units += [Unit(i, j, (source(parties[i]), source(parties[j])),
-                           (parties[i].name, parties[j].name), spec, part, partitions,
-                           params.max_block_size, lsh, threshold,
-                           min(params.histogram_floor, params.keep_threshold),
-                           executor.threads_per_unit, params.kernel,
-                           params.duplicate_veto_threshold if i == j else params.veto_threshold,
-                           corroborated)
-                      for part in range(partitions)]
-    return units
-
-
-def pass_keep(params: LinkParameters, spec: PassSpec, *, same: bool
-              ) -> tuple[float, float | None]:
-    """The pairs a pass keeps (LinkParameters.pass_keep): full and incremental runs alike."""
-    return params.pass_keep(within=same, salted_by_key=spec.salted and spec.kind == "key")
+    return [Unit(i, j, (source(parties[i]), source(parties[j])),
+                 (parties[i].name, parties[j].name), spec, part, partitions,
+                 params.max_block_size, lsh, params.pass_keep(within=i == j),
+                 min(params.histogram_floor, params.keep_threshold),
+                 executor.threads_per_unit, params.kernel,
+                 params.duplicate_veto_threshold if i == j else params.veto_threshold)
+            # pass by pass, so a worker's cached keys of a list serve its next units
+            for spec in passes for i, j in pairs for part in range(partitions)]
 
 
 class _Collected:

@@ -55,19 +55,12 @@ from padan.linker.blocking import (
     plan_passes,
     resolve_blocking,
 )
-from padan.linker.engine import (
-    DEFAULT_PARAMETERS,
-    Party,
-    _Collected,
-    check_compatible,
-    finish,
-    pass_keep,
-)
+from padan.linker.engine import DEFAULT_PARAMETERS, Party, _Collected, check_compatible, finish
 from padan.linker.parameters import LinkParameters
 from padan.linker.results import LinkResult
-from padan.linker.similarity import CandidatePairs, kernel
+from padan.linker.similarity import CandidatePairs, kernel, score_buckets
 from padan.linker.standing_vectors import CachedComparison, carried
-from padan.linker.work import _filters, _without_vetoed, score_kept
+from padan.linker.work import _filters, _without_vetoed
 
 # one row per (pass, pair of lists, candidate pair); left/right index Standing.parties, and
 # left_row/right_row are the records' rows in those parties' standing lists
@@ -129,8 +122,7 @@ def signature(parties: Sequence[Party], params: LinkParameters,
         "project_id": header.project_id, "schema": header.schema_fingerprint,
         "key_check": header.key_check, "passes": [repr(p) for p in passes],
         "max_block_size": params.max_block_size, "keep": params.keep_threshold,
-        "pass_keep": [[pass_keep(params, p, same=same) for same in (False, True)]
-                      for p in passes],
+        "pass_keep": [params.pass_keep(within=False), params.pass_keep(within=True)],
         "lsh": [params.lsh_bands, params.lsh_bits, params.lsh_seed],
         "veto": [params.veto_threshold, params.duplicate_veto_threshold],
         "dedup": params.dedup or len(parties) == 1}, sort_keys=True)
@@ -304,14 +296,11 @@ class PairWork:
         words = self.spec.words
         left_filters = _filters(self.left, at_l, words)
         right_filters = left_filters if same else _filters(self.right, at_r, words)
-        keep, corroborated = pass_keep(self.params, self.spec, same=self.same)
-        identities = None if same or corroborated is None else (
-            np.asarray(self.left.records["identity"][at_l], np.uint64),
-            np.asarray(self.right.records["identity"][at_r], np.uint64))
-        scored = score_kept(self.params.kernel, left_filters, right_filters,
-                            buckets.left_ranges, buckets.right_ranges, keep,
-                            floor=min(self.params.histogram_floor, self.params.keep_threshold),
-                            same=same, corroborated=corroborated, identities=identities)
+        scored = score_buckets(self.params.kernel, left_filters, right_filters,
+                               buckets.left_ranges, buckets.right_ranges,
+                               self.params.pass_keep(within=self.same),
+                               floor=min(self.params.histogram_floor, self.params.keep_threshold),
+                               same=same)
         a, b = at_l[scored.pairs.left], at_r[scored.pairs.right]
         if self.same:
             a, b = np.minimum(a, b), np.maximum(a, b)

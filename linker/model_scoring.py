@@ -28,7 +28,7 @@ from padan.linker.match_model import (
     pattern_levels,
     probability_of,
 )
-from padan.linker.parameters import OTHER_FIELD_AGREES, LinkParameters
+from padan.linker.parameters import LinkParameters
 from padan.linker.solver import Edges
 
 Comparer = Callable[[Sequence[EncodingFile], np.ndarray, np.ndarray], ComparisonVectors]
@@ -53,6 +53,11 @@ class ModelScores:
                 "expected_recall": round(self.automatic.expected_recall, 6),
                 "match_threshold": round(self.match_threshold, 6),
                 "probability_histogram": {"bin_width": HISTOGRAM_BIN, "counts": self.histogram}}
+
+
+# Another identifying field (the address, the birthplace, the mother's name) that agrees at least
+# this much corroborates a weaker name, as the same NIK does.
+OTHER_FIELD_AGREES = 0.87
 
 
 def name_agrees(vectors: ComparisonVectors, name_floor: float,

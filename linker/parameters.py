@@ -12,9 +12,6 @@ from padan.linker.similarity import KERNEL_NAMES
 PASSES = ("identity", "keys", "lsh", "lsh_auto", "none")
 SCORINGS = ("model", "dice")
 SENSITIVITY_THRESHOLDS = (0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95)
-# scoring "model": another identifying field (the address, the birthplace, the mother's name)
-# that agrees at least this much corroborates a weaker name, as the same NIK does.
-OTHER_FIELD_AGREES = 0.87
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,26 +167,16 @@ class LinkParameters:
                    SENSITIVITY_THRESHOLDS[0], self.identity_threshold,
                    self.corroborated_threshold, self.name_floor)
 
-    def pass_keep(self, *, within: bool, salted_by_key: bool) -> tuple[float, float | None]:
-        """The pairs one pass keeps: (threshold, corroborated). Pairs with Dice >= threshold are
-        kept, and where corroborated is not None also those of two records with the same valid
-        NIK token from that Dice up. The histogram floor is tracked apart, whatever this says.
-
-        - within one list: only the duplicate bands read the pairs (the solver drops every pair
-          below duplicate_possible_threshold), so nothing lower is kept;
-        - across lists, in a pass over a segment salted with a blocking key (the birthdate in
-          the default schema), scoring "model": the name rule links no pair whose name agrees
-          less than name_floor unless the NIK or another field (at OTHER_FIELD_AGREES)
-          corroborates it, so below that only same-NIK pairs are kept. Such a pass holds most
-          of a run's weak pairs (a birthdate shared by different people);
-        - otherwise keep_threshold (the dice scoring's rules and the sensitivity table read
-          lower pairs; an identity-salted pass holds only same-NIK pairs)."""
+    def pass_keep(self, *, within: bool) -> float:
+        """The Dice from which a pass keeps pairs: keep_threshold across lists (the match
+        model's EM fit reads every candidate pair, the name refused ones included: without the
+        weak names of different people it cannot tell matches from non-matches, measured in
+        docs/evaluation.md); within one list duplicate_possible_threshold, since only the
+        duplicate bands read those pairs (the solver drops every pair below it). The histogram
+        floor is tracked apart."""
         if within:
-            return max(self.keep_threshold, self.duplicate_possible_threshold), None
-        least = min(self.name_floor, OTHER_FIELD_AGREES)
-        if salted_by_key and self.scoring == "model" and least > self.keep_threshold:
-            return least, self.keep_threshold
-        return self.keep_threshold, None
+            return max(self.keep_threshold, self.duplicate_possible_threshold)
+        return self.keep_threshold
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -17,11 +17,11 @@ import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile, open_encoding_file
 from padan.i18n import _
-from padan.linker.blocking import _MIX, Buckets, LshSettings, PassSpec, make_buckets, pass_keys
+from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
 from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
-from padan.linker.similarity import BucketScores, CandidatePairs, rowwise_dice, score_buckets
+from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
 _TEMPORARY: list[tempfile.TemporaryDirectory] = []
@@ -49,7 +49,6 @@ class Unit:
     threads: int | None = None
     kernel: str = "auto"             # similarity.KERNEL_NAMES
     veto_threshold: float = 0.0      # pairs whose veto segments' Dice is below this are dropped
-    corroborated: float | None = None   # below threshold, same-NIK pairs kept from this up
 
     @property
     def same(self) -> bool:
@@ -160,12 +159,9 @@ def run_unit(unit: Unit) -> UnitResult:
             import numba
 
             numba.set_num_threads(min(unit.threads, numba.config.NUMBA_NUM_THREADS))
-        scored = score_kept(unit.kernel, left_filters, right_filters, buckets.left_ranges,
-                            buckets.right_ranges, unit.threshold, floor=unit.floor,
-                            same=unit.same, corroborated=unit.corroborated,
-                            identities=None if unit.corroborated is None else (
-                                _identities(left, buckets.left_rows),
-                                _identities(right, buckets.right_rows)))
+        scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
+                               buckets.right_ranges, unit.threshold, floor=unit.floor,
+                               same=unit.same)
     i = buckets.left_rows[scored.pairs.left]
     j = buckets.right_rows[scored.pairs.right]
     if unit.same:
@@ -178,75 +174,6 @@ def run_unit(unit: Unit) -> UnitResult:
                       _seen(buckets.right_rows, scored.best_right), scored.comparisons,
                       buckets.oversized, buckets.skipped_records,
                       time.perf_counter() - started)
-
-
-def score_kept(kernel: str, left: np.ndarray, right: np.ndarray, left_ranges: np.ndarray,
-               right_ranges: np.ndarray, threshold: float, *, floor: float, same: bool,
-               corroborated: float | None = None,
-               identities: tuple[np.ndarray, np.ndarray] | None = None) -> BucketScores:
-    """score_buckets, and with `corroborated` (a lower Dice; across lists only) also the pairs
-    below `threshold` down to it whose records share a valid NIK token (`identities`: the token
-    of each row of `left` and `right`, 0 where none), found in a second look at each bucket
-    limited to such records: few, so the weak pairs of different people are never held. The
-    comparisons are those of the first look; best scores too (the second finds no new ones)."""
-    scored = score_buckets(kernel, left, right, left_ranges, right_ranges, threshold,
-                           floor=floor, same=same)
-    if corroborated is None or corroborated >= threshold or same or identities is None:
-        return scored
-    i, j, score = _same_identity_pairs(kernel, left, right, left_ranges, right_ranges,
-                                       identities, corroborated, threshold)
-    pairs = CandidatePairs(np.concatenate([scored.pairs.left, i]),
-                           np.concatenate([scored.pairs.right, j]),
-                           np.concatenate([scored.pairs.score, score]))
-    return BucketScores(pairs, scored.best_left, scored.best_right, scored.comparisons)
-
-
-def _same_identity_pairs(kernel: str, left: np.ndarray, right: np.ndarray,
-                         left_ranges: np.ndarray, right_ranges: np.ndarray,
-                         identities: tuple[np.ndarray, np.ndarray], low: float, high: float
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (rows of left, rows of right, Dice) of one bucket and one valid NIK token with
-    Dice in [low, high): sub-buckets keyed by (bucket, token), scored by the same kernel."""
-    bucket_l = _bucket_numbers(len(left), left_ranges)
-    bucket_r = _bucket_numbers(len(right), right_ranges)
-    token_l, token_r = identities
-    key_l = _sub_keys(bucket_l, token_l)
-    key_r = _sub_keys(bucket_r, token_r)
-    common = np.intersect1d(key_l[key_l != 0], key_r[key_r != 0])
-    key_l[~np.isin(key_l, common)] = 0
-    key_r[~np.isin(key_r, common)] = 0
-    sub = make_buckets(key_l, key_r, max_block_size=np.iinfo(np.int64).max)
-    if not len(sub.left_ranges):
-        empty = np.zeros(0, np.int64)
-        return empty, empty, np.zeros(0, np.float32)
-    found = score_buckets(kernel, np.ascontiguousarray(left[sub.left_rows]),
-                          np.ascontiguousarray(right[sub.right_rows]), sub.left_ranges,
-                          sub.right_ranges, low, floor=low, same=False).pairs
-    i, j = sub.left_rows[found.left], sub.right_rows[found.right]
-    # the keys mix two numbers: a collision would pair other records, so check both
-    keep = ((found.score < high) & (token_l[i] == token_r[j]) & (bucket_l[i] == bucket_r[j]))
-    return i[keep], j[keep], found.score[keep]
-
-
-def _bucket_numbers(rows: int, ranges: np.ndarray) -> np.ndarray:
-    """1 + the bucket of each row (ranges are disjoint [start, stop)); 0 outside every bucket."""
-    out = np.zeros(rows, np.int64)
-    ranges = np.asarray(ranges, np.int64).reshape(-1, 2)
-    lengths = ranges[:, 1] - ranges[:, 0]
-    at = np.repeat(ranges[:, 0] - np.cumsum(lengths) + lengths, lengths) + np.arange(
-        int(lengths.sum()))
-    out[at] = np.repeat(np.arange(1, len(ranges) + 1), lengths)
-    return out
-
-
-def _sub_keys(bucket: np.ndarray, token: np.ndarray) -> np.ndarray:
-    key = (bucket.astype(np.uint64) * _MIX) ^ token
-    key[(bucket == 0) | (token == 0)] = 0
-    return key
-
-
-def _identities(encodings: EncodingFile, rows: np.ndarray) -> np.ndarray:
-    return np.asarray(encodings.records["identity"][rows], np.uint64)
 
 
 def _buckets(unit: Unit, left: EncodingFile, right: EncodingFile) -> Buckets:
