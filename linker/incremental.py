@@ -1,9 +1,10 @@
 """Incremental linkage: link only what changed against the standing state, equal to a full run.
 
 A full run (padan.linker.engine.link) compares records that share a key in some blocking pass,
-keeps the candidate pairs at or above the keep threshold, and then fits the match model on them,
-scores, solves and reports (`engine.finish`). The comparisons are the expensive part, and a pair's
-Dice depends on its two records only. So the standing state (`Standing`) keeps:
+keeps the candidate pairs from each pass's threshold (LinkParameters.pass_keep), and then fits
+the match model on them, scores, solves and reports (`engine.finish`). The comparisons are the
+expensive part, and a pair's Dice depends on its two records only. So the standing state
+(`Standing`) keeps:
 
 - each party's last version of its list (its records, by pseudo-id);
 - every candidate pair each pass found, by the two pseudo-ids, with its Dice;
