@@ -147,7 +147,7 @@ class _Run:
             here = np.flatnonzero(party == p)
             if len(here):
                 rows = records[here] - self.offsets[p]
-                out[here] = encodings.filters[rows][:, words[0]:words[1]]
+                out[here] = encodings.filters[rows, words[0]:words[1]]   # those words only
         return out
 
     def salt_agrees(self, salt: str | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -8,9 +8,9 @@ Typical use (the service and the CLI do this):
     result.report.suppressed(10).to_dict()   # what an auditor may see
 
 A run is cut into units (pair of lists x blocking pass x partition) that the executor maps; the
-driver only keeps pairs at or above the keep threshold (min of possible threshold and 0.60) and
-one best score per record, so memory follows the number of records and block sizes, not the
-number of comparisons.
+driver only keeps the pairs some rule reads (LinkParameters.pass_keep: from the keep threshold
+across lists, from the duplicate possible threshold within one) and one best score per record, so
+memory follows the number of records and block sizes, not the number of comparisons.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
 
     return [Unit(i, j, (source(parties[i]), source(parties[j])),
                  (parties[i].name, parties[j].name), spec, part, partitions,
-                 params.max_block_size, lsh, params.keep_threshold,
+                 params.max_block_size, lsh, params.pass_keep(within=i == j),
                  min(params.histogram_floor, params.keep_threshold),
                  executor.threads_per_unit, params.kernel,
                  params.duplicate_veto_threshold if i == j else params.veto_threshold)

@@ -1,9 +1,10 @@
 """Incremental linkage: link only what changed against the standing state, equal to a full run.
 
 A full run (padan.linker.engine.link) compares records that share a key in some blocking pass,
-keeps the candidate pairs at or above the keep threshold, and then fits the match model on them,
-scores, solves and reports (`engine.finish`). The comparisons are the expensive part, and a pair's
-Dice depends on its two records only. So the standing state (`Standing`) keeps:
+keeps the candidate pairs from each pass's threshold (LinkParameters.pass_keep), and then fits
+the match model on them, scores, solves and reports (`engine.finish`). The comparisons are the
+expensive part, and a pair's Dice depends on its two records only. So the standing state
+(`Standing`) keeps:
 
 - each party's last version of its list (its records, by pseudo-id);
 - every candidate pair each pass found, by the two pseudo-ids, with its Dice;
@@ -122,6 +123,7 @@ def signature(parties: Sequence[Party], params: LinkParameters,
         "project_id": header.project_id, "schema": header.schema_fingerprint,
         "key_check": header.key_check, "passes": [repr(p) for p in passes],
         "max_block_size": params.max_block_size, "keep": params.keep_threshold,
+        "pass_keep": [params.pass_keep(within=False), params.pass_keep(within=True)],
         "lsh": [params.lsh_bands, params.lsh_bits, params.lsh_seed],
         "veto": [params.veto_threshold, params.duplicate_veto_threshold],
         "dedup": params.dedup or len(parties) == 1}, sort_keys=True)
@@ -295,10 +297,11 @@ class PairWork:
         words = self.spec.words
         left_filters = _filters(self.left, at_l, words)
         right_filters = left_filters if same else _filters(self.right, at_r, words)
-        keep = self.params.keep_threshold
         scored = score_buckets(self.params.kernel, left_filters, right_filters,
-                               buckets.left_ranges, buckets.right_ranges, keep,
-                               floor=min(self.params.histogram_floor, keep), same=same)
+                               buckets.left_ranges, buckets.right_ranges,
+                               self.params.pass_keep(within=self.same),
+                               floor=min(self.params.histogram_floor, self.params.keep_threshold),
+                               same=same)
         a, b = at_l[scored.pairs.left], at_r[scored.pairs.right]
         if self.same:
             a, b = np.minimum(a, b), np.maximum(a, b)

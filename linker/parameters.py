@@ -169,6 +169,17 @@ class LinkParameters:
                    SENSITIVITY_THRESHOLDS[0], self.identity_threshold,
                    self.corroborated_threshold, self.name_floor)
 
+    def pass_keep(self, *, within: bool) -> float:
+        """The Dice from which a pass keeps pairs: keep_threshold across lists (the match
+        model's EM fit reads every candidate pair, the name refused ones included: without the
+        weak names of different people it cannot tell matches from non-matches, measured in
+        docs/evaluation.md); within one list duplicate_possible_threshold, since only the
+        duplicate bands read those pairs (the solver drops every pair below it). The histogram
+        floor is tracked apart."""
+        if within:
+            return max(self.keep_threshold, self.duplicate_possible_threshold)
+        return self.keep_threshold
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data["blocking"] = list(self.blocking)

@@ -30,6 +30,7 @@ _TEMPORARY: list[tempfile.TemporaryDirectory] = []
 # file object is held with its keys, so its id cannot be reused while the entry lives.
 _KEYS: OrderedDict[tuple, tuple[EncodingFile, np.ndarray]] = OrderedDict()
 KEYS_KEPT = 4
+VETO_SLICE = 1 << 20   # pairs whose veto words are gathered at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,20 +124,25 @@ def forget_keys() -> None:
 
 def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] | None
              ) -> np.ndarray:
-    """The filters (or the segment `words` of them) of `rows`, contiguous for the kernel."""
-    gathered = encodings.filters[rows]
-    if words is not None:
-        gathered = gathered[:, words[0]:words[1]]
-    return np.ascontiguousarray(gathered)
+    """The filters (or the segment `words` of them) of `rows`, contiguous for the kernel. Only
+    the segment's words are gathered: whole rows of a million records would be 320 MB more."""
+    if words is None:
+        return np.ascontiguousarray(encodings.filters[rows])
+    return np.ascontiguousarray(encodings.filters[rows, words[0]:words[1]])
 
 
 def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFile,
                     words: tuple[int, int], threshold: float) -> CandidatePairs:
-    """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice)."""
-    a = np.ascontiguousarray(left.filters[pairs.left][:, words[0]:words[1]])
-    b = np.ascontiguousarray(right.filters[pairs.right][:, words[0]:words[1]])
-    dice, both = rowwise_dice(a, b)
-    keep = ~both | (dice >= threshold)
+    """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice).
+
+    Only the veto words are gathered, a slice of pairs at a time: a birthdate-salted pass
+    brings millions of pairs, and whole filters of each would outweigh everything else."""
+    keep = np.ones(len(pairs), bool)
+    for start in range(0, len(pairs), VETO_SLICE):
+        part = slice(start, start + VETO_SLICE)
+        dice, both = rowwise_dice(left.filters[pairs.left[part], words[0]:words[1]],
+                                  right.filters[pairs.right[part], words[0]:words[1]])
+        keep[part] = ~both | (dice >= threshold)
     return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
 
 
