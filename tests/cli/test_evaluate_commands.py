@@ -22,6 +22,7 @@ def test_evaluate_on_fresh_synthetic_lists_writes_json(tmp_path):
     assert (f"linked at match probability {data['match_threshold']:.4f} (automatic" in text
             and "best probability threshold" in text)
     assert data["links"]["f1"] > 0.8
+    assert "realistic names" in data["source"]   # the generator's default name model
     assert len(data["curve"]) > 10
     assert sum(data["records"].values()) > 780   # a record without usable fields is skipped
 
