@@ -75,6 +75,16 @@ def test_attack_prints_every_attack_and_writes_json(tmp_path):
     assert all(row["name_share"] < 0.05 for row in json.loads(out.read_text()))
 
 
+def test_attack_runs_on_classic_names_unless_told_otherwise():
+    """The attacks' default stays classic (the harder case for privacy) while padan synth's is
+    realistic; --names realistic is taken and named in the title."""
+    for extra, model in (([], "classic"), (["--names", "realistic"], "realistic")):
+        result = runner.invoke(app, ["attack", "--records", "100", "--public", "500", "--only",
+                                     "hamming-weight", *extra], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert f"(dirt moderate, {model} names, seed 7)" in result.output
+
+
 def test_attack_refuses_an_unknown_attack():
     result = runner.invoke(app, ["attack", "--records", "50", "--only", "telepathy"])
     assert result.exit_code == 2 and "telepathy" in result.output
