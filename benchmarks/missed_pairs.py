@@ -2,6 +2,7 @@
 
     python benchmarks/missed_pairs.py --dirt heavy            # 20,000-record lists, seed 2026
     python benchmarks/missed_pairs.py --dirt moderate --records 5000
+    python benchmarks/missed_pairs.py --dirt heavy --names classic   # docs/evaluation.md's table
 
 The lists are those of benchmarks/quality.py (two lists of `--records` from a population of four
 times that). The run is the real engine with the default schema and parameters; a true pair
@@ -46,6 +47,7 @@ from padan.evaluation.truth import global_numbers  # noqa: E402
 from padan.linker.engine import cross_edges, link  # noqa: E402
 from padan.linker.parameters import LinkParameters  # noqa: E402
 from padan.linker.results import MATCH  # noqa: E402
+from padan.synth.config import DEFAULT_NAME_MODEL, NAME_MODELS  # noqa: E402
 
 CAUSES = (
     ("name missing", "never compared: a name is missing on either side"),
@@ -65,10 +67,10 @@ def _plain(values: dict, row: int) -> tuple[str | None, str | None, object]:
     return name, nik, date
 
 
-def missed_pairs(dirt: str, records: int, missing_niks: float = 0.0
-                 ) -> tuple[int, int, Counter]:
+def missed_pairs(dirt: str, records: int, missing_niks: float = 0.0,
+                 names: str = DEFAULT_NAME_MODEL) -> tuple[int, int, Counter]:
     """(true cross pairs, found, causes of the missed) for one dirt level."""
-    generated = lists_for(dirt, records)
+    generated = lists_for(dirt, records, names)
     if missing_niks:
         generated = without_niks(generated, missing_niks)
     parties = synthetic_parties(generated, default_schema("missed"),
@@ -125,11 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--missing-niks", type=float, default=0.0, metavar="SHARE",
                         help="this share of list B's NIKs missing or dummies (quality.py's)")
+    parser.add_argument("--names", choices=NAME_MODELS, default=DEFAULT_NAME_MODEL,
+                        help="the synthetic lists' name model (docs/synthetic-data.md)")
     args = parser.parse_args(argv)
-    total, found, causes = missed_pairs(args.dirt, args.records, args.missing_niks)
+    total, found, causes = missed_pairs(args.dirt, args.records, args.missing_niks, args.names)
     nik_note = f", {args.missing_niks:.0%} of list B's NIKs gone" if args.missing_niks else ""
-    print(f"{args.dirt} dirt{nik_note}, two lists of {args.records:,} records: {total:,} true "
-          f"cross pairs, "
+    print(f"{args.dirt} dirt{nik_note}, {args.names} names, two lists of {args.records:,} "
+          f"records: {total:,} true cross pairs, "
           f"{found:,} found (pair recall {found / max(total, 1):.4f})\n")
     print("| cause | pairs | share of true pairs |")
     print("|---|---:|---:|")

@@ -38,6 +38,7 @@ from padan.evaluation.assessment import assess  # noqa: E402
 from padan.evaluation.datasets import generate_synthetic, synthetic_parties  # noqa: E402
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
 from padan.evaluation.simulation import (  # noqa: E402
+    ATTACK_NAME_MODEL,
     names_only_control,
     public_sample,
     run_attacks,
@@ -128,7 +129,7 @@ def by_family(outcomes) -> dict[str, float]:
 
 
 def quality(schema: LinkageSchema, records: int, seed: int,
-            names: str = "classic") -> tuple[list, float]:
+            names: str = ATTACK_NAME_MODEL) -> tuple[list, float]:
     """Per-pair F1 of three agencies at moderate dirt, and F1 of two lists at heavy dirt."""
     agencies = f"DTKS:{records // 2},KJP:{records // 4},KIS:{records * 3 // 8}"
     lists = generate_synthetic(SynthConfig(seed=seed, population=records,
@@ -145,7 +146,7 @@ def quality(schema: LinkageSchema, records: int, seed: int,
 
 
 def print_cohorts(sizes: list[int], seed: int, public_size: int,
-                  names: str = "classic") -> None:
+                  names: str = ATTACK_NAME_MODEL) -> None:
     """Inside a cohort (records sharing a birthdate) the salt is constant: the name
     segment is an unsalted filter of the cohort's records. How large must a cohort be before the
     attacks recover names from it?"""
@@ -180,7 +181,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3",
                         help="seeds of the default (the other candidates use the first)")
     parser.add_argument("--no-quality", action="store_true")
-    parser.add_argument("--names", choices=NAME_MODELS, default="classic",
+    # classic by default, unlike padan synth: the harder case for privacy (simulation.py,
+    # ATTACK_NAME_MODEL)
+    parser.add_argument("--names", choices=NAME_MODELS, default=ATTACK_NAME_MODEL,
                         help="name model of the lists and the public sample (synth)")
     parser.add_argument("--cohorts", default="",
                         help="also attack single cohorts of these sizes (e.g. 500,2000,5000)")

@@ -49,7 +49,7 @@ from padan.evaluation.truth import global_numbers, pairs_of_labels  # noqa: E402
 from padan.linker.parameters import LinkParameters  # noqa: E402
 from padan.linker.solver import Edges, solve  # noqa: E402
 from padan.synth import SynthConfig, parse_agencies  # noqa: E402
-from padan.synth.config import NAME_MODELS  # noqa: E402
+from padan.synth.config import DEFAULT_NAME_MODEL, NAME_MODELS  # noqa: E402
 
 
 def variant(base: LinkageSchema, *, bits: int | None = None, field_bits: dict | None = None,
@@ -96,7 +96,7 @@ DICE = LinkParameters(scoring="dice")
 DICE_CONFIGURATIONS = {"default_dice"}
 
 
-def lists_for(dirt: str, records: int, names: str = "classic"):
+def lists_for(dirt: str, records: int, names: str = DEFAULT_NAME_MODEL):
     return generate_synthetic(SynthConfig(seed=2026, population=4 * records,
                                           agencies=parse_agencies(f"A:{records},B:{records}"),
                                           dirt=dirt, names=names))
@@ -355,8 +355,10 @@ def main() -> None:
     parser.add_argument("--missing-niks", type=float, default=None, metavar="SHARE",
                         help="instead: F1 when this share of list B's NIKs are missing or "
                              "dummies (e.g. 0.5), at both dirt levels")
-    parser.add_argument("--names", choices=NAME_MODELS, default="classic",
-                        help="the synthetic lists' name model (docs/synthetic-data.md)")
+    parser.add_argument("--names", choices=NAME_MODELS, default=DEFAULT_NAME_MODEL,
+                        help="the synthetic lists' name model (docs/synthetic-data.md); the "
+                             "tables of docs/evaluation.md measured on classic names say "
+                             "--names classic")
     args = parser.parse_args()
     if args.missing_niks is not None:
         print_missing_niks(args.records, args.missing_niks, args.names)

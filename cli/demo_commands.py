@@ -36,6 +36,7 @@ from rich.table import Column, Table
 
 from padan.cli.failures import err_console, fail, reports_errors
 from padan.cli.reveal_commands import RecordMatch, RevealSummary, print_summary, summary_counts
+from padan.cli.synth_commands import NAMES_HELP, NameModel
 from padan.cli.tables import JSON_HELP, print_json, readable
 from padan.i18n import _, decimal, number
 
@@ -210,7 +211,7 @@ def prepare_folder(folder: Path) -> None:
                                  "again\n", encoding="utf-8")
 
 
-def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
+def run_demo(folder: Path, *, size: int, seed: int, dirt: str, name_model: str = "realistic",
              step: Callable[[str, float], None] = lambda _what, _done: None) -> DemoResult:
     """Every role's part, in order (see the module docstring); `step(what, share_done)`."""
     import httpx
@@ -240,7 +241,8 @@ def run_demo(folder: Path, *, size: int, seed: int, dirt: str,
             DEATHS_REPORTED * DEATH_RATE * population if share is None else share * size)))
         for name, kind, share in REGISTERS)
     lists = generate(SynthConfig(seed=seed, population=population, death_rate=DEATH_RATE,
-                                 agencies=parse_agencies(sizes) + register_specs, dirt=dirt))
+                                 agencies=parse_agencies(sizes) + register_specs, dirt=dirt,
+                                 names=name_model))
     written = write_lists(lists, folder / "synthetic")
     agency_dir = {name: folder / "agencies" / name for name in names}
     list_of = {}
@@ -381,6 +383,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the synthetic data.", min=0)] = 7,
     dirt: Annotated[str, typer.Option(help="none, moderate or heavy "
                                       "(docs/synthetic-data.md).")] = "moderate",
+    names: Annotated[NameModel, typer.Option(help=NAMES_HELP)] = NameModel.REALISTIC,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Run the whole job on synthetic data: three programmes, two registers, linker, auditor.
@@ -400,7 +403,7 @@ def demo(
     columns = (TextColumn("{task.description:<58}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task(_("starting"), total=1.0)
-        result = run_demo(output, size=size, seed=seed, dirt=dirt,
+        result = run_demo(output, size=size, seed=seed, dirt=dirt, name_model=names.value,
                           step=lambda what, done: bar.update(task, description=what,
                                                              completed=done))
     if as_json:

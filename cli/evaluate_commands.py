@@ -13,6 +13,7 @@ from rich.table import Table
 
 from padan.cli.failures import bad_input_errors, fail, reports_errors
 from padan.cli.run_options import with_run_options
+from padan.cli.synth_commands import NAMES_HELP, NameModel
 from padan.cli.tables import readable
 from padan.i18n import N_, _, decimal, number
 
@@ -60,6 +61,7 @@ def evaluate(
                                          min=10)] = 5000,
     dirt: Annotated[Dirt, typer.Option(help="Synthetic: corruption level.")] = Dirt.MODERATE,
     seed: Annotated[int, typer.Option(help="Synthetic: seed.", min=0)] = 7,
+    names: Annotated[NameModel, typer.Option(help=NAMES_HELP)] = NameModel.REALISTIC,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write every number "
                                                   "(with the curve) as JSON here.")] = None,
     *,
@@ -92,11 +94,12 @@ def evaluate(
     else:
         config = SynthConfig(seed=seed, population=max(4 * records, 1000),
                              agencies=parse_agencies(f"A:{records},B:{records}"),
-                             dirt=dirt.value)
+                             dirt=dirt.value, names=names.value)
         parties = datasets.synthetic_parties(datasets.generate_synthetic(config), schema,
                                              secret)
-        source = _("synthetic, {records} + {records} records, dirt {dirt}, seed {seed}").format(
-            records=number(records), dirt=dirt.value, seed=seed)
+        source = _("synthetic, {records} + {records} records, dirt {dirt}, {names} names, seed "
+                   "{seed}").format(records=number(records), dirt=dirt.value, names=names.value,
+                                    seed=seed)
     assessment = assess(parties, params)
     print_assessment(assessment, source)
     if json_out is not None:

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from padan.synth import naming, realistic_names, regions
+from padan.synth.config import DEFAULT_NAME_MODEL
 from padan.synth.naming import ALL_TRADITIONS, assign_modern, compose_names
 
 REFERENCE_DATE = np.datetime64("2026-01-01", "D")
@@ -194,7 +195,7 @@ def issued_serials(rng: np.random.Generator, prefix: np.ndarray,
 
 
 def generate_population(rng: np.random.Generator, size: int,
-                        names: str = "classic") -> Population:
+                        names: str = DEFAULT_NAME_MODEL) -> Population:
     """`size` people, reproducible from the generator's state; `names` is a NAME_MODELS entry
     ("realistic" also issues NIK serials and placeholder birthdates at Dukcapil's scale)."""
     realistic = names == "realistic"

@@ -184,10 +184,13 @@ def test_the_demo_refuses_bad_options(tmp_path, args, needle):
 
 def test_the_demo_replaces_its_own_earlier_folder(tmp_path):
     folder = tmp_path / "d"
-    for _ in range(2):
+    dtks = []
+    for names in ("realistic", "classic"):   # the second run also takes the other name model
         result = runner.invoke(app, ["demo", "--out", str(folder), "--size", "60",
-                                     "--dirt", "none"])
+                                     "--dirt", "none", "--names", names])
         assert result.exit_code == 0, result.output
+        dtks.append((folder / "agencies" / "DTKS" / "DTKS.csv").read_text(encoding="utf-8"))
+    assert dtks[0] != dtks[1]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         [MARKER, "agencies", "auditor", "linker", "project.key", "schema.toml", "synthetic",
          "tokens"])

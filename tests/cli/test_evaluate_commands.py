@@ -22,6 +22,7 @@ def test_evaluate_on_fresh_synthetic_lists_writes_json(tmp_path):
     assert (f"linked at match probability {data['match_threshold']:.4f} (automatic" in text
             and "best probability threshold" in text)
     assert data["links"]["f1"] > 0.8
+    assert "realistic names" in data["source"]   # the generator's default name model
     assert len(data["curve"]) > 10
     assert sum(data["records"].values()) > 780   # a record without usable fields is skipped
 
@@ -72,6 +73,16 @@ def test_attack_prints_every_attack_and_writes_json(tmp_path):
     assert {"frequency:filters[nama_lahir]", "pattern-mining[nama_lahir]",
             "graph-matching[nama_nik]", "hamming-weight[nama_nik]"} <= attacks
     assert all(row["name_share"] < 0.05 for row in json.loads(out.read_text()))
+
+
+def test_attack_runs_on_classic_names_unless_told_otherwise():
+    """The attacks' default stays classic (the harder case for privacy) while padan synth's is
+    realistic; --names realistic is taken and named in the title."""
+    for extra, model in (([], "classic"), (["--names", "realistic"], "realistic")):
+        result = runner.invoke(app, ["attack", "--records", "100", "--public", "500", "--only",
+                                     "hamming-weight", *extra], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        assert f"(dirt moderate, {model} names, seed 7)" in result.output
 
 
 def test_attack_refuses_an_unknown_attack():

@@ -27,7 +27,7 @@ from padan.evaluation.attacks.mining.patterns import (
 )
 from padan.evaluation.attacks.mining.spelling import spellings
 from padan.evaluation.datasets import synthetic_parties
-from padan.evaluation.simulation import public_sample
+from padan.evaluation.simulation import ATTACK_NAME_MODEL, public_sample
 from padan.synth import AgencySpec, SynthConfig, generate
 
 SECRET = b"mining-test-secret-of-32-bytes!!"
@@ -77,9 +77,10 @@ def name_only(*, salt: str | None = None, xor_fold: bool = False, filter_bits: i
 
 
 def encoded(schema, records: int, seed: int = 7) -> AttackTarget:
+    # the attacks' name model (classic, the harder case for privacy), as the public sample's
     config = SynthConfig(seed=seed, population=2 * records,
                          agencies=(AgencySpec(name="TARGET", size=records),), dirt="moderate",
-                         overlap=0.0)
+                         overlap=0.0, names=ATTACK_NAME_MODEL)
     party = synthetic_parties(generate(config), schema, SECRET, keep_values=True)[0]
     return attack_target(party, schema)
 

@@ -95,7 +95,10 @@ def test_names_are_in_title_case_and_follow_the_provinces_traditions(people):
     table = people.to_table()
     names = table.column("name").to_pylist()
     assert all(n and n == n.strip() and "  " not in n for n in names)
-    assert all(w[0].isupper() or w in ("bin", "binti") for n in names for w in n.split(" "))
+    # lower case: only the connectors, binti also in the spelling the realistic model (the
+    # default) registers for some people (realistic_names.spelled_as_registered)
+    connectors = ("bin", "binti", "binty")
+    assert all(w[0].isupper() or w in connectors for n in names for w in n.split(" "))
     provinces = table.column("province").to_numpy()
     nik_province = people.nik // 10**14
     bali = [n for n, p in zip(names, nik_province.tolist(), strict=True) if p == 51]

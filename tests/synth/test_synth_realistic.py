@@ -28,7 +28,7 @@ SIZE = 100_000
 
 @pytest.fixture(scope="module")
 def classic():
-    return generate_population(rng_for(5, "population"), SIZE)
+    return generate_population(rng_for(5, "population"), SIZE, "classic")
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +114,15 @@ def test_batches_write_every_row_once(tmp_path: Path):
         assert np.mean([a == b for a, b in zip(*sex, strict=True)]) > 0.97
 
 
-def test_cli_names_option(tmp_path: Path):
-    result = CliRunner().invoke(app, ["synth", "--population", "2000", "--agencies",
-                                      "A:300,B:200", "--names", "realistic", "--out",
-                                      str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "A.csv").read_text(encoding="utf-8").count("\n") == 301
+def test_cli_names_option_and_the_realistic_default(tmp_path: Path):
+    assert SynthConfig().names == "realistic"
+    written = {}
+    for label, extra in (("default", []), ("realistic", ["--names", "realistic"]),
+                         ("classic", ["--names", "classic"])):
+        result = CliRunner().invoke(app, ["synth", "--population", "2000", "--agencies",
+                                          "A:300,B:200", *extra, "--out",
+                                          str(tmp_path / label)])
+        assert result.exit_code == 0, result.output
+        written[label] = (tmp_path / label / "A.csv").read_text(encoding="utf-8")
+    assert written["realistic"].count("\n") == 301
+    assert written["default"] == written["realistic"] != written["classic"]
