@@ -210,6 +210,9 @@ def absorb_duplicates(cross_label: np.ndarray, dup_label: np.ndarray, dup_match:
     return label
 
 
+RECORDS_PER_PARTITION = 2_000_000
+
+
 def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
            blocking_keys: list[str]) -> list[Unit]:
     blocking = resolve_blocking(params.blocking, params.lsh_auto_min_identity,
@@ -226,6 +229,11 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
         # too few (pair, pass) units to keep the executor busy
         busy = len(pairs) * len(passes) >= 2 * executor.suggested_partitions
         partitions = 1 if busy else executor.suggested_partitions
+        # and cut them by size: a unit's pairs, before the veto thins them, grow with the square
+        # of its buckets (280 M of them in one unit at 10 M records), so no unit covers more than
+        # RECORDS_PER_PARTITION records of a list; the pairs are the same however cut
+        largest = max(len(p.encodings) for p in parties)
+        partitions = max(partitions, -(-largest // RECORDS_PER_PARTITION))
 
     def source(party: Party):
         if not executor.ships_files:

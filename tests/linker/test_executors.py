@@ -34,6 +34,19 @@ def test_partitions_do_not_change_results(reference):
     assert_same_result(single, expected)
 
 
+def test_large_lists_are_cut_into_partitions_by_size_with_the_same_result(reference,
+                                                                          monkeypatch):
+    from padan.linker import engine
+
+    parties, expected = reference
+    monkeypatch.setattr(engine, "RECORDS_PER_PARTITION", 64)
+    largest = max(len(p.encodings) for p in parties)
+    params = LinkParameters(lsh_bands=6)   # partitions 0: the engine chooses
+    units = engine._units(parties, params, in_process(), [])
+    assert {u.partitions for u in units} == {-(-largest // 64)} and largest > 64
+    assert_same_result(link(parties, params), expected)
+
+
 def test_process_pool_equals_in_process(reference):
     parties, expected = reference
     assert_same_result(link(parties, PARAMS, executor=process_pool(2)), expected)
