@@ -3,6 +3,7 @@ memory bounded: each step (synth, encode A and B in parallel, link) is its own p
 /usr/bin/time, and the evaluation joins the files the steps wrote as int64 arrays.
 
     python benchmarks/quality_at_scale.py --sizes 1000000,3000000 --folder /tmp/scale
+    python benchmarks/quality_at_scale.py --sizes 10000000 --folder /tmp/scale --limit-gib 18
 
 Per size N: `padan synth --seed 3 --population 3N --agencies A:N,B:N --names realistic --format
 parquet`, `padan encode` of each list (default schema, a fresh key), `padan link` at the
@@ -141,16 +142,25 @@ def evaluate(folder: Path) -> Quality:
 
 # -- running the steps ------------------------------------------------------------------------
 
-def _timed(name: str, folder: Path, command: list[str]) -> subprocess.Popen:
+def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None
+           ) -> subprocess.Popen:
+    """Start a step under /usr/bin/time; with limit_gib, under that address-space limit (a step
+    past it fails with MemoryError instead of waking the OOM killer on a shared machine)."""
+    def limit() -> None:
+        if limit_gib:
+            size = int(limit_gib * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
     log = open(folder / f"{name}.log", "w")   # noqa: SIM115 (closed with the process)
     return subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", str(folder / f"{name}.time"),
-                             *command], cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+                             *command], cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=limit)
 
 
 def _wait(folder: Path, *processes: tuple[str, subprocess.Popen]) -> None:
     for name, process in processes:
         if process.wait() != 0:
-            sys.exit(f"{name} failed: see {folder / (name + '.log')}")
+            sys.exit(f"{name} failed: see {folder / (name + '.log')} and {name}.time")
 
 
 def step_cost(folder: Path, name: str) -> tuple[float, float]:
@@ -159,24 +169,29 @@ def step_cost(folder: Path, name: str) -> tuple[float, float]:
     return float(seconds), int(kilobytes) / 1e6
 
 
-def run_size(records: int, folder: Path) -> None:
+def _done(folder: Path, name: str, output: str) -> bool:
+    """A step is reused when it was timed and its output is there (a failed one is rerun)."""
+    return (folder / f"{name}.time").exists() and (folder / output).exists()
+
+
+def run_size(records: int, folder: Path, limit_gib: float | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / "synth.time").exists():
+    if not _done(folder, "synth", "lists/truth.csv"):
         _wait(folder, ("synth", _timed("synth", folder, [
             PADAN, "synth", "--seed", "3", "--population", str(3 * records), "--agencies",
             f"A:{records},B:{records}", "--names", "realistic", "--format", "parquet",
-            "--out", "lists"])))
+            "--out", "lists"], limit_gib)))
     for setup in (["keygen", "key.bin"], ["schema", "init", "schema.toml"]):
         if not (folder / setup[-1]).exists():
             subprocess.run([PADAN, *setup], cwd=folder, check=True, capture_output=True)
     encodes = [(f"encode-{a}", _timed(f"encode-{a}", folder, [
         PADAN, "encode", f"lists/{a}.parquet", "--schema", "schema.toml", "--key-file",
-        "key.bin", "--out", f"{a}.padan"])) for a in AGENCIES
-        if not (folder / f"encode-{a}.time").exists()]
+        "key.bin", "--out", f"{a}.padan"], limit_gib)) for a in AGENCIES
+        if not _done(folder, f"encode-{a}", f"{a}.padan")]
     _wait(folder, *encodes)
-    if not (folder / "link.time").exists():
+    if not _done(folder, "link", "run/report.json"):
         _wait(folder, ("link", _timed("link", folder, [
-            PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", "run"])))
+            PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", "run"], limit_gib)))
 
 
 def main() -> None:
@@ -185,6 +200,8 @@ def main() -> None:
                         help="records per list, comma-separated")
     parser.add_argument("--folder", type=Path, default=Path("padan-scale"),
                         help="one sub-folder per size; steps already timed there are reused")
+    parser.add_argument("--limit-gib", type=float, default=None,
+                        help="address-space limit of each step (e.g. 18 on a 24 GiB machine)")
     args = parser.parse_args()
     print("| records per list | precision | recall | F1 | false matches | per million records "
           "| synth s / GB | encode A, B s / GB (parallel) | link s / GB | evaluate s / GB "
@@ -192,7 +209,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for records in (int(n) for n in args.sizes.split(",")):
         folder = args.folder / str(records)
-        run_size(records, folder)
+        run_size(records, folder, args.limit_gib)
         started = time.perf_counter()
         links = evaluate(folder)
         print(f"{records:,}: {links}", file=sys.stderr)
