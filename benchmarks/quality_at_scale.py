@@ -1,0 +1,234 @@
+"""Precision and recall of the match band at 1 M, 3 M, 10 M records per list, by the CLI, with
+memory bounded: each step (synth, encode A and B in parallel, link) is its own process under
+/usr/bin/time, and the evaluation joins the files the steps wrote as int64 arrays.
+
+    python benchmarks/quality_at_scale.py --sizes 1000000,3000000 --folder /tmp/scale
+    python benchmarks/quality_at_scale.py --sizes 10000000 --folder /tmp/scale --limit-gib 18
+
+Per size N: `padan synth --seed 3 --population 3N --agencies A:N,B:N --names realistic --format
+parquet`, `padan encode` of each list (default schema, a fresh key), `padan link` at the
+defaults (match model, automatic threshold). Then the run's NAME.results.csv (link rows of the
+match band: pseudo-id -> group), the encoder's NAME.idmap.csv (row -> pseudo-id) and the synth
+truth.csv (row -> person) give, per encoded record, its person and its group; the counts are
+those of padan.evaluation.assessment.assess (links: cross-list pairs in match-band groups
+against the cross-list pairs of one person, within-list repeats counted in both). Prints one
+markdown row per size, and each step's wall seconds and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from padan.evaluation.metrics import Quality  # noqa: E402
+from padan.evaluation.pair_counts import link_counts  # noqa: E402
+
+AGENCIES = ("A", "B")
+PADAN = os.environ.get("PADAN") or str(Path(sys.executable).with_name("padan"))
+
+
+# -- reading the files ------------------------------------------------------------------------
+
+_NIBBLE = np.full(256, 255, np.uint8)
+for _i, _c in enumerate(b"0123456789abcdef"):
+    _NIBBLE[_c] = _i
+
+
+def pseudo_id_values(texts: pa.ChunkedArray) -> np.ndarray:
+    """uint64 values of pseudo-ids in the text form ('p' + 16 hex digits), without a Python
+    object per id."""
+    parts = []
+    for chunk in texts.chunks:
+        chunk = chunk.cast(pa.string())
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:
+                                                              chunk.offset + len(chunk) + 1]
+        if len(chunk) and (chunk.null_count or np.any(np.diff(offsets) != 17)):
+            raise ValueError("a pseudo-id is not 'p' and 16 hex digits")
+        data = np.frombuffer(chunk.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+        digits = _NIBBLE[data.reshape(-1, 17)[:, 1:]]
+        if np.any(digits == 255):
+            raise ValueError("a pseudo-id is not 'p' and 16 hex digits")
+        value = np.zeros(len(chunk), np.uint64)
+        for column in range(16):
+            value = (value << np.uint64(4)) | digits[:, column].astype(np.uint64)
+        parts.append(value)
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint64)
+
+
+def _csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types=types, include_columns=list(types)))
+
+
+def list_labels(folder: Path, agency: str, truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+    """Person and match-band group of every encoded record of `agency` (id map order)."""
+    id_map = _csv(folder / f"{agency}.idmap.csv", {"row": pa.int64(), "pseudo_id": pa.string()})
+    rows = id_map.column("row").to_numpy()
+    pseudo = pseudo_id_values(id_map.column("pseudo_id"))
+    del id_map
+    mine = truth.filter(pc.equal(truth.column("agency"), agency))
+    truth_rows = mine.column("row").to_numpy()
+    truth_person = mine.column("person_id").to_numpy()
+    order = np.argsort(truth_rows, kind="stable")
+    at = np.searchsorted(truth_rows, rows, sorter=order)
+    found = at < len(order)
+    found[found] = truth_rows[order[at[found]]] == rows[found]
+    person = np.full(len(rows), -1, np.int64)
+    person[found] = truth_person[order[at[found]]]
+
+    results = _csv(folder / "run" / f"{agency}.results.csv",
+                   {"pseudo_id": pa.string(), "kind": pa.string(), "group_id": pa.int64(),
+                    "band": pa.string()})
+    links = results.filter(pc.and_(pc.equal(results.column("kind"), "link"),
+                                   pc.equal(results.column("band"), "match")))
+    # with two lists a record has one link row (one other agency); keep the first anyway
+    linked, first = np.unique(pseudo_id_values(links.column("pseudo_id")), return_index=True)
+    groups = links.column("group_id").to_numpy()[first]
+    by_pid = np.argsort(pseudo)
+    at = np.searchsorted(pseudo, linked, sorter=by_pid)
+    if np.any(at >= len(pseudo)) or np.any(pseudo[by_pid[np.minimum(at, len(pseudo) - 1)]]
+                                           != linked):
+        raise ValueError(f"{agency}: a linked pseudo-id is not in the id map")
+    group = np.full(len(rows), -1, np.int64)
+    group[by_pid[at]] = groups
+    return person, group
+
+
+def largest_blocks(folder: Path, top: int = 2) -> list[str]:
+    """Per blocking pass of the run's defaults, its `top` largest buckets met by both lists, as
+    "pass: A records x B records" (the report counts only the oversized ones)."""
+    from padan.encoder.encoding_file import open_encoding_file
+    from padan.linker.blocking import LshSettings, pass_keys, plan_passes, resolve_blocking
+    from padan.linker.parameters import LinkParameters
+
+    params = LinkParameters()
+    lists = [open_encoding_file(folder / f"{a}.padan") for a in AGENCIES]
+    header = lists[0].header
+    passes = plan_passes(resolve_blocking(params.blocking, params.lsh_auto_min_identity, lists),
+                         header.blocking_keys, params.lsh_bands, header.segments)
+    lsh = LshSettings(params.lsh_bands, params.lsh_bits, params.lsh_seed)
+    cells = []
+    for spec in passes:
+        (keys_a, count_a), (keys_b, count_b) = (
+            np.unique(keys[keys != 0], return_counts=True)
+            for keys in (pass_keys(encodings, spec, lsh) for encodings in lists))
+        _, in_a, in_b = np.intersect1d(keys_a, keys_b, assume_unique=True, return_indices=True)
+        sizes = sorted(zip(count_a[in_a].tolist(), count_b[in_b].tolist(), strict=True),
+                       key=lambda ab: -ab[0] * ab[1])[:top]
+        cells.append(f"{spec.name}: " + ", ".join(f"{a:,}×{b:,}" for a, b in sizes))
+    return cells
+
+
+def evaluate(folder: Path) -> Quality:
+    truth = _csv(folder / "lists" / "truth.csv",
+                 {"agency": pa.string(), "row": pa.int64(), "person_id": pa.int64()})
+    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth) for a in AGENCIES)
+    return link_counts(person_a, group_a, person_b, group_b)
+
+
+# -- running the steps ------------------------------------------------------------------------
+
+def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None
+           ) -> subprocess.Popen:
+    """Start a step under /usr/bin/time; with limit_gib, under that address-space limit (a step
+    past it fails with MemoryError instead of waking the OOM killer on a shared machine)."""
+    def limit() -> None:
+        if limit_gib:
+            size = int(limit_gib * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    log = open(folder / f"{name}.log", "w")   # noqa: SIM115 (closed with the process)
+    return subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", str(folder / f"{name}.time"),
+                             *command], cwd=folder, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=limit)
+
+
+def _wait(folder: Path, *processes: tuple[str, subprocess.Popen]) -> None:
+    for name, process in processes:
+        if process.wait() != 0:
+            sys.exit(f"{name} failed: see {folder / (name + '.log')} and {name}.time")
+
+
+def step_cost(folder: Path, name: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB) of a step from its /usr/bin/time line."""
+    seconds, kilobytes = (folder / f"{name}.time").read_text().split()[-2:]
+    return float(seconds), int(kilobytes) / 1e6
+
+
+def _done(folder: Path, name: str, output: str) -> bool:
+    """A step is reused when it was timed and its output is there (a failed one is rerun)."""
+    return (folder / f"{name}.time").exists() and (folder / output).exists()
+
+
+def run_size(records: int, folder: Path, limit_gib: float | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    if not _done(folder, "synth", "lists/truth.csv"):
+        _wait(folder, ("synth", _timed("synth", folder, [
+            PADAN, "synth", "--seed", "3", "--population", str(3 * records), "--agencies",
+            f"A:{records},B:{records}", "--names", "realistic", "--format", "parquet",
+            "--out", "lists"], limit_gib)))
+    for setup in (["keygen", "key.bin"], ["schema", "init", "schema.toml"]):
+        if not (folder / setup[-1]).exists():
+            subprocess.run([PADAN, *setup], cwd=folder, check=True, capture_output=True)
+    encodes = [(f"encode-{a}", _timed(f"encode-{a}", folder, [
+        PADAN, "encode", f"lists/{a}.parquet", "--schema", "schema.toml", "--key-file",
+        "key.bin", "--out", f"{a}.padan"], limit_gib)) for a in AGENCIES
+        if not _done(folder, f"encode-{a}", f"{a}.padan")]
+    _wait(folder, *encodes)
+    if not _done(folder, "link", "run/report.json"):
+        _wait(folder, ("link", _timed("link", folder, [
+            PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", "run"], limit_gib)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000000,3000000",
+                        help="records per list, comma-separated")
+    parser.add_argument("--folder", type=Path, default=Path("padan-scale"),
+                        help="one sub-folder per size; steps already timed there are reused")
+    parser.add_argument("--limit-gib", type=float, default=None,
+                        help="address-space limit of each step (e.g. 18 on a 24 GiB machine)")
+    args = parser.parse_args()
+    print("| records per list | precision | recall | F1 | false matches | per million records "
+          "| synth s / GB | encode A, B s / GB (parallel) | link s / GB | evaluate s / GB "
+          "| comparisons | oversized blocks | largest blocks (A × B records) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for records in (int(n) for n in args.sizes.split(",")):
+        folder = args.folder / str(records)
+        run_size(records, folder, args.limit_gib)
+        started = time.perf_counter()
+        links = evaluate(folder)
+        print(f"{records:,}: {links}", file=sys.stderr)
+        blocks = largest_blocks(folder)
+        evaluated = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6   # KB -> GB, so far
+        synth, enc_a, enc_b, link = (step_cost(folder, n) for n in
+                                     ("synth", "encode-A", "encode-B", "link"))
+        report = json.loads((folder / "run" / "report.json").read_text())["report"]
+        passes = report.get("passes", [])
+        comparisons = sum(p.get("comparisons", 0) for p in passes)
+        oversized = sum(p.get("oversized_blocks", 0) for p in passes)
+        print(f"| {records:,} | {links.precision:.4f} | {links.recall:.4f} | {links.f1:.4f} | "
+              f"{links.false_positives:,} | {links.false_positives * 1e6 / (2 * records):,.0f} "
+              f"| {synth[0]:.0f} / {synth[1]:.1f} | {enc_a[0]:.0f}, {enc_b[0]:.0f} / "
+              f"{max(enc_a[1], enc_b[1]):.1f} | {link[0]:.0f} / {link[1]:.1f} | "
+              f"{evaluated:.0f} / {peak:.1f} | {comparisons:,} | {oversized:,} | "
+              f"{'; '.join(blocks)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
