@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -74,7 +75,8 @@ def _csv(path: Path, types: dict[str, pa.DataType]) -> pa.Table:
         column_types=types, include_columns=list(types)))
 
 
-def list_labels(folder: Path, agency: str, truth: pa.Table) -> tuple[np.ndarray, np.ndarray]:
+def list_labels(folder: Path, agency: str, truth: pa.Table, run: str = "run"
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Person and match-band group of every encoded record of `agency` (id map order)."""
     id_map = _csv(folder / f"{agency}.idmap.csv", {"row": pa.int64(), "pseudo_id": pa.string()})
     rows = id_map.column("row").to_numpy()
@@ -90,7 +92,7 @@ def list_labels(folder: Path, agency: str, truth: pa.Table) -> tuple[np.ndarray,
     person = np.full(len(rows), -1, np.int64)
     person[found] = truth_person[order[at[found]]]
 
-    results = _csv(folder / "run" / f"{agency}.results.csv",
+    results = _csv(folder / run / f"{agency}.results.csv",
                    {"pseudo_id": pa.string(), "kind": pa.string(), "group_id": pa.int64(),
                     "band": pa.string()})
     links = results.filter(pc.and_(pc.equal(results.column("kind"), "link"),
@@ -133,11 +135,64 @@ def largest_blocks(folder: Path, top: int = 2) -> list[str]:
     return cells
 
 
-def evaluate(folder: Path) -> Quality:
-    truth = _csv(folder / "lists" / "truth.csv",
-                 {"agency": pa.string(), "row": pa.int64(), "person_id": pa.int64()})
-    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth) for a in AGENCIES)
+def _truth(folder: Path) -> pa.Table:
+    return _csv(folder / "lists" / "truth.csv",
+                {"agency": pa.string(), "row": pa.int64(), "person_id": pa.int64()})
+
+
+def evaluate(folder: Path, run: str = "run") -> Quality:
+    truth = _truth(folder)
+    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth, run)
+                                                for a in AGENCIES)
     return link_counts(person_a, group_a, person_b, group_b)
+
+
+def _valid_nik(text: str | None) -> bool:
+    return bool(text) and len(text) == 16 and text.isdigit() and text[0] != "0"
+
+
+def false_matches(folder: Path, run: str = "run") -> dict[str, int]:
+    """What the false links of a run look like, read off the plain synthetic lists (the truth
+    side of the evaluation; no person's values are printed): the group's shape (one record of
+    each list, or more: a within-list duplicate pulled in) and, for one-to-one false links,
+    which NIKs the two records carry and whether their names are spelled the same."""
+    import pyarrow.parquet as pq
+
+    truth = _truth(folder)
+    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth, run)
+                                                for a in AGENCIES)
+    groups = int(max(group_a.max(initial=-1), group_b.max(initial=-1))) + 1
+    size_a = np.bincount(group_a[group_a >= 0], minlength=groups)
+    size_b = np.bincount(group_b[group_b >= 0], minlength=groups)
+    counts = link_counts(person_a, group_a, person_b, group_b)
+    one = (size_a == 1) & (size_b == 1)
+    rows_a, rows_b = (np.flatnonzero((g >= 0) & one[np.maximum(g, 0)]) for g in (group_a,
+                                                                                   group_b))
+    rows_a, rows_b = rows_a[np.argsort(group_a[rows_a])], rows_b[np.argsort(group_b[rows_b])]
+    wrong = person_a[rows_a] != person_b[rows_b]
+    out = {"false links": counts.false_positives,
+           "in groups of one record of each list": int(wrong.sum())}
+    out["in larger groups (within-list duplicates)"] = out["false links"] - int(wrong.sum())
+    columns = ("NIK", "NAMA")
+    plain = [pq.read_table(folder / "lists" / f"{a}.parquet", columns=list(columns))
+             for a in AGENCIES]
+    spreadsheet = [_csv(folder / f"{a}.idmap.csv", {"row": pa.int64()}).column("row").to_numpy()
+                   for a in AGENCIES]
+    for i, j in zip(rows_a[wrong], rows_b[wrong], strict=True):
+        x, y = (table.slice(int(rows[k]) - 2, 1).to_pylist()[0]   # row 1 is the header
+                for table, rows, k in zip(plain, spreadsheet, (i, j), strict=True))
+        valid = _valid_nik(x["NIK"]), _valid_nik(y["NIK"])
+        if all(valid):
+            apart = sum(p != q for p, q in zip(x["NIK"][:6] + x["NIK"][12:],
+                                               y["NIK"][:6] + y["NIK"][12:], strict=True))
+            kind = f"both NIKs valid, region and serial {min(apart, 3)}{'+' * (apart >= 3)} "\
+                   "digits apart"
+        else:
+            kind = "one NIK valid" if any(valid) else "no valid NIK"
+        out[kind] = out.get(kind, 0) + 1
+        if (x["NAMA"] or "").strip() == (y["NAMA"] or "").strip():
+            out["names spelled the same"] = out.get("names spelled the same", 0) + 1
+    return out
 
 
 # -- running the steps ------------------------------------------------------------------------
@@ -174,7 +229,8 @@ def _done(folder: Path, name: str, output: str) -> bool:
     return (folder / f"{name}.time").exists() and (folder / output).exists()
 
 
-def run_size(records: int, folder: Path, limit_gib: float | None = None) -> None:
+def run_size(records: int, folder: Path, limit_gib: float | None = None, run: str = "run",
+             link_options: tuple[str, ...] = ()) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not _done(folder, "synth", "lists/truth.csv"):
         _wait(folder, ("synth", _timed("synth", folder, [
@@ -189,9 +245,11 @@ def run_size(records: int, folder: Path, limit_gib: float | None = None) -> None
         "key.bin", "--out", f"{a}.padan"], limit_gib)) for a in AGENCIES
         if not _done(folder, f"encode-{a}", f"{a}.padan")]
     _wait(folder, *encodes)
-    if not _done(folder, "link", "run/report.json"):
-        _wait(folder, ("link", _timed("link", folder, [
-            PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", "run"], limit_gib)))
+    step = "link" if run == "run" else f"link-{run}"
+    if not _done(folder, step, f"{run}/report.json"):
+        _wait(folder, (step, _timed(step, folder, [
+            PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", run,
+            *link_options], limit_gib)))
 
 
 def main() -> None:
@@ -202,6 +260,13 @@ def main() -> None:
                         help="one sub-folder per size; steps already timed there are reused")
     parser.add_argument("--limit-gib", type=float, default=None,
                         help="address-space limit of each step (e.g. 18 on a 24 GiB machine)")
+    parser.add_argument("--run", default="run",
+                        help="the link's output folder in each size's folder: another name "
+                             "links the same encodings again, with --link-options")
+    parser.add_argument("--link-options", default="",
+                        help="more options for padan link, e.g. \"--max-block-size 4000\"")
+    parser.add_argument("--false-matches", action="store_true",
+                        help="also print what the false links look like (group shape, NIKs)")
     args = parser.parse_args()
     print("| records per list | precision | recall | F1 | false matches | per million records "
           "| synth s / GB | encode A, B s / GB (parallel) | link s / GB | evaluate s / GB "
@@ -209,16 +274,16 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for records in (int(n) for n in args.sizes.split(",")):
         folder = args.folder / str(records)
-        run_size(records, folder, args.limit_gib)
+        run_size(records, folder, args.limit_gib, args.run, tuple(shlex.split(args.link_options)))
         started = time.perf_counter()
-        links = evaluate(folder)
+        links = evaluate(folder, args.run)
         print(f"{records:,}: {links}", file=sys.stderr)
         blocks = largest_blocks(folder)
         evaluated = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6   # KB -> GB, so far
-        synth, enc_a, enc_b, link = (step_cost(folder, n) for n in
-                                     ("synth", "encode-A", "encode-B", "link"))
-        report = json.loads((folder / "run" / "report.json").read_text())["report"]
+        synth, enc_a, enc_b, link = (step_cost(folder, n) for n in (
+            "synth", "encode-A", "encode-B", "link" if args.run == "run" else f"link-{args.run}"))
+        report = json.loads((folder / args.run / "report.json").read_text())["report"]
         passes = report.get("passes", [])
         comparisons = sum(p.get("comparisons", 0) for p in passes)
         oversized = sum(p.get("oversized_blocks", 0) for p in passes)
@@ -228,6 +293,9 @@ def main() -> None:
               f"{max(enc_a[1], enc_b[1]):.1f} | {link[0]:.0f} / {link[1]:.1f} | "
               f"{evaluated:.0f} / {peak:.1f} | {comparisons:,} | {oversized:,} | "
               f"{'; '.join(blocks)} |", flush=True)
+        if args.false_matches:
+            for kind, count in false_matches(folder, args.run).items():
+                print(f"    {kind}: {count:,}", flush=True)
 
 
 if __name__ == "__main__":
