@@ -320,6 +320,12 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     if previous is None:
         return (np.ones(len(current), bool), PartyChange(len(current), 0, 0, 0),
                 np.zeros(0, np.int64))
+    if previous is current:
+        # a party that sent nothing keeps its standing list (continuous.link_versions): the
+        # same file, nothing to compare (a list is never edited in place); comparing it with
+        # itself took 0.3-0.4 s of 3.9 s for 500,000 records (benchmarks/incremental.py)
+        return (np.zeros(len(current), bool), PartyChange(0, 0, 0, len(current)),
+                np.arange(len(current), dtype=np.int64))
     old_ids = np.asarray(previous.records["pseudo_id"], np.uint64)
     new_ids = np.asarray(current.records["pseudo_id"], np.uint64)
     _, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
