@@ -90,6 +90,9 @@ def main() -> None:
                                                      for k, v in lists.seconds.items()}}
         one = [Party("A", open_encoding_file(paths[0])), Party("B", open_encoding_file(paths[2]))]
         two = [Party("A", open_encoding_file(paths[1])), one[1]]
+        # month 2's new file read once before the clocks start, as the build read month 1's:
+        # else the update, timed first, pays alone for bringing it in from disk
+        int(np.asarray(two[0].encodings.records["pseudo_id"]).sum())
         update(None, [Party("A", one[0].encodings)], params)   # compile the kernels first
         started = time.perf_counter()
         built = update(None, one, params)
@@ -111,7 +114,7 @@ def main() -> None:
         "update_after_comparing_s": round(update_s - month.seconds["comparing"], 2),
         "full_s": round(full_s, 2),
         "full_comparing_s": round(full.report.timings["scoring"], 2),
-        "full_after_comparing_s": round(full.report.timings["solving"], 2),
+        "full_after_comparing_s": round(full_s - full.report.timings["scoring"], 2),
         "speedup": round(full_s / update_s, 2),
         "comparisons": {"update": month.comparisons, "build": built.comparisons},
         "candidate_pairs": month.result.report.candidate_pairs,
