@@ -285,13 +285,24 @@ def same_records(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return same
 
 
+def same_records_at(left: np.ndarray, left_rows: np.ndarray, right: np.ndarray,
+                    right_rows: np.ndarray, *, chunk: int = 1 << 16) -> np.ndarray:
+    """same_records(left[left_rows], right[right_rows]), gathered a chunk of rows at a time:
+    gathering two 1 M-record lists whole (700 MB of fresh copies) cost three times as much."""
+    same = np.empty(len(left_rows), bool)
+    for start in range(0, len(left_rows), chunk):
+        end = start + chunk
+        same[start:end] = same_records(left[left_rows[start:end]], right[right_rows[start:end]])
+    return same
+
+
 def version_delta(previous: np.ndarray, current: np.ndarray) -> VersionDelta:
     """Compare two versions' records (structured arrays of one dtype) by pseudo-id."""
     old_ids = np.asarray(previous["pseudo_id"], np.uint64)
     new_ids = np.asarray(current["pseudo_id"], np.uint64)
     both, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
                                           return_indices=True)
-    same = same_records(previous[in_old], current[in_new])
+    same = same_records_at(previous, in_old, current, in_new)
     return VersionDelta(added=np.setdiff1d(new_ids, old_ids, assume_unique=True),
                         changed=both[~same],
                         removed=np.setdiff1d(old_ids, new_ids, assume_unique=True),

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from padan.encoder.encoding_file import EncodingFile, same_records
+from padan.encoder.encoding_file import EncodingFile, same_records_at
 from padan.linker.blocking import (
     LshSettings,
     PassSpec,
@@ -320,6 +320,11 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     if previous is None:
         return (np.ones(len(current), bool), PartyChange(len(current), 0, 0, 0),
                 np.zeros(0, np.int64))
+    if previous is current:
+        # a party that sent nothing keeps its standing list (continuous.link_versions): the
+        # same file, nothing to compare (a list is never edited in place)
+        return (np.zeros(len(current), bool), PartyChange(0, 0, 0, len(current)),
+                np.arange(len(current), dtype=np.int64))
     old_ids = np.asarray(previous.records["pseudo_id"], np.uint64)
     new_ids = np.asarray(current.records["pseudo_id"], np.uint64)
     _, in_old, in_new = np.intersect1d(old_ids, new_ids, assume_unique=True,
@@ -328,7 +333,7 @@ def _dirty_rows(previous: EncodingFile | None, current: EncodingFile
     # the records that stay keep their order, as they mostly do
     order = np.argsort(in_new)
     in_old, in_new = in_old[order], in_new[order]
-    same = same_records(previous.records[in_old], current.records[in_new])
+    same = same_records_at(previous.records, in_old, current.records, in_new)
     dirty = np.ones(len(current), bool)
     dirty[in_new[same]] = False
     moved = np.full(len(previous), -1, np.int64)

@@ -8,7 +8,12 @@ import pytest
 from encoder_samples import HEADER, SECRET, write_csv
 from test_pipeline import many_people
 
-from padan.encoder.encoding_file import open_encoding_file, version_delta
+from padan.encoder.encoding_file import (
+    open_encoding_file,
+    same_records,
+    same_records_at,
+    version_delta,
+)
 from padan.encoder.errors import InputError, InputFileError
 from padan.encoder.list_versions import (
     read_key_map,
@@ -118,3 +123,17 @@ def test_version_delta_compares_whole_records():
     delta = version_delta(old, new)
     assert delta.added.tolist() == [9] and delta.changed.tolist() == [2]
     assert delta.removed.tolist() == [1] and delta.unchanged == 1
+
+
+def test_same_records_at_equals_gathering_whole():
+    dtype = np.dtype([("pseudo_id", "<u8"), ("stratum", "<u2"), ("filter", "<u8", (3,))])
+    rng = np.random.default_rng(5)
+    left, right = np.zeros(50, dtype), np.zeros(60, dtype)
+    for records in (left, right):
+        records["stratum"] = rng.integers(0, 2, len(records))
+        records["filter"] = rng.integers(0, 2, (len(records), 3))
+    a, b = rng.integers(0, 50, 200), rng.integers(0, 60, 200)
+    whole = same_records(left[a], right[b])
+    assert whole.any() and not whole.all()
+    for chunk in (1, 7, 64, 1 << 16):
+        assert np.array_equal(same_records_at(left, a, right, b, chunk=chunk), whole)

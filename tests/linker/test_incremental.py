@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from versions_helpers import NAMES, Versions, encoded_pool
 
-from padan.linker.engine import LinkParameters, link
+from padan.linker.engine import LinkParameters, Party, link
 from padan.linker.incremental import Standing, update
 
 
@@ -91,6 +91,25 @@ def test_a_small_update_compares_a_small_share(pool, tmp_path):
     second = update(first.standing, parties)
     assert second.changes["DTKS"].changed > 0
     assert 0 < second.comparisons < first.comparisons / 5
+    assert_same_result(second.result, link(parties))
+
+
+def test_a_party_that_sent_nothing_keeps_its_standing_list(pool, tmp_path):
+    """A party given its standing list itself (as continuous.link_versions gives a party that
+    sent nothing) is unchanged without a comparison of its records, and the run equals a full
+    one."""
+    versions = Versions(pool, np.random.default_rng(4), tmp_path)
+    versions.start(NAMES)
+    first = update(None, versions.parties())
+    versions.change("DTKS", 0.05, 0.05, 0.05)
+    parties = [p if p.name == "DTKS" else Party(p.name, first.standing.lists[p.name])
+               for p in versions.parties()]
+    second = update(first.standing, parties)
+    for name in NAMES[1:]:
+        assert second.changes[name].to_dict() == {
+            "added": 0, "changed": 0, "removed": 0,
+            "unchanged": len(first.standing.lists[name])}
+    assert second.changes["DTKS"].changed > 0 and second.comparisons > 0
     assert_same_result(second.result, link(parties))
 
 
