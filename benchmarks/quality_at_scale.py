@@ -147,16 +147,26 @@ def evaluate(folder: Path, run: str = "run") -> Quality:
     return link_counts(person_a, group_a, person_b, group_b)
 
 
-def _valid_nik(text: str | None) -> bool:
-    return bool(text) and len(text) == 16 and text.isdigit() and text[0] != "0"
+def _encoded_rows(folder: Path, agency: str, encodings, idmap_rows: np.ndarray) -> np.ndarray:
+    """Rows of the encoding file holding the records at `idmap_rows` (the encoder sorts its
+    records by blocking key, so the file's order is not the id map's)."""
+    pseudo = pseudo_id_values(_csv(folder / f"{agency}.idmap.csv", {"pseudo_id": pa.string()})
+                              .column("pseudo_id"))[idmap_rows]
+    stored = np.asarray(encodings.records["pseudo_id"], np.uint64)
+    order = np.argsort(stored)
+    return order[np.searchsorted(stored, pseudo, sorter=order)]
 
 
 def false_matches(folder: Path, run: str = "run") -> dict[str, int]:
-    """What the false links of a run look like, read off the plain synthetic lists (the truth
-    side of the evaluation; no person's values are printed): the group's shape (one record of
-    each list, or more: a within-list duplicate pulled in) and, for one-to-one false links,
-    which NIKs the two records carry and whether their names are spelled the same."""
+    """What the false links of a run look like: the group's shape (one record of each list, or
+    more: a within-list duplicate pulled in) and, for one-to-one false links, what the linker
+    saw (the NIK digits of the veto segment on both sides or not, their Dice, the same keyed NIK)
+    and, read off the synthetic lists, whether the names are spelled the same. Counts only."""
     import pyarrow.parquet as pq
+
+    from padan.encoder.encoding_file import open_encoding_file
+    from padan.linker.parameters import LinkParameters
+    from padan.linker.similarity import rowwise_dice
 
     truth = _truth(folder)
     (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth, run)
@@ -170,28 +180,35 @@ def false_matches(folder: Path, run: str = "run") -> dict[str, int]:
                                                                                    group_b))
     rows_a, rows_b = rows_a[np.argsort(group_a[rows_a])], rows_b[np.argsort(group_b[rows_b])]
     wrong = person_a[rows_a] != person_b[rows_b]
+    rows_a, rows_b = rows_a[wrong], rows_b[wrong]
     out = {"false links": counts.false_positives,
-           "in groups of one record of each list": int(wrong.sum())}
-    out["in larger groups (within-list duplicates)"] = out["false links"] - int(wrong.sum())
-    columns = ("NIK", "NAMA")
-    plain = [pq.read_table(folder / "lists" / f"{a}.parquet", columns=list(columns))
+           "in groups of one record of each list": len(rows_a)}
+    out["in larger groups (within-list duplicates)"] = out["false links"] - len(rows_a)
+
+    lists = [open_encoding_file(folder / f"{a}.padan") for a in AGENCIES]
+    at_a, at_b = (_encoded_rows(folder, a, e, r)
+                  for a, e, r in zip(AGENCIES, lists, (rows_a, rows_b), strict=True))
+    veto = next(s for s in lists[0].header.segments if s.purpose == "veto")
+    words = slice(veto.start // 64, (veto.start + veto.bits) // 64)
+    dice, both = rowwise_dice(np.ascontiguousarray(lists[0].filters[at_a, words]),
+                              np.ascontiguousarray(lists[1].filters[at_b, words]))
+    identity = [np.asarray(e.records["identity"])[at] for e, at in zip(lists, (at_a, at_b),
+                                                                       strict=True)]
+    threshold = LinkParameters().veto_threshold
+    out["NIK digits on one side or neither (no veto)"] = int((~both).sum())
+    out[f"NIK digits on both sides, veto Dice >= {threshold}"] = int((both & (dice >= threshold))
+                                                                     .sum())
+    out[f"NIK digits on both sides, veto Dice < {threshold}"] = int((both & (dice < threshold))
+                                                                    .sum())
+    out["the same keyed NIK"] = int(((identity[0] == identity[1]) & (identity[0] != 0)).sum())
+    names = [pq.read_table(folder / "lists" / f"{a}.parquet", columns=["NAMA"]).column("NAMA")
              for a in AGENCIES]
     spreadsheet = [_csv(folder / f"{a}.idmap.csv", {"row": pa.int64()}).column("row").to_numpy()
                    for a in AGENCIES]
-    for i, j in zip(rows_a[wrong], rows_b[wrong], strict=True):
-        x, y = (table.slice(int(rows[k]) - 2, 1).to_pylist()[0]   # row 1 is the header
-                for table, rows, k in zip(plain, spreadsheet, (i, j), strict=True))
-        valid = _valid_nik(x["NIK"]), _valid_nik(y["NIK"])
-        if all(valid):
-            apart = sum(p != q for p, q in zip(x["NIK"][:6] + x["NIK"][12:],
-                                               y["NIK"][:6] + y["NIK"][12:], strict=True))
-            kind = f"both NIKs valid, region and serial {min(apart, 3)}{'+' * (apart >= 3)} "\
-                   "digits apart"
-        else:
-            kind = "one NIK valid" if any(valid) else "no valid NIK"
-        out[kind] = out.get(kind, 0) + 1
-        if (x["NAMA"] or "").strip() == (y["NAMA"] or "").strip():
-            out["names spelled the same"] = out.get("names spelled the same", 0) + 1
+    alike = sum((names[0][int(spreadsheet[0][i]) - 2].as_py() or "").strip()   # row 1: header
+                == (names[1][int(spreadsheet[1][j]) - 2].as_py() or "").strip()
+                for i, j in zip(rows_a, rows_b, strict=True))
+    out["names spelled the same"] = int(alike)
     return out
 
 
