@@ -50,6 +50,10 @@ class PassSpec:
     words: tuple[int, int] | None = None   # filter words scored; None: the whole filter
     salted: bool = False                   # keys are a segment's salt: placeholders stay in
     veto: tuple[int, int] | None = None    # words of a veto segment with the same salt
+    # the segment holds the name (or the filter is not made of segments): only such passes make
+    # duplicates within one list, since no duplicate is made without the name (an address and
+    # a birthdate alone are a household's twins)
+    holds_name: bool = True
 
     @property
     def name(self) -> str:
@@ -123,6 +127,11 @@ def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
     return rest
 
 
+def makes_pairs(spec: PassSpec, left: int, right: int) -> bool:
+    """Whether a pass is run for lists `left` and `right` (equal: a list's own duplicates)."""
+    return left != right or spec.holds_name
+
+
 def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int,
                 segments: Sequence[SegmentInfo] = ()) -> list[PassSpec]:
     """The passes a run makes, in order; "keys" expands to one pass per encoder blocking key.
@@ -139,12 +148,13 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
     for segment in compared:
         veto = next((v.words for v in segments if v.purpose == "veto" and v.salt is not None
                      and v.salt == segment.salt), None)
+        named = not segment.kinds or "name" in segment.kinds   # kinds unknown: as before
         if segment.salt == "identity":
             passes.append(PassSpec("identity", 0, f"segment:{segment.name}", segment.words, True,
-                                   veto))
+                                   veto, named))
         elif segment.salt is not None:
             passes.append(PassSpec("key", blocking_keys.index(segment.salt),
-                                   f"segment:{segment.name}", segment.words, True, veto))
+                                   f"segment:{segment.name}", segment.words, True, veto, named))
     salts = {s.salt for s in segments}
     for segment in compared:
         if segment.salt is None:

@@ -28,6 +28,7 @@ from padan.linker.blocking import (
     LshSettings,
     corroboration_tokens,
     identity_tokens,
+    makes_pairs,
     plan_passes,
     resolve_blocking,
 )
@@ -247,7 +248,8 @@ def _units(parties: Sequence[Party], params: LinkParameters, executor: Executor,
                  executor.threads_per_unit, params.kernel,
                  params.duplicate_veto_threshold if i == j else params.veto_threshold)
             # pass by pass, so a worker's cached keys of a list serve its next units
-            for spec in passes for i, j in pairs for part in range(partitions)]
+            for spec in passes for i, j in pairs for part in range(partitions)
+            if makes_pairs(spec, i, j)]
 
 
 class _Collected:

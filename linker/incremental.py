@@ -52,6 +52,7 @@ from padan.linker.blocking import (
     LshSettings,
     PassSpec,
     make_buckets,
+    makes_pairs,
     pass_keys,
     plan_passes,
     resolve_blocking,
@@ -170,6 +171,8 @@ def update(standing: Standing | None, parties: Sequence[Party],
         keys = [pass_keys(e, spec, lsh) for e in lists]
         blocks = [np.unique(key[key != 0], return_counts=True) for key in keys]
         for i, j in sorted(list_pairs(len(parties), params)):   # the order of the table
+            if not makes_pairs(spec, i, j):
+                continue
             here = PairWork(k, spec, i, j, lists, keys, params, blocks)
             over = here.oversized_keys()
             new_over.append(_oversized_rows(k, i, j, over))
