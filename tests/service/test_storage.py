@@ -136,11 +136,13 @@ def test_a_run_is_claimed_by_one_worker_only(factory):
 
 def test_a_lapsed_lease_is_claimed_again_and_the_old_worker_cannot_finish(factory):
     run_id = _queue_run(factory)
+    # leases of seconds, not tenths: on a loaded machine (tests on every core) a tenth of a
+    # second passed between two transactions and the lease lapsed before it was checked
     with transaction(factory) as session:
-        assert claim_run(session, "first", lease_seconds=0.2).run_id == run_id
+        assert claim_run(session, "first", lease_seconds=1.5).run_id == run_id
     with transaction(factory) as session:
         assert claim_run(session, "second", lease_seconds=60) is None  # lease still held
-    time.sleep(0.3)
+    time.sleep(1.6)
     with transaction(factory) as session:
         again = claim_run(session, "second", lease_seconds=60)
     assert again.run_id == run_id and again.attempt == 2
@@ -161,11 +163,11 @@ def test_a_lapsed_lease_is_claimed_again_and_the_old_worker_cannot_finish(factor
 def test_renewing_keeps_the_lease(factory):
     run_id = _queue_run(factory)
     with transaction(factory) as session:
-        claim_run(session, "w", lease_seconds=0.3)
-    for _ in range(3):
-        time.sleep(0.15)
+        claim_run(session, "w", lease_seconds=2.0)
+    for _ in range(3):   # 2.25 s in all: without the renewals the lease would have lapsed
+        time.sleep(0.75)
         with transaction(factory) as session:
-            assert renew_lease(session, run_id, "w", 0.3, progress=0.5)
+            assert renew_lease(session, run_id, "w", 2.0, progress=0.5)
     with transaction(factory) as session:
         assert claim_run(session, "thief", lease_seconds=60) is None
         assert session.get(Run, run_id).progress == 0.5
