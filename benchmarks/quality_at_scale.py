@@ -140,10 +140,18 @@ def _truth(folder: Path) -> pa.Table:
                 {"agency": pa.string(), "row": pa.int64(), "person_id": pa.int64()})
 
 
-def evaluate(folder: Path, run: str = "run") -> Quality:
+Labels = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def run_labels(folder: Path, run: str = "run") -> Labels:
+    """(person, group) of every encoded record of A, then of B (list_labels)."""
     truth = _truth(folder)
-    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth, run)
-                                                for a in AGENCIES)
+    first, second = (list_labels(folder, a, truth, run) for a in AGENCIES)
+    return first, second
+
+
+def evaluate(labels: Labels) -> Quality:
+    (person_a, group_a), (person_b, group_b) = labels
     return link_counts(person_a, group_a, person_b, group_b)
 
 
@@ -157,7 +165,7 @@ def _encoded_rows(folder: Path, agency: str, encodings, idmap_rows: np.ndarray) 
     return order[np.searchsorted(stored, pseudo, sorter=order)]
 
 
-def false_matches(folder: Path, run: str = "run") -> dict[str, int]:
+def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int]:
     """What the false links of a run look like: the group's shape (one record of each list, or
     more: a within-list duplicate pulled in) and, for one-to-one false links, what the linker
     saw (the NIK digits of the veto segment on both sides or not, their Dice, the same keyed NIK)
@@ -168,20 +176,17 @@ def false_matches(folder: Path, run: str = "run") -> dict[str, int]:
     from padan.linker.parameters import LinkParameters
     from padan.linker.similarity import rowwise_dice
 
-    truth = _truth(folder)
-    (person_a, group_a), (person_b, group_b) = (list_labels(folder, a, truth, run)
-                                                for a in AGENCIES)
+    (person_a, group_a), (person_b, group_b) = labels
     groups = int(max(group_a.max(initial=-1), group_b.max(initial=-1))) + 1
     size_a = np.bincount(group_a[group_a >= 0], minlength=groups)
     size_b = np.bincount(group_b[group_b >= 0], minlength=groups)
-    counts = link_counts(person_a, group_a, person_b, group_b)
     one = (size_a == 1) & (size_b == 1)
     rows_a, rows_b = (np.flatnonzero((g >= 0) & one[np.maximum(g, 0)]) for g in (group_a,
                                                                                    group_b))
     rows_a, rows_b = rows_a[np.argsort(group_a[rows_a])], rows_b[np.argsort(group_b[rows_b])]
     wrong = person_a[rows_a] != person_b[rows_b]
     rows_a, rows_b = rows_a[wrong], rows_b[wrong]
-    out = {"false links": counts.false_positives,
+    out = {"false links": links.false_positives,
            "in groups of one record of each list": len(rows_a)}
     out["in larger groups (within-list duplicates)"] = out["false links"] - len(rows_a)
 
@@ -293,7 +298,8 @@ def main() -> None:
         folder = args.folder / str(records)
         run_size(records, folder, args.limit_gib, args.run, tuple(shlex.split(args.link_options)))
         started = time.perf_counter()
-        links = evaluate(folder, args.run)
+        labels = run_labels(folder, args.run)
+        links = evaluate(labels)
         print(f"{records:,}: {links}", file=sys.stderr)
         blocks = largest_blocks(folder)
         evaluated = time.perf_counter() - started
@@ -311,7 +317,7 @@ def main() -> None:
               f"{evaluated:.0f} / {peak:.1f} | {comparisons:,} | {oversized:,} | "
               f"{'; '.join(blocks)} |", flush=True)
         if args.false_matches:
-            for kind, count in false_matches(folder, args.run).items():
+            for kind, count in false_matches(folder, labels, links).items():
                 print(f"    {kind}: {count:,}", flush=True)
 
 
