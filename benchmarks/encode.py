@@ -167,6 +167,13 @@ def cpu_model() -> str:
     return "unknown CPU"
 
 
+def default_layout() -> str:
+    from padan.encoder.default_schema import default_schema
+
+    schema = default_schema("benchmark")
+    return f"{len(schema.segments)} salted segments, {schema.encoded_bits:,} bits"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
@@ -202,7 +209,7 @@ def main() -> None:
     print(f"machine: {cpu_model()}, {cores} cores; load average (1 min) {load_before[0]:.1f} "
           f"before, {load_after[0]:.1f} after")
     print(f"{args.records:,} synthetic records (padan synth, moderate dirt, seed {args.seed}); "
-          f"padan: default schema (3 salted segments, 2,560 bits); best of {args.repeats}")
+          f"padan: default schema ({default_layout()}); best of {args.repeats}")
     ref_rate = reference.get("cpu_records_per_s")
     print(f"{'encoder':<40}{'rec/s per core':>15}{'rec/s wall':>12}{'peak RSS MiB':>14}"
           f"{'ratio':>8}")

@@ -94,15 +94,16 @@ def configurations() -> dict[str, tuple[str, LinkageSchema]]:
                       _salted_record_level("birth_year")),
         "birth_segment": ("name salted with the birthdate only",
                           _default_birth_only()),
-        "default": ("the default: name salted with the birthdate, and with the NIK",
+        "four_fields": ("the default until 2026-11-29: name salted with the birthdate, and "
+                        "with the NIK (docs/schemas/four-fields.toml)",
+                        default_schema("privacy", other_fields=False)),
+        "default": ("the default: the four fields' segments, and the address, and the "
+                    "birthplace with the mother's name, each in a segment salted with the "
+                    "birthdate (their own values: benchmarks/field_privacy.py)",
                     default_schema("privacy")),
-        "default_fields": ("a candidate, not the default: the default + the address, and the "
-                           "birthplace with the mother's name, each in a segment salted with "
-                           "the birthdate (docs/schemas/fields-own-segments.toml)",
-                           _example("fields-own-segments")),
-        "default_fields_name": ("a candidate, not the default: the default + name, address, "
-                                "birthplace and mother's name in one segment salted with the "
-                                "birthdate (docs/schemas/fields-with-name.toml)",
+        "default_fields_name": ("a candidate, not the default: the four fields' segments + "
+                                "name, address, birthplace and mother's name in one segment "
+                                "salted with the birthdate (docs/schemas/fields-with-name.toml)",
                                 _example("fields-with-name")),
     }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,11 +131,15 @@ class PublicNames:
 
 def public_names(names: Sequence[object], birthdates: Sequence[object] | None = None,
                  sexes: Sequence[str] | None = None,
-                 provinces: Sequence[int] | None = None) -> PublicNames:
-    """Normalise a public sample; people whose name does not normalise are left out."""
+                 provinces: Sequence[int] | None = None, *,
+                 normalise: Callable[[object], str | None] | None = None) -> PublicNames:
+    """Normalise a public sample; people whose name does not normalise are left out.
+    `normalise`: another field's normaliser, when the values are not names
+    (evaluation/field_attacks.py)."""
+    normalise = normalise or _normalised
     kept, years, female, dates, placeholder, province = [], [], [], [], [], []
     for i, raw in enumerate(names):
-        value = _normalised(raw)
+        value = normalise(raw)
         if value is None:
             continue
         kept.append(value)

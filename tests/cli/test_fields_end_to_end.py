@@ -1,6 +1,7 @@
 """The other identifying fields end to end: `padan synth` lists with tempat lahir, alamat, nama
-ibu and No KK, encoded with the example schemas of docs/schemas/ by `padan encode` and linked by
-`padan link`; quality reports count the new fields and print none of their values."""
+ibu and No KK, encoded with the default schema (`padan schema init`) and the example of
+docs/schemas/ that holds them too by `padan encode` and linked by `padan link`; quality reports
+count the new fields and print none of their values."""
 
 from __future__ import annotations
 
@@ -36,12 +37,24 @@ def lists(tmp_path_factory) -> Path:
 def test_the_example_schemas_load(path):
     schema = load_schema(path)
     assert schema.schema_version == 2
-    assert any(f.kind not in ("nik", "name", "birthdate", "sex") for f in schema.fields)
+    core = {f.kind for f in schema.fields} <= {"nik", "name", "birthdate", "sex"}
+    assert core == (path.stem == "four-fields")   # the default before the other fields
 
 
-@pytest.mark.parametrize("name", ["fields-own-segments", "fields-with-name"])
+def test_the_four_field_example_is_the_defaults_core():
+    from padan.encoder.default_schema import default_schema
+
+    four = load_schema(ROOT / "docs" / "schemas" / "four-fields.toml")
+    assert four.fingerprint == default_schema("evaluation", other_fields=False).fingerprint
+
+
+@pytest.mark.parametrize("name", ["default", "fields-with-name"])
 def test_encode_and_link_with_the_new_fields(lists, tmp_path, name):
     schema_path = ROOT / "docs" / "schemas" / f"{name}.toml"
+    if name == "default":
+        schema_path = tmp_path / "schema.toml"
+        result = runner.invoke(app, ["schema", "init", str(schema_path)])
+        assert result.exit_code == 0, result.output
     for agency in AGENCIES:
         result = runner.invoke(app, ["encode", str(lists / f"{agency}.csv"), "--schema",
                                      str(schema_path), "--key-file", str(lists / "project.key"),

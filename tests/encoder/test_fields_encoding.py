@@ -81,7 +81,7 @@ ROWS = {
 
 
 def segmented_schema(segments=OWN_SEGMENTS):
-    return parse_schema(default_schema_text("test") + EXTRA_FIELDS + segments)
+    return parse_schema(default_schema_text("test", other_fields=False) + EXTRA_FIELDS + segments)
 
 
 def encode(schema, rows=ROWS):
@@ -106,14 +106,14 @@ def test_the_schema_takes_any_number_of_fields_of_the_other_kinds():
     schema = segmented_schema()
     assert [f.kind for f in schema.fields][4:] == ["birthplace", "address", "mother_name", "kk",
                                                    "regency", "number"]
-    twice = parse_schema(default_schema_text("test") + EXTRA_FIELDS + EXTRA_FIELDS.replace(
+    twice = parse_schema(default_schema_text("test", other_fields=False) + EXTRA_FIELDS + EXTRA_FIELDS.replace(
         'name = "', 'name = "b_'))
     assert len(twice.fields) == 16
 
 
 def test_the_four_core_kinds_still_appear_once():
     with pytest.raises(SchemaError, match="may appear once"):
-        parse_schema(default_schema_text("test") + EXTRA_FIELDS.replace(
+        parse_schema(default_schema_text("test", other_fields=False) + EXTRA_FIELDS.replace(
             'kind = "mother_name"', 'kind = "name"'))
 
 
@@ -121,7 +121,7 @@ def test_the_four_core_kinds_still_appear_once():
     ("address", "date"), ("kk", "qgram"), ("birthplace", "positions"), ("number", "qgram"),
 ])
 def test_tokenisers_per_kind(kind, tokeniser):
-    text = default_schema_text("test") + (
+    text = default_schema_text("test", other_fields=False) + (
         f'[[fields]]\nname = "x"\nkind = "{kind}"\ntokeniser = {{ kind = "{tokeniser}" }}\n')
     with pytest.raises(SchemaError, match="takes a tokeniser"):
         parse_schema(text)
@@ -129,7 +129,7 @@ def test_tokenisers_per_kind(kind, tokeniser):
 
 def test_old_schemas_keep_their_fingerprint():
     # pinned before the new kinds were added: version-2 files encoded before still link
-    assert parse_schema(default_schema_text("test")).fingerprint == (
+    assert parse_schema(default_schema_text("test", other_fields=False)).fingerprint == (
         "a8d3e85ec4d2ae6213b5529dd7e3f86d2ac2583081d868fdda1a2963f940e377")
     assert parse_schema(record_level_schema_text("test")).fingerprint == (
         "350e445eb742f3e59bc97a07b1ce07a966a4670ebf72a7a24607fba8d38c6d62")
@@ -183,7 +183,7 @@ def test_salt_with_works_for_the_new_fields():
 def test_bad_values_are_counted_and_never_printed():
     rows = {**ROWS, "no_kk": ["3171014303150007", "0000000000000000", None],
             "alamat": ["-", "Jl. Rahasia No. 9", None]}
-    text = default_schema_text("test") + EXTRA_FIELDS.replace(
+    text = default_schema_text("test", other_fields=False) + EXTRA_FIELDS.replace(
         'name = "no_kk"\nkind = "kk"\nrequired = false', 'name = "no_kk"\nkind = "kk"') + (
         OWN_SEGMENTS)
     batch = encode(parse_schema(text), rows)

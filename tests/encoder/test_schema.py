@@ -12,11 +12,17 @@ from padan.encoder.schema import load_schema, parse_schema
 def test_default_schema_is_valid_and_stable():
     schema = default_schema("bansos")
     assert schema.project_id == "bansos"
-    assert {f.kind for f in schema.fields} == {"nik", "name", "birthdate", "sex"}
+    assert [f.kind for f in schema.fields] == [
+        "nik", "name", "birthdate", "sex", "birthplace", "address", "mother_name", "kk"]
+    assert all(not f.required for f in schema.fields[4:])    # a list may lack any of them
     assert [b.name for b in schema.blocking] == ["lahir"]
     assert [(s.name, s.salt, s.purpose) for s in schema.segments] == [
         ("nama_lahir", "lahir", "compare"), ("nik_lahir", "lahir", "veto"),
-        ("nama_nik", "identity", "compare")]
+        ("nama_nik", "identity", "compare"), ("alamat_lahir", "lahir", "compare"),
+        ("asal_lahir", "lahir", "compare")]
+    core = default_schema("bansos", other_fields=False)
+    assert [f.kind for f in core.fields] == ["nik", "name", "birthdate", "sex"]
+    assert [s.name for s in core.segments] == ["nama_lahir", "nik_lahir", "nama_nik"]
     assert schema.fingerprint == default_schema("bansos").fingerprint
     assert len(schema.fingerprint) == 64
 

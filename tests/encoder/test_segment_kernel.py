@@ -83,7 +83,7 @@ EXTRA_NAMES = ("tempat_lahir", "alamat", "nama_ibu", "no_kk", "kabupaten", "peng
 
 SCHEMAS = {
     "default": default_schema("test"),
-    "other kinds, plain bits": parse_schema(default_schema_text("test").replace(
+    "other kinds, plain bits": parse_schema(default_schema_text("test", other_fields=False).replace(
         "record_bits = 256\n", "") + EXTRA_FIELDS + OWN_SEGMENTS),
 }
 

@@ -1,5 +1,5 @@
 """The default schema's salted segments: the name salted with the birthdate, and with the
-NIK. Bits are pinned; salting must make the same name unrelated across salts and equal within."""
+NIK (the other fields' segments: test_fields_encoding.py). Bits are pinned; salting must make the same name unrelated across salts and equal within."""
 
 import numpy as np
 import pytest
@@ -12,6 +12,8 @@ from padan.encoder.record_encoder import RecordEncoder
 from padan.encoder.schema import parse_schema
 
 SCHEMA = default_schema("test")
+# the default's first three segments, whose bits the other fields' segments left unchanged
+CORE = default_schema("test", other_fields=False)
 WORDS = 1024 // 64   # each name segment
 VETO = 512 // 64     # the NIK digits between them
 
@@ -31,7 +33,7 @@ def nik_digits(records):
 
 
 def by_nik(records):
-    return records["filter"][:, WORDS + VETO:]
+    return records["filter"][:, WORDS + VETO:2 * WORDS + VETO]
 
 
 def dice(a, b):
@@ -40,9 +42,13 @@ def dice(a, b):
 
 
 def test_known_answer_segments():
-    records = encode(PEOPLE)
+    records = encode(PEOPLE, CORE)
     assert records["filter"].shape[1] == 2 * WORDS + VETO
     assert filter_digest(records) == KNOWN_SEGMENTS_SHA256
+    # the default: the same bits, then the other fields' segments (empty here: no columns)
+    default = encode(PEOPLE)["filter"]
+    assert np.array_equal(default[:, :2 * WORDS + VETO], records["filter"])
+    assert not default[:, 2 * WORDS + VETO:].any()
 
 
 KNOWN_SEGMENTS_SHA256 = "526179977c9455af788bee6a5a51023ac59dc60917cb0ed4152f619bd87595f9"
@@ -83,8 +89,14 @@ def test_placeholder_dates_salt_too():
 
 
 def test_segment_layout_is_in_the_schema():
-    assert SCHEMA.encoded_bits == 2560
-    assert SCHEMA.segment_layout() == [
+    assert SCHEMA.encoded_bits == 4608
+    assert SCHEMA.segment_layout()[3:] == [
+        {"name": "alamat_lahir", "start": 2560, "bits": 1024, "salt": "lahir",
+         "purpose": "compare", "fields": ["alamat"], "kinds": ["address"]},
+        {"name": "asal_lahir", "start": 3584, "bits": 1024, "salt": "lahir",
+         "purpose": "compare", "fields": ["tempat_lahir", "nama_ibu"],
+         "kinds": ["birthplace", "mother_name"]}]
+    assert SCHEMA.segment_layout()[:3] == [
         {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir",
          "purpose": "compare", "fields": ["nama"], "kinds": ["name"]},
         {"name": "nik_lahir", "start": 1024, "bits": 512, "salt": "lahir",
@@ -108,8 +120,8 @@ def test_the_veto_segment_holds_whole_niks_only():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (('fields = ["nama"]\nsalt = "identity"', 'fields = ["alamat"]\nsalt = "identity"'),
-         "names no field 'alamat'"),
+        (('fields = ["nama"]\nsalt = "identity"', 'fields = ["kabupaten"]\nsalt = "identity"'),
+         "names no field 'kabupaten'"),
         (('salt = "identity"', 'salt = "tahun"'), "salt must be 'identity' or the name of a"),
         (('name = "nama_nik"', 'name = "nama_lahir"'), "segment names must be unique"),
         (('bits = 1024\n', 'bits = 1000\n'), "multiple of 64"),

@@ -1,23 +1,20 @@
-"""No duplicate within one list without the name: a schema with segments of other fields (the
+"""No duplicate within one list without the name: segments of other fields (the default's
 address, the birthplace and the mother's name, each salted with the birthdate) must not make
 twins of one household duplicates because their address agrees. Across lists those segments
 still count (the match model reads them); an incremental run does as a full one."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 from test_incremental import assert_same_result
 
-from padan.encoder.schema import load_schema
+from padan.encoder.default_schema import default_schema
 from padan.evaluation.labelled import encode_labelled
 from padan.linker.blocking import plan_passes
 from padan.linker.engine import LinkParameters, link
 from padan.linker.incremental import update
 
-SCHEMA = load_schema(Path(__file__).resolve().parents[2] / "docs" / "schemas"
-                     / "fields-own-segments.toml")
+SCHEMA = default_schema("evaluation")   # the address and origin segments of their own
 SECRET = bytes(range(32))
 # Twins of one household in list A: one birthdate, birthplace, mother and address, two names.
 # B holds the first twin, spelled alike.
