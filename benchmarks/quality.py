@@ -73,6 +73,8 @@ def configurations() -> dict[str, LinkageSchema]:
     names_only = {"nik": 0, "birthdate": 0, "sex": 0}
     return {
         "default": default_schema("quality"),
+        # the default until 2026-11-29: the four core fields without the other columns
+        "four_fields": default_schema("quality", other_fields=False),
         "default_dice": default_schema("quality"),   # scored by Dice (DICE below), not the model
         "record_level": base,
         "no_nik": variant(base, field_bits={"nik": 0}),
