@@ -145,10 +145,17 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
         return _passes(blocking, blocking_keys, lsh_bands, None, set())
     passes: list[PassSpec] = []
     compared = [s for s in segments if s.purpose != "veto"]
+    named_salts = {s.salt for s in compared if _holds_name(s)}
     for segment in compared:
         veto = next((v.words for v in segments if v.purpose == "veto" and v.salt is not None
                      and v.salt == segment.salt), None)
-        named = not segment.kinds or "name" in segment.kinds   # kinds unknown: as before
+        named = _holds_name(segment)
+        if not named and segment.salt is not None and segment.salt in named_salts:
+            # A segment without the name salted like one with it (the default's address and
+            # origin segments) gets no pass of its own: its buckets are the name pass's, whose
+            # pairs are compared in every segment anyway, and a pair only it would find has a
+            # name below the pass's keep threshold, which no rule links.
+            continue
         if segment.salt == "identity":
             passes.append(PassSpec("identity", 0, f"segment:{segment.name}", segment.words, True,
                                    veto, named))
@@ -160,6 +167,10 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
         if segment.salt is None:
             passes += _passes(blocking, blocking_keys, lsh_bands, segment.words, salts)
     return passes
+
+
+def _holds_name(segment: SegmentInfo) -> bool:
+    return not segment.kinds or "name" in segment.kinds   # kinds unknown: as before
 
 
 def _passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int,

@@ -10,7 +10,7 @@ from test_incremental import assert_same_result
 
 from padan.encoder.default_schema import default_schema
 from padan.evaluation.labelled import encode_labelled
-from padan.linker.blocking import plan_passes
+from padan.linker.blocking import makes_pairs, plan_passes
 from padan.linker.engine import LinkParameters, link
 from padan.linker.incremental import update
 
@@ -32,10 +32,20 @@ def _party(name: str, people: dict) -> object:
 
 
 def test_only_segments_holding_the_name_make_duplicates():
+    # the default's address and origin segments share the name's salt: no pass of their own
     passes = {p.name: p.holds_name for p in plan_passes(
         ("identity", "keys"), SCHEMA_KEYS, 0, HEADER.segments)}
-    assert passes == {"segment:nama_lahir": True, "segment:nama_nik": True,
-                      "segment:alamat_lahir": False, "segment:asal_lahir": False}
+    assert passes == {"segment:nama_lahir": True, "segment:nama_nik": True}
+    # salted with a key of its own (a postcode), a segment without the name has a pass, which
+    # makes pairs across lists and no duplicates
+    postcode = [s.model_copy(update={"salt": "kodepos"}) if s.name == "alamat_lahir" else s
+                for s in HEADER.segments]
+    planned = {p.name: p for p in plan_passes(("identity", "keys"), [*SCHEMA_KEYS, "kodepos"],
+                                              0, postcode)}
+    assert planned["segment:alamat_lahir"].holds_name is False
+    assert "segment:asal_lahir" not in planned
+    assert not makes_pairs(planned["segment:alamat_lahir"], 0, 0)
+    assert makes_pairs(planned["segment:alamat_lahir"], 0, 1)
 
 
 def test_twins_with_one_address_are_not_duplicates_and_incremental_agrees():
