@@ -30,10 +30,15 @@ HELP = (
     "sexes, NIK provinces).\n\n"
     "Prints, per attack, the share of records whose name and first name are re-identified, the "
     "share of distinct names recovered and of guesses that are right, beside a blind guess, and "
-    "the key values (birth year, birthdate) recovered. docs/threat-model.md explains the "
-    "model.\n\n"
-    "Example: padan attack --schema schema.toml --records 20000"
+    "the key values (birth year, birthdate) recovered. With --field, the same attacks try to "
+    "recover the values of another field of the schema instead (the mother's name, the "
+    "birthplace, the address's words), with a public sample of other people's values. "
+    "docs/threat-model.md explains the model.\n\n"
+    "Examples: padan attack --schema schema.toml --records 20000 ; padan attack --field "
+    "birthplace --records 4000"
 )
+# the same names as padan.evaluation.field_attacks.ATTACKED_KINDS
+FIELD_KINDS = ("mother_name", "birthplace", "address")
 
 
 def register(app: typer.Typer) -> None:
@@ -65,6 +70,9 @@ def attack(
                                                   "bits START:STOP (one segment).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the results as "
                                                   "JSON here.")] = None,
+    field: Annotated[str | None, typer.Option(
+        "--field", help=f"Attack the values of the schema's field of this kind instead of the "
+                        f"names ({', '.join(FIELD_KINDS)}).")] = None,
 ) -> None:
     """Simulate attacks on encodings (help text: HELP)."""
     from padan.encoder.default_schema import default_schema
@@ -80,12 +88,22 @@ def attack(
             attack=unknown[0], choices=", ".join(ATTACKS)))
     schema = load_schema(schema_path) if schema_path else default_schema("attack")
     window = _bit_range(bit_range, schema.encoded_bits)
-    outcomes = run_attacks(schema, records=records, public=public, dirt=dirt, seed=seed,
-                           attacks=chosen, bit_range=window, names=names.value)
-    table = Table(title=_("attacks on {records} encoded records (dirt {dirt}, {names} names, "
-                          "seed {seed}); public sample {public}").format(
-                              records=number(records), dirt=dirt, names=names.value, seed=seed,
-                              public=number(public)))
+    if field is None:
+        outcomes = run_attacks(schema, records=records, public=public, dirt=dirt, seed=seed,
+                               attacks=chosen, bit_range=window, names=names.value)
+        title = _("attacks on {records} encoded records (dirt {dirt}, {names} names, "
+                  "seed {seed}); public sample {public}")
+    else:
+        _check_field(schema, field)
+        from padan.evaluation.field_attacks import field_attack_outcomes
+
+        outcomes = field_attack_outcomes(schema, field, records=records, public=public,
+                                         seed=seed, names=names.value, dirt=dirt,
+                                         attacks=chosen, bit_range=window)
+        title = _("attacks on the {field} values of {records} encoded records (dirt {dirt}, "
+                  "{names} names, seed {seed}); public sample {public}")
+    table = Table(title=title.format(records=number(records), dirt=dirt, names=names.value,
+                                     seed=seed, public=number(public), field=field))
     # short headers and an unwrapped first column: the table stays readable in 80 columns
     table.add_column(_("attack"), overflow="fold", min_width=18)
     for column in (_("names"), _("first"), _("distinct"), _("guessed"), _("right"), _("blind")):
@@ -107,11 +125,20 @@ def attack(
         "names: share of records whose whole name is re-identified; first: first names; "
         "distinct: share of distinct names recovered; right: share of the guesses that are "
         "right; blind: first names right when the commonest public first name is guessed for "
-        "everyone. attack[segment]: the attack on one segment of the filter.")))
+        "everyone. attack[segment]: the attack on one segment of the filter; @field: on that "
+        "field's values (names then means values).")))
     if json_out is not None:
         json_out.write_text(json.dumps([o.to_dict() for o in outcomes], indent=2) + "\n",
                             encoding="utf-8")
         console.print(_("wrote {path}").format(path=json_out))
+
+
+def _check_field(schema, field: str) -> None:
+    """A field kind the attacks model, and one the schema holds."""
+    if field not in FIELD_KINDS:
+        raise fail(_("--field takes one of {choices}").format(choices=", ".join(FIELD_KINDS)))
+    if schema.field_of_kind(field) is None:
+        raise fail(_("the schema has no field of kind '{kind}' to attack").format(kind=field))
 
 
 def _bit_range(text: str | None, filter_bits: int) -> tuple[int, int] | None:

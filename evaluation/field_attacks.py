@@ -143,14 +143,16 @@ def public_field_sample(kind: str, size: int, seed: int, names: str = "classic"
 
 
 def field_attack_outcomes(schema: LinkageSchema, kind: str, *, records: int, public: int,
-                          seed: int = 7, names: str = "classic",
-                          attacks: Sequence[str] = ATTACKS) -> list[AttackOutcome]:
+                          seed: int = 7, names: str = "classic", dirt: str = "moderate",
+                          attacks: Sequence[str] = ATTACKS,
+                          bit_range: tuple[int, int] | None = None) -> list[AttackOutcome]:
     """Every chosen attack family on the values of the schema's field of `kind`, each outcome
     named '<attack>[<segment>]@<kind>'."""
-    target = encoded_field_target(schema, kind, records=records, seed=seed, names=names)
+    target = encoded_field_target(schema, kind, records=records, dirt=dirt, seed=seed,
+                                  names=names)
     sample = public_field_sample(kind, public, seed, names)
     return [replace(o, attack=f"{o.attack}@{kind}")
-            for o in attack_outcomes(target, sample, attacks)]
+            for o in attack_outcomes(target, sample, attacks, bit_range=bit_range)]
 
 
 def field_control(kind: str, project_id: str = "privacy") -> str:

@@ -106,8 +106,8 @@ def test_the_schema_takes_any_number_of_fields_of_the_other_kinds():
     schema = segmented_schema()
     assert [f.kind for f in schema.fields][4:] == ["birthplace", "address", "mother_name", "kk",
                                                    "regency", "number"]
-    twice = parse_schema(default_schema_text("test", other_fields=False) + EXTRA_FIELDS + EXTRA_FIELDS.replace(
-        'name = "', 'name = "b_'))
+    twice = parse_schema(default_schema_text("test", other_fields=False) + EXTRA_FIELDS
+                         + EXTRA_FIELDS.replace('name = "', 'name = "b_'))
     assert len(twice.fields) == 16
 
 

@@ -1,5 +1,6 @@
 """The default schema's salted segments: the name salted with the birthdate, and with the
-NIK (the other fields' segments: test_fields_encoding.py). Bits are pinned; salting must make the same name unrelated across salts and equal within."""
+NIK (the other fields' segments: test_fields_encoding.py). Bits are pinned; salting must make
+the same name unrelated across salts and equal within."""
 
 import numpy as np
 import pytest
