@@ -82,25 +82,34 @@ ADDRESS_MARKERS = frozenset({"jl", "gg", "kp", "dsn", "perum", "komp", "blok", "
 _ADDRESS_UNITS = ("rt", "rw", "no")
 
 
-def address_tokens(value: str | None, q: int = 2) -> set[str]:
-    """q-grams of the address's words, and RT, RW and house number as tokens of their own
-    ('rt:3', 'rw:2', 'no:5'); other numbers as '#:12'."""
-    if not value:
-        return set()
-    words = value.split()
-    tokens: set[str] = set()
+def address_parts(value: str | None) -> tuple[list[str], list[str]]:
+    """The address's words (markers left out) and its numbers as tokens of their own: RT, RW
+    and house number ('rt:3', 'rw:2', 'no:5'), other numbers '#:12'."""
+    words: list[str] = []
+    numbers: list[str] = []
+    parts = value.split() if value else []
     at = 0
-    while at < len(words):
-        word = words[at]
-        if word in _ADDRESS_UNITS and at + 1 < len(words) and words[at + 1][:1].isdigit():
-            tokens.add(f"{word}:{words[at + 1]}")
+    while at < len(parts):
+        word = parts[at]
+        if word in _ADDRESS_UNITS and at + 1 < len(parts) and parts[at + 1][:1].isdigit():
+            numbers.append(f"{word}:{parts[at + 1]}")
             at += 2
             continue
         if word[:1].isdigit():
-            tokens.add(f"#:{word}")
+            numbers.append(f"#:{word}")
         elif word not in ADDRESS_MARKERS:
-            tokens.update(word_qgrams(word, q))
+            words.append(word)
         at += 1
+    return words, numbers
+
+
+def address_tokens(value: str | None, q: int = 2) -> set[str]:
+    """q-grams of the address's words, and RT, RW and house number as tokens of their own
+    ('rt:3', 'rw:2', 'no:5'); other numbers as '#:12'."""
+    words, numbers = address_parts(value)
+    tokens = set(numbers)
+    for word in words:
+        tokens.update(word_qgrams(word, q))
     return tokens
 
 

@@ -21,11 +21,17 @@ import numpy as np
 
 from padan.encoder.normalise import Status, normalise_address, normalise_name, normalise_place
 from padan.encoder.schema import LinkageSchema, QgramTokeniser
-from padan.encoder.tokens import ADDRESS_MARKERS
+from padan.encoder.tokens import address_parts
 from padan.evaluation.attacks import AttackOutcome, AttackTarget, PublicNames, public_names
-from padan.evaluation.datasets import synthetic_parties
-from padan.evaluation.labelled import LabelledParty, throwaway_secret
-from padan.evaluation.simulation import ATTACKS, PUBLIC_SEED_OFFSET, attack_outcomes
+from padan.evaluation.labelled import LabelledParty
+from padan.evaluation.simulation import (
+    ATTACK_NAME_MODEL,
+    ATTACKS,
+    PUBLIC_SEED_OFFSET,
+    attack_outcomes,
+    encoded_party,
+    names_only_control,
+)
 from padan.synth import AgencySpec, SynthConfig, generate
 from padan.synth.field_columns import headers_for
 
@@ -53,17 +59,7 @@ def _address_words(raw: object) -> str | None:
     result = normalise_address(raw)
     if not _usable(result):
         return None
-    words, skip = [], False
-    for word in result.value.split():
-        if skip:
-            skip = False
-            if word[:1].isdigit():
-                continue
-        if word in ("rt", "rw", "no"):
-            skip = True
-            continue
-        if not word[:1].isdigit() and word not in ADDRESS_MARKERS:
-            words.append(word)
+    words, _numbers = address_parts(result.value)
     return " ".join(words) or None
 
 
@@ -115,17 +111,13 @@ def field_target(party: LabelledParty, schema: LinkageSchema, kind: str) -> Atta
 
 def encoded_field_target(schema: LinkageSchema, kind: str, *, records: int,
                          dirt: str = "moderate", seed: int = 7,
-                         names: str = "classic") -> AttackTarget:
-    """One synthetic list of `records` people encoded with `schema` under a throwaway key."""
-    config = SynthConfig(seed=seed, population=max(2 * records, 100),
-                         agencies=(AgencySpec(name="TARGET", size=records),), dirt=dirt,
-                         overlap=0.0, names=names)
-    party = synthetic_parties(generate(config), schema, throwaway_secret(),
-                              keep_values=True)[0]
+                         names: str = ATTACK_NAME_MODEL) -> AttackTarget:
+    """The linker's view of simulation.encoded_party's list, scored on the field's values."""
+    party = encoded_party(schema, records=records, dirt=dirt, seed=seed, names=names)
     return field_target(party, schema, kind)
 
 
-def public_field_sample(kind: str, size: int, seed: int, names: str = "classic"
+def public_field_sample(kind: str, size: int, seed: int, names: str = ATTACK_NAME_MODEL
                         ) -> PublicNames:
     """The field's values of `size` people of another population (clean, as a register would
     publish them), with their birthdates, sexes and NIK provinces."""
@@ -143,7 +135,7 @@ def public_field_sample(kind: str, size: int, seed: int, names: str = "classic"
 
 
 def field_attack_outcomes(schema: LinkageSchema, kind: str, *, records: int, public: int,
-                          seed: int = 7, names: str = "classic", dirt: str = "moderate",
+                          seed: int = 7, names: str = ATTACK_NAME_MODEL, dirt: str = "moderate",
                           attacks: Sequence[str] = ATTACKS,
                           bit_range: tuple[int, int] | None = None) -> list[AttackOutcome]:
     """Every chosen attack family on the values of the schema's field of `kind`, each outcome
@@ -157,24 +149,13 @@ def field_attack_outcomes(schema: LinkageSchema, kind: str, *, records: int, pub
 
 def field_control(kind: str, project_id: str = "privacy") -> str:
     """The control of the attacks on a field: its tokens alone in an unsalted, unhardened
-    record-level filter, 20 bits each (the attacks must recover values there)."""
+    record-level filter, 20 bits each (the attacks must recover values there): the names-only
+    control with the name's bits moved to the field."""
     tokeniser = '{ kind = "address", q = 2 }' if kind == "address" else \
         '{ kind = "qgram", q = 2 }'
-    return f"""\
-schema_version = 2
-project_id = "{project_id}"
-filter_bits = 1024
-identity_field = "nik"
-[[fields]]
-name = "nik"
-kind = "nik"
-tokeniser = {{ kind = "nik_digits" }}
-bits_per_token = 0
-[[fields]]
-name = "nama"
-kind = "name"
-tokeniser = {{ kind = "qgram", q = 2 }}
-bits_per_token = 0
+    names_only = names_only_control(project_id)
+    assert names_only.count("bits_per_token = 20") == 1   # the name's
+    return names_only.replace("bits_per_token = 20", "bits_per_token = 0") + f"""\
 [[fields]]
 name = "attacked"
 kind = "{kind}"

@@ -27,7 +27,7 @@ from padan.evaluation.attacks import (
     token_frequency_attack,
 )
 from padan.evaluation.datasets import synthetic_parties
-from padan.evaluation.labelled import throwaway_secret
+from padan.evaluation.labelled import LabelledParty, throwaway_secret
 from padan.synth import AgencySpec, SynthConfig, generate
 from padan.synth.agencies import rng_for
 from padan.synth.population import generate_population
@@ -76,14 +76,20 @@ def public_sample(size: int, seed: int, names: str = ATTACK_NAME_MODEL) -> Publi
                         table.column("sex").to_pylist(), provinces)
 
 
-def encoded_target(schema: LinkageSchema, *, records: int, dirt: str = "moderate",
-                   seed: int = 7, names: str = ATTACK_NAME_MODEL) -> AttackTarget:
-    """One synthetic list of `records` people encoded with `schema` under a throwaway key."""
+def encoded_party(schema: LinkageSchema, *, records: int, dirt: str = "moderate",
+                  seed: int = 7, names: str = ATTACK_NAME_MODEL) -> LabelledParty:
+    """One synthetic list of `records` people encoded with `schema` under a throwaway key,
+    its raw values kept for scoring."""
     config = SynthConfig(seed=seed, population=max(2 * records, 100),
                          agencies=(AgencySpec(name="TARGET", size=records),), dirt=dirt,
                          overlap=0.0, names=names)
-    party = synthetic_parties(generate(config), schema, throwaway_secret(),
-                              keep_values=True)[0]
+    return synthetic_parties(generate(config), schema, throwaway_secret(), keep_values=True)[0]
+
+
+def encoded_target(schema: LinkageSchema, *, records: int, dirt: str = "moderate",
+                   seed: int = 7, names: str = ATTACK_NAME_MODEL) -> AttackTarget:
+    """The linker's view of encoded_party's list, scored on its names."""
+    party = encoded_party(schema, records=records, dirt=dirt, seed=seed, names=names)
     return attack_target(party, schema)
 
 

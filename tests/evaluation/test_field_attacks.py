@@ -5,7 +5,9 @@ birthdate-salted segments hold them. Floors are measured at these sizes with a m
 import pytest
 
 from padan.encoder.default_schema import default_schema
+from padan.encoder.normalise import normalise_address
 from padan.encoder.schema import parse_schema
+from padan.encoder.tokens import address_tokens, name_qgrams
 from padan.evaluation.attacks import graph_matching_attack, qgram_graph_matching_attack
 from padan.evaluation.field_attacks import (
     VALUE_OF,
@@ -48,6 +50,15 @@ def test_a_field_the_schema_lacks_or_no_attack_models_is_refused():
 ])
 def test_an_address_is_scored_by_its_words(raw, words):
     assert VALUE_OF["address"](raw) == words
+
+
+@pytest.mark.parametrize("raw", ["JL. MERDEKA NO. 5 RT 003 RW 002", "Jl. RT Merdeka 17",
+                                 "Blok C No 5a Perum Griya"])
+def test_the_scored_words_are_the_ones_the_tokeniser_hashes(raw):
+    value = normalise_address(raw).value
+    words = VALUE_OF["address"](raw)
+    numbers = {t for t in address_tokens(value) if ":" in t}
+    assert name_qgrams(words) | numbers == address_tokens(value)
 
 
 def test_the_public_sample_holds_the_fields_values_of_other_people():
