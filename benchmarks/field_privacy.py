@@ -1,7 +1,8 @@
-"""The attacks on the other fields' own values (docs/threat-model.md, "The other fields"):
-nama ibu kandung, tempat lahir and the address's words, each attacked like a name, on its
-control (the field alone, unsalted, 20 bits per bigram: the attacks must recover values there),
-on the default schema and on the example schema that holds it too, in one run.
+"""The attacks on the other fields' own values: nama ibu kandung, tempat lahir and the
+address's words, each attacked like a name, on its control (the field alone, unsalted, 20 bits
+per bigram: the attacks must recover values there), on the default schema and on the example
+schema that holds it too, in one run (docs/threat-model.md, "What the measurements say", "The
+other fields").
 
     python benchmarks/field_privacy.py                        # 20,000 records, about 30 minutes
     python benchmarks/field_privacy.py --records 4000 --kinds birthplace

@@ -1,11 +1,11 @@
 """Attacks on the other identifying fields' own values: nama ibu kandung, tempat lahir, alamat.
 
 A field enters the default schema only once the attacks have tried to recover its values, not
-only the names beside it (docs/threat-model.md, "The other fields"). The name attacks serve
-unchanged: for the attack, the attacked field plays the name (its values are what the attacker
-guesses and what is scored), the real name becomes an ordinary field of the schema the attacker
-reads, and the public sample holds the attacked field's values of other people of the same
-population model, as a leaked register with these columns would.
+only the names beside it (docs/threat-model.md, "What the measurements say", "The other
+fields"). The name attacks serve unchanged: for the attack, the attacked field plays the name
+(its values are what the attacker guesses and what is scored), the real name becomes an ordinary
+field of the schema the attacker reads, and the public sample holds the attacked field's values
+of other people of the same population model, as a leaked register with these columns would.
 
 An address is scored by its words (street, alley or hamlet name, markers such as JL. left out,
 as the address tokeniser leaves them out); RT, RW and house numbers, tokens of their own, are
