@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import subprocess
 import tempfile
 import time
@@ -156,8 +157,12 @@ def row(label: str, bits: int, threshold: float, result: dict, comparisons: int)
             f"| {100 * result['found'] / comparisons:.3g} %{same} |")
 
 
-def instructions(counts: dict[str, int]) -> str:
-    return ", ".join(f"{name} x{count}" for name, count in counts.items()) or "none"
+def instructions(assembly: str) -> str:
+    """Popcount instructions of a block's assembly, and how many work on 512-bit registers."""
+    counts = _dice_blocks.popcount_instructions(assembly)
+    text = ", ".join(f"{name} x{count}" for name, count in counts.items()) or "none"
+    zmm = len(re.findall(r"^\s*vpopcntq\s+%zmm", assembly, re.M))
+    return text + (f" ({zmm} on 512-bit zmm)" if zmm else "")
 
 
 def main() -> None:
@@ -181,10 +186,12 @@ def main() -> None:
           f"best of {args.repeats} ({args.clock} seconds), padan and anonlink alternately; "
           f"load average at start: "
           f"{load}")
-    here = _dice_blocks.popcount_instructions(_dice_blocks.block_assembly(_dice_blocks.MODE))
-    zen4 = _dice_blocks.popcount_instructions(_dice_blocks.block_assembly("wide", "znver4"))
+    here = _dice_blocks.block_assembly(_dice_blocks.MODE)
+    zen3 = _dice_blocks.block_assembly("nibble", "znver3")
+    zen4 = _dice_blocks.block_assembly("wide512", "znver4")
     print(f"popcount instructions in the compiled 2 x 4 block here: {instructions(here)}; "
-          f"compiled for Zen 4 (AVX-512 VPOPCNTDQ, layout wide): {instructions(zen4)}")
+          f"compiled for Zen 3 (AVX2, layout nibble): {instructions(zen3)}; "
+          f"for Zen 4 (AVX-512 VPOPCNTDQ, layout wide512): {instructions(zen4)}")
     anonlink = None if args.no_reference else Anonlink()
     comparisons = args.rows * args.rows
     print("| bits | filters | threshold | padan M cmp/s | anonlink M cmp/s | ratio | pairs kept |")

@@ -1,7 +1,9 @@
-"""The numba kernel's inner block (linker/_dice_blocks.py): both row layouts count exactly what
-numpy counts, and the machine code uses the popcount instructions the CPU offers."""
+"""The numba kernel's inner block (linker/_dice_blocks.py): every block layout counts exactly
+what numpy counts, and the machine code uses the popcount instructions the CPU offers."""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ from numba import njit
 from padan.linker import _dice_blocks as blocks
 from tests.linker.conftest import random_filters
 
-BLOCKS = {mode: blocks.make_block(mode) for mode in ("nibble", "wide")}
+BLOCKS = {mode: blocks.make_block(mode) for mode in ("nibble", "wide512", "wide")}
 
 
 def _probe(mode):
@@ -33,10 +35,12 @@ def laid_out(filters, mode):
     return out
 
 
-@pytest.mark.parametrize("mode", ["nibble", "wide"])
+@pytest.mark.parametrize("mode", ["nibble", "wide512", "wide"])
 @pytest.mark.parametrize("bits", [64, 100, 256, 1000, 1024, 2048, 8192, 17_920])
 def test_block_counts_equal_numpy(mode, bits):
-    """17,920 bits = 70 vectors: more than one run of NIBBLE_RUN vectors."""
+    """17,920 bits = 70 vectors: more than one run of NIBBLE_RUN vectors. Ranges of an odd
+    number of vectors, from even and odd starts, take wide512's last 256-bit step. (wide512
+    runs anywhere: without AVX-512, LLVM splits its 512-bit vectors in two.)"""
     if mode == "nibble" and "avx2" not in blocks.cpu_features():
         pytest.skip("the nibble layout's table lookup needs AVX2")   # not on CI's x86-64 runners
     rng = np.random.default_rng(bits)
@@ -51,7 +55,8 @@ def test_block_counts_equal_numpy(mode, bits):
     padded_right = np.zeros((7, 4 * vectors), np.uint64)
     padded_right[:, :words] = right
     for rows, cols in (((0, 1), (0, 1, 2, 3)), ((4, 2), (6, 5, 5, 0)), ((3, 3), (1, 4, 2, 6))):
-        for v0, v1 in ((0, vectors), (0, vectors // 2), (vectors // 2, vectors), (1, 1)):
+        for v0, v1 in ((0, vectors), (0, vectors // 2), (vectors // 2, vectors), (1, 1),
+                       (1, vectors), (0, 1)):
             got = PROBES[mode](a, b, v0, v1, rows, cols)
             expected = [int(np.bitwise_count(padded_left[r, 4 * v0:4 * v1]
                                              & padded_right[c, 4 * v0:4 * v1]).sum())
@@ -73,7 +78,8 @@ def test_nibble_layout_holds_every_bit_once_and_pads_with_zeros():
 
 def test_layout_follows_the_cpu_features():
     assert blocks.choose_mode({"avx2", "popcnt"}) == "nibble"
-    assert blocks.choose_mode({"avx2", "avx512f", "avx512vpopcntdq"}) == "wide"
+    assert blocks.choose_mode({"avx2", "avx512f", "avx512vpopcntdq"}) == "wide512"
+    assert blocks.choose_mode({"avx2", "avx512f"}) == "nibble"   # AVX-512 without VPOPCNTDQ
     assert blocks.choose_mode({"popcnt"}) == "wide"     # no AVX2: generic LLVM popcount
     assert blocks.choose_mode(blocks.cpu_features()) == blocks.MODE
 
@@ -83,6 +89,9 @@ def test_vpopcntdq_machines_get_vpopcntq():
     Zen 3 (AVX2 only) LLVM falls back to table lookups."""
     zen4 = blocks.popcount_instructions(blocks.block_assembly("wide", cpu="znver4"))
     assert zen4.get("vpopcntq", 0) > 0 and "vpshufb" not in zen4
+    zen4_512 = blocks.block_assembly("wide512", cpu="znver4")
+    assert blocks.popcount_instructions(zen4_512).get("vpopcntq", 0) > 0
+    assert re.search(r"vpopcntq\s+%zmm", zen4_512)   # 512 bits per instruction
     zen3 = blocks.popcount_instructions(blocks.block_assembly("wide", cpu="znver3"))
     assert "vpopcntq" not in zen3 and zen3.get("vpshufb", 0) > 0
 
