@@ -292,3 +292,33 @@ def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
     counts = np.diff(np.append(starts, len(sorted_keys)))
     return sorted_keys[starts], starts.astype(np.int64), counts.astype(np.int64)
+
+
+def nameless_pairs(spec: PassSpec, left_filters: np.ndarray, right_filters: np.ndarray,
+                   left_ranges: np.ndarray, right_ranges: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of the NIK pass's buckets where a side's name segment is empty (the name missing):
+    the kernel scores them 0 and keeps none, yet the same valid NIK with the same birthdate and
+    a closely agreeing address or mother's name is one person (the match model's rule,
+    model_scoring.name_agrees, decides). Rows into the filters given; none for other passes."""
+    none = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if spec.kind != "identity" or spec.words is None or not spec.holds_name \
+            or not len(left_ranges):
+        return none
+    empty_l, empty_r = _empty_rows(left_filters), _empty_rows(right_filters)
+    n_l = left_ranges[:, 1] - left_ranges[:, 0]
+    n_r = right_ranges[:, 1] - right_ranges[:, 0]
+    # buckets with an empty row on either side (cumulative counts: ranges may be empty)
+    at_l, at_r = np.r_[0, np.cumsum(empty_l)], np.r_[0, np.cumsum(empty_r)]
+    some = ((at_l[left_ranges[:, 1]] - at_l[left_ranges[:, 0]])
+            + (at_r[right_ranges[:, 1]] - at_r[right_ranges[:, 0]]) > 0) & (n_l * n_r > 0)
+    counts = (n_l * n_r)[some]
+    if not counts.sum():
+        return none
+    bucket = np.repeat(np.arange(len(counts)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = n_r[some][bucket]
+    i = left_ranges[some, 0][bucket] + offset // width
+    j = right_ranges[some, 0][bucket] + offset % width
+    keep = empty_l[i] | empty_r[j]
+    return i[keep], j[keep]

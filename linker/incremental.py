@@ -62,7 +62,7 @@ from padan.linker.parameters import LinkParameters
 from padan.linker.results import LinkResult
 from padan.linker.similarity import CandidatePairs, kernel, score_buckets
 from padan.linker.standing_vectors import CachedComparison, carried
-from padan.linker.work import _filters, _without_vetoed
+from padan.linker.work import _filters, _without_vetoed, with_nameless
 
 # one row per (pass, pair of lists, candidate pair); left/right index Standing.parties, and
 # left_row/right_row are the records' rows in those parties' standing lists
@@ -305,10 +305,12 @@ class PairWork:
                                self.params.pass_keep(within=self.same),
                                floor=min(self.params.histogram_floor, self.params.keep_threshold),
                                same=same)
-        a, b = at_l[scored.pairs.left], at_r[scored.pairs.right]
+        pairs = (scored.pairs if self.same else
+                 with_nameless(scored.pairs, self.spec, left_filters, right_filters, buckets))
+        a, b = at_l[pairs.left], at_r[pairs.right]
         if self.same:
             a, b = np.minimum(a, b), np.maximum(a, b)
-        pairs = CandidatePairs(a, b, scored.pairs.score)
+        pairs = CandidatePairs(a, b, pairs.score)
         if self.spec.veto is not None and len(pairs):
             veto = (self.params.duplicate_veto_threshold if self.same
                     else self.params.veto_threshold)

@@ -4,7 +4,9 @@ comparison vectors (padan.linker.comparison) -> EM fit (padan.linker.match_model
 probability per pair, with one rule above the model: **a match needs the name**. A pair whose
 name is not comparable, or agrees less than `name_floor` (Dice), is never linked, unless both
 records carry the same NIK, or another identifying field agrees closely (Dice >= 0.87: the
-address, the mother's name), and the name still reaches `corroborated_threshold`. Without the rule,
+address, the mother's name), and the name still reaches `corroborated_threshold`. Where the name
+is missing on a side, only everything else together stands in for it: the same valid NIK, the
+same birthdate, and another identifying field agreeing closely. Without the rule,
 a birthdate shared in a small bucket and similar NIK digits could outvote plainly different
 names, which is how precision collapsed at 1 M records (issue 16); with it, no combination of
 birthdate, sex and NIK fragments alone makes a match.
@@ -18,7 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
-from padan.linker.comparison import NIK_KNOWN_LEVELS, ComparisonVectors, compare
+from padan.linker.comparison import (
+    IDENTITY_LEVELS,
+    NIK_KNOWN_LEVELS,
+    ComparisonVectors,
+    compare,
+)
 from padan.linker.match_model import (
     MatchModel,
     ThresholdChoice,
@@ -67,10 +74,21 @@ def name_agrees(vectors: ComparisonVectors, name_floor: float,
     if not len(vectors) or (vectors.name_dice < 0).all():
         return np.ones(len(vectors), bool)
     corroborated = vectors.same_identity
+    nameless = np.zeros(len(vectors), bool)
     if vectors.other_dice is not None:
-        corroborated = corroborated | (vectors.other_dice >= OTHER_FIELD_AGREES)
-    return (vectors.name_dice >= name_floor) | (
+        other_agrees = vectors.other_dice >= OTHER_FIELD_AGREES
+        corroborated = corroborated | other_agrees
+        nameless = (vectors.name_dice < 0) & other_agrees & _nik_and_salts_agree(vectors)
+    return (vectors.name_dice >= name_floor) | nameless | (
         corroborated & (vectors.name_dice >= corroborated_threshold))
+
+
+def _nik_and_salts_agree(vectors: ComparisonVectors) -> np.ndarray:
+    """Pairs whose identity level is "NIK and salts agree" (the same NIK and birthdate)."""
+    for comparison, column in zip(vectors.comparisons, vectors.levels.T, strict=True):
+        if comparison.kind == "identity":
+            return column == IDENTITY_LEVELS.index("NIK and salts agree")
+    return np.zeros(len(vectors), bool)
 
 
 # A two-class mixture is identified by comparisons that carry evidence of identity on their own

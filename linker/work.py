@@ -17,7 +17,14 @@ import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile, open_encoding_file
 from padan.i18n import _
-from padan.linker.blocking import Buckets, LshSettings, PassSpec, make_buckets, pass_keys
+from padan.linker.blocking import (
+    Buckets,
+    LshSettings,
+    PassSpec,
+    make_buckets,
+    nameless_pairs,
+    pass_keys,
+)
 from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
@@ -162,11 +169,14 @@ def run_unit(unit: Unit) -> UnitResult:
         scored = score_buckets(unit.kernel, left_filters, right_filters, buckets.left_ranges,
                                buckets.right_ranges, unit.threshold, floor=unit.floor,
                                same=unit.same)
-    i = buckets.left_rows[scored.pairs.left]
-    j = buckets.right_rows[scored.pairs.right]
+    pairs = scored.pairs
+    if not unit.same:
+        pairs = with_nameless(pairs, unit.spec, left_filters, right_filters, buckets)
+    i = buckets.left_rows[pairs.left]
+    j = buckets.right_rows[pairs.right]
     if unit.same:
         i, j = np.minimum(i, j), np.maximum(i, j)
-    pairs = CandidatePairs(i, j, scored.pairs.score)
+    pairs = CandidatePairs(i, j, pairs.score)
     if unit.spec.veto is not None and len(pairs):
         pairs = _without_vetoed(pairs, left, right, unit.spec.veto, unit.veto_threshold)
     return UnitResult(unit.left, unit.right, unit.spec.name, pairs,
@@ -174,6 +184,18 @@ def run_unit(unit: Unit) -> UnitResult:
                       _seen(buckets.right_rows, scored.best_right), scored.comparisons,
                       buckets.oversized, buckets.skipped_records,
                       time.perf_counter() - started)
+
+
+def with_nameless(pairs: CandidatePairs, spec: PassSpec, left_filters: np.ndarray,
+                  right_filters: np.ndarray, buckets: Buckets) -> CandidatePairs:
+    """The kernel's pairs (rows into the filters) and the NIK pass's pairs where a name is
+    missing (blocking.nameless_pairs), scored 0: the match model decides them."""
+    i, j = nameless_pairs(spec, left_filters, right_filters, buckets.left_ranges,
+                          buckets.right_ranges)
+    if not len(i):
+        return pairs
+    return CandidatePairs(np.concatenate([pairs.left, i]), np.concatenate([pairs.right, j]),
+                          np.concatenate([pairs.score, np.zeros(len(i), np.float32)]))
 
 
 def _buckets(unit: Unit, left: EncodingFile, right: EncodingFile) -> Buckets:
