@@ -12,10 +12,11 @@ plain values the synthetic data keeps (the linker never sees them):
 
 1. never compared (not a candidate pair of any blocking pass), because
    - a name is missing on either side (no match is made without the name, by design);
-   - the birthdates differ (or one is missing) and the two records share no valid NIK: the name
-     segments are salted with the birthdate or with the NIK, so no pass compares them;
-   - they share the birthdate or the NIK, but the names are too different to pass the kernel's
-     floor, or the NIK digits veto the pair;
+   - the birthdates differ (or one is missing) and the two records share neither a valid NIK nor
+     a valid family card number (No KK): the name segments are salted with one of the three, so
+     no pass compares them;
+   - they share the birthdate, the NIK or the family card, but the names are too different to
+     pass the kernel's floor, or the NIK digits veto the pair;
 2. compared, but below the match threshold (the match model's probability, with the rule that a
    match needs the name);
 3. above the threshold, but not put in one group (the solver's one-to-one rule, duplicates).
@@ -40,6 +41,8 @@ from padan.encoder.normalise import (  # noqa: E402
     normalise_name,
     normalise_nik,
 )
+from padan.encoder.normalise.kk import normalise_kk  # noqa: E402
+from padan.encoder.normalise.result import Status  # noqa: E402
 from padan.evaluation.assessment import _labels, candidate_edges  # noqa: E402
 from padan.evaluation.datasets import synthetic_parties  # noqa: E402
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
@@ -49,22 +52,26 @@ from padan.linker.parameters import LinkParameters  # noqa: E402
 from padan.linker.results import MATCH  # noqa: E402
 from padan.synth.config import DEFAULT_NAME_MODEL, NAME_MODELS  # noqa: E402
 
+USABLE = (Status.VALID, Status.REPAIRED)
 CAUSES = (
     ("name missing", "never compared: a name is missing on either side"),
     ("birthdate differs, no shared NIK",
-     "never compared: birthdates differ or one is missing, and no valid NIK is shared"),
+     "never compared: birthdates differ or one is missing, and neither a valid NIK nor a family "
+     "card is shared"),
     ("names too different",
-     "never compared: same birthdate or NIK, names below the kernel's floor (or NIK veto)"),
+     "never compared: same birthdate, NIK or family card, names below the kernel's floor (or "
+     "NIK veto)"),
     ("below threshold", "compared, below the match threshold (model; the name rule)"),
     ("solver", "above the threshold, not grouped (one-to-one, duplicates)"),
 )
 
 
-def _plain(values: dict, row: int) -> tuple[str | None, str | None, object]:
+def _plain(values: dict, row: int) -> tuple[str | None, str | None, object, str | None]:
     name = normalise_name(values["nama"][row]).value
     nik = normalise_nik(values["nik"][row]).value
     date = normalise_birthdate(values["tanggal_lahir"][row]).value
-    return name, nik, date
+    kk = normalise_kk(values["no_kk"][row]) if values.get("no_kk") else None
+    return name, nik, date, kk.value if kk is not None and kk.status in USABLE else None
 
 
 def missed_pairs(dirt: str, records: int, missing_niks: float = 0.0,
@@ -111,10 +118,12 @@ def missed_pairs(dirt: str, records: int, missing_niks: float = 0.0,
                 elif (a, b) in compared:
                     causes["below threshold"] += 1
                 else:
-                    (name_a, nik_a, date_a), (name_b, nik_b, date_b) = plain(a), plain(b)
+                    name_a, nik_a, date_a, kk_a = plain(a)
+                    name_b, nik_b, date_b, kk_b = plain(b)
                     if not name_a or not name_b:
                         causes["name missing"] += 1
-                    elif (date_a is None or date_a != date_b) and not (nik_a and nik_a == nik_b):
+                    elif (date_a is None or date_a != date_b) and not (nik_a and nik_a == nik_b) \
+                            and not (kk_a and kk_a == kk_b):
                         causes["birthdate differs, no shared NIK"] += 1
                     else:
                         causes["names too different"] += 1

@@ -97,10 +97,14 @@ def configurations() -> dict[str, tuple[str, LinkageSchema]]:
         "four_fields": ("the default until 2026-11-29: name salted with the birthdate, and "
                         "with the NIK (docs/schemas/four-fields.toml)",
                         default_schema("privacy", other_fields=False)),
-        "default": ("the default: the four fields' segments, and the address, and the "
+        "default": ("the default: the four fields' segments, the address, and the "
                     "birthplace with the mother's name, each in a segment salted with the "
-                    "birthdate (their own values: benchmarks/field_privacy.py)",
+                    "birthdate (their own values: benchmarks/field_privacy.py), and the name "
+                    "salted with the family card (No KK)",
                     default_schema("privacy")),
+        "without_family_card": ("the default of 2026-11-29, without the name salted with the "
+                                "family card (docs/schemas/without-family-card.toml)",
+                                _example("without-family-card")),
         "default_fields_name": ("a candidate, not the default: the four fields' segments + "
                                 "name, address, birthplace and mother's name in one segment "
                                 "salted with the birthdate (docs/schemas/fields-with-name.toml)",

@@ -173,6 +173,9 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
     import pyarrow.parquet as pq
 
     from padan.encoder.encoding_file import open_encoding_file
+    from padan.encoder.normalise import normalise_birthdate
+    from padan.encoder.normalise.kk import normalise_kk
+    from padan.encoder.normalise.result import Status
     from padan.linker.parameters import LinkParameters
     from padan.linker.similarity import rowwise_dice
 
@@ -206,15 +209,27 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
     out[f"NIK digits on both sides, veto Dice < {threshold}"] = int((both & (dice < threshold))
                                                                     .sum())
     out["the same keyed NIK"] = int(((identity[0] == identity[1]) & (identity[0] != 0)).sum())
-    names = [pq.read_table(folder / "lists" / f"{a}.parquet", columns=["NAMA"]).column("NAMA")
-             for a in AGENCIES]
+    columns = ["NAMA", "TGL_LAHIR", "NO_KK"]
+    tables = [pq.read_table(folder / "lists" / f"{a}.parquet", columns=columns)
+              for a in AGENCIES]
     spreadsheet = [_csv(folder / f"{a}.idmap.csv", {"row": pa.int64()}).column("row").to_numpy()
                    for a in AGENCIES]
-    alike = sum((names[0][int(spreadsheet[0][i]) - 2].as_py() or "").strip()   # row 1: header
-                == (names[1][int(spreadsheet[1][j]) - 2].as_py() or "").strip()
-                for i, j in zip(rows_a, rows_b, strict=True))
-    out["names spelled the same"] = int(alike)
-    return out
+    usable = (Status.VALID, Status.REPAIRED)
+    counts = dict.fromkeys(("names spelled the same", "a name missing on a side",
+                            "the same birthdate", "the same valid family card (No KK)"), 0)
+    for i, j in zip(rows_a, rows_b, strict=True):
+        # row 1 of a list is its header
+        a, b = ({c: table.column(c)[int(rows[k]) - 2].as_py() for c in columns}
+                for table, rows, k in zip(tables, spreadsheet, (i, j), strict=True))
+        name_a, name_b = ((v["NAMA"] or "").strip() for v in (a, b))
+        counts["names spelled the same"] += name_a == name_b
+        counts["a name missing on a side"] += not name_a or not name_b
+        dates = [normalise_birthdate(v["TGL_LAHIR"]).value for v in (a, b)]
+        counts["the same birthdate"] += dates[0] is not None and dates[0] == dates[1]
+        cards = [normalise_kk(v["NO_KK"]) for v in (a, b)]
+        counts["the same valid family card (No KK)"] += (
+            cards[0].status in usable and cards[0].value == cards[1].value)
+    return {**out, **counts}
 
 
 # -- running the steps ------------------------------------------------------------------------

@@ -143,6 +143,21 @@ fields = ["tempat_lahir", "nama_ibu"]
 salt = "lahir"
 bits = 1024
 record_bits = 256
+
+# Keyed token of the family card number (a valid No KK): the household.
+[[blocking]]
+name = "kk"
+parts = ["no_kk"]
+
+# The name's bigrams a third time, salted with the family card: compared between members of one
+# household, so a person whose birthdate was mistyped and whose NIK is missing or damaged is
+# still found. A household is a handful of records: the smallest cohort an attack could work in.
+[[segments]]
+name = "nama_kk"
+fields = ["nama"]
+salt = "kk"
+bits = 1024
+record_bits = 256
 """
 
 

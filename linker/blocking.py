@@ -54,6 +54,11 @@ class PassSpec:
     # duplicates within one list, since no duplicate is made without the name (an address and
     # a birthdate alone are a household's twins)
     holds_name: bool = True
+    # the pass makes pairs within one list too: not a pass salted with another key than the
+    # birthdate's (the family card): within one list, members of one household with one name
+    # are a father and son named alike more often than one person listed twice (1 M x 1 M:
+    # 20 more false links, no more true ones; docs/evaluation.md)
+    within: bool = True
 
     @property
     def name(self) -> str:
@@ -129,7 +134,7 @@ def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
 
 def makes_pairs(spec: PassSpec, left: int, right: int) -> bool:
     """Whether a pass is run for lists `left` and `right` (equal: a list's own duplicates)."""
-    return left != right or spec.holds_name
+    return left != right or (spec.holds_name and spec.within)
 
 
 def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: int,
@@ -146,6 +151,8 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
     passes: list[PassSpec] = []
     compared = [s for s in segments if s.purpose != "veto"]
     named_salts = {s.salt for s in compared if _holds_name(s)}
+    # the salt of the first salted segment (the birthdate): the comparisons' own (comparison.py)
+    first_key = next((s.salt for s in segments if s.salt not in (None, "identity")), None)
     for segment in compared:
         veto = next((v.words for v in segments if v.purpose == "veto" and v.salt is not None
                      and v.salt == segment.salt), None)
@@ -161,7 +168,8 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
                                    veto, named))
         elif segment.salt is not None:
             passes.append(PassSpec("key", blocking_keys.index(segment.salt),
-                                   f"segment:{segment.name}", segment.words, True, veto, named))
+                                   f"segment:{segment.name}", segment.words, True, veto, named,
+                                   within=segment.salt == first_key))
     salts = {s.salt for s in segments}
     for segment in compared:
         if segment.salt is None:

@@ -15,11 +15,11 @@ def test_default_schema_is_valid_and_stable():
     assert [f.kind for f in schema.fields] == [
         "nik", "name", "birthdate", "sex", "birthplace", "address", "mother_name", "kk"]
     assert all(not f.required for f in schema.fields[4:])    # a list may lack any of them
-    assert [b.name for b in schema.blocking] == ["lahir"]
+    assert [b.name for b in schema.blocking] == ["lahir", "kk"]
     assert [(s.name, s.salt, s.purpose) for s in schema.segments] == [
         ("nama_lahir", "lahir", "compare"), ("nik_lahir", "lahir", "veto"),
         ("nama_nik", "identity", "compare"), ("alamat_lahir", "lahir", "compare"),
-        ("asal_lahir", "lahir", "compare")]
+        ("asal_lahir", "lahir", "compare"), ("nama_kk", "kk", "compare")]
     core = default_schema("bansos", other_fields=False)
     assert [f.kind for f in core.fields] == ["nik", "name", "birthdate", "sex"]
     assert [s.name for s in core.segments] == ["nama_lahir", "nik_lahir", "nama_nik"]

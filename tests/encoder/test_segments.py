@@ -90,13 +90,15 @@ def test_placeholder_dates_salt_too():
 
 
 def test_segment_layout_is_in_the_schema():
-    assert SCHEMA.encoded_bits == 4608
+    assert SCHEMA.encoded_bits == 5632
     assert SCHEMA.segment_layout()[3:] == [
         {"name": "alamat_lahir", "start": 2560, "bits": 1024, "salt": "lahir",
          "purpose": "compare", "fields": ["alamat"], "kinds": ["address"]},
         {"name": "asal_lahir", "start": 3584, "bits": 1024, "salt": "lahir",
          "purpose": "compare", "fields": ["tempat_lahir", "nama_ibu"],
-         "kinds": ["birthplace", "mother_name"]}]
+         "kinds": ["birthplace", "mother_name"]},
+        {"name": "nama_kk", "start": 4608, "bits": 1024, "salt": "kk",
+         "purpose": "compare", "fields": ["nama"], "kinds": ["name"]}]
     assert SCHEMA.segment_layout()[:3] == [
         {"name": "nama_lahir", "start": 0, "bits": 1024, "salt": "lahir",
          "purpose": "compare", "fields": ["nama"], "kinds": ["name"]},

@@ -35,7 +35,15 @@ def test_only_segments_holding_the_name_make_duplicates():
     # the default's address and origin segments share the name's salt: no pass of their own
     passes = {p.name: p.holds_name for p in plan_passes(
         ("identity", "keys"), SCHEMA_KEYS, 0, HEADER.segments)}
-    assert passes == {"segment:nama_lahir": True, "segment:nama_nik": True}
+    assert passes == {"segment:nama_lahir": True, "segment:nama_nik": True,
+                      "segment:nama_kk": True}
+    # the family card's pass compares a household's members across lists, never within one
+    default = {p.name: p for p in plan_passes(("identity", "keys"), SCHEMA_KEYS, 0,
+                                              HEADER.segments)}
+    assert makes_pairs(default["segment:nama_kk"], 0, 1)
+    assert not makes_pairs(default["segment:nama_kk"], 0, 0)
+    assert makes_pairs(default["segment:nama_lahir"], 0, 0)
+    assert makes_pairs(default["segment:nama_nik"], 0, 0)
     # salted with a key of its own (a postcode), a segment without the name has a pass, which
     # makes pairs across lists and no duplicates
     postcode = [s.model_copy(update={"salt": "kodepos"}) if s.name == "alamat_lahir" else s

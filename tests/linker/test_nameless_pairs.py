@@ -36,7 +36,7 @@ def test_nameless_pairs_are_the_bucket_pairs_with_an_empty_side():
     right = np.array([[16], [0], [32]], np.uint64)
     spec = PassSpec("identity", 0, "segment:nama_nik", (0, 1))
     i, j = nameless_pairs(spec, filters, right, left_ranges, right_ranges)
-    assert sorted(zip(i.tolist(), j.tolist())) == [(1, 0), (2, 1)]
+    assert sorted(zip(i.tolist(), j.tolist(), strict=True)) == [(1, 0), (2, 1)]
     for other in (PassSpec("key", 0, "segment:nama_lahir", (0, 1)),
                   PassSpec("identity", 0, "segment:alamat_nik", (0, 1), holds_name=False),
                   PassSpec("identity")):
