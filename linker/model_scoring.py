@@ -6,7 +6,10 @@ name is not comparable, or agrees less than `name_floor` (Dice), is never linked
 records carry the same NIK, or another identifying field agrees closely (Dice >= 0.87: the
 address, the mother's name), and the name still reaches `corroborated_threshold`. Where the name
 is missing on a side, only everything else together stands in for it: the same valid NIK, the
-same birthdate, and another identifying field agreeing closely. Without the rule,
+same birthdate, and another identifying field agreeing closely. A pair whose birthdate and NIK
+both fail to agree (found through the family card: one household) needs a name of Dice
+`HOUSEHOLD_NAME_FLOOR` (0.85): siblings' names are alike more often than strangers'. Without the
+rule,
 a birthdate shared in a small bucket and similar NIK digits could outvote plainly different
 names, which is how precision collapsed at 1 M records (issue 16); with it, no combination of
 birthdate, sex and NIK fragments alone makes a match.
@@ -65,6 +68,8 @@ class ModelScores:
 # Another identifying field (the address, the birthplace, the mother's name) that agrees at least
 # this much corroborates a weaker name, as the same NIK does.
 OTHER_FIELD_AGREES = 0.87
+# The name's Dice a pair needs when neither its birthdate nor its NIK agrees (docs/evaluation.md)
+HOUSEHOLD_NAME_FLOOR = 0.85
 
 
 def name_agrees(vectors: ComparisonVectors, name_floor: float,
@@ -78,16 +83,22 @@ def name_agrees(vectors: ComparisonVectors, name_floor: float,
     if vectors.other_dice is not None:
         other_agrees = vectors.other_dice >= OTHER_FIELD_AGREES
         corroborated = corroborated | other_agrees
-        nameless = (vectors.name_dice < 0) & other_agrees & _nik_and_salts_agree(vectors)
-    return (vectors.name_dice >= name_floor) | nameless | (
+        nameless = (vectors.name_dice < 0) & other_agrees & _identity_level(
+            vectors, "NIK and salts agree")
+    named = (vectors.name_dice >= name_floor) | (
         corroborated & (vectors.name_dice >= corroborated_threshold))
+    # found by the family card alone (neither the birthdate nor the NIK agrees): members of one
+    # household, whose names are alike more often than strangers' are
+    named &= (vectors.name_dice >= HOUSEHOLD_NAME_FLOOR) | ~_identity_level(
+        vectors, "nothing agrees")
+    return named | nameless
 
 
-def _nik_and_salts_agree(vectors: ComparisonVectors) -> np.ndarray:
-    """Pairs whose identity level is "NIK and salts agree" (the same NIK and birthdate)."""
+def _identity_level(vectors: ComparisonVectors, level: str) -> np.ndarray:
+    """Pairs whose identity comparison is at `level` (an IDENTITY_LEVELS label)."""
     for comparison, column in zip(vectors.comparisons, vectors.levels.T, strict=True):
         if comparison.kind == "identity":
-            return column == IDENTITY_LEVELS.index("NIK and salts agree")
+            return column == IDENTITY_LEVELS.index(level)
     return np.zeros(len(vectors), bool)
 
 

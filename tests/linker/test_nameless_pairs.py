@@ -1,7 +1,8 @@
 """A record whose name is missing still links across lists when everything else stands in for
 the name: the same valid NIK, the same birthdate, and the address or the mother's name and
 birthplace agreeing closely. The NIK pass brings such pairs (the kernel, scoring the empty name
-segment 0, keeps none); the match model's rule decides them; an incremental run does the same."""
+segment 0, keeps none); the match model's rule decides them; an incremental run does the same.
+And the rule's other edge: a pair found through the family card alone needs a closer name."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from padan.evaluation.datasets import generate_synthetic
 from padan.evaluation.labelled import encode_labelled
 from padan.evaluation.truth import global_numbers
 from padan.linker.blocking import PassSpec, nameless_pairs
+from padan.linker.comparison import IDENTITY_LEVELS, Comparison, ComparisonVectors
 from padan.linker.engine import link
 from padan.linker.incremental import update
+from padan.linker.model_scoring import HOUSEHOLD_NAME_FLOOR, name_agrees
 from padan.linker.results import MATCH
 from padan.synth import SynthConfig, parse_agencies
 from padan.synth.field_columns import headers_for
@@ -91,3 +94,25 @@ def test_a_missing_name_links_on_nik_birthdate_and_other_fields(lists):
 def test_a_missing_name_with_someone_elses_other_fields_stays_apart(lists):
     shared, parties, result = _nameless_run(lists, others_from_someone_else=True)
     assert _grouped(result, parties, shared) == 0
+
+
+def _vectors(identity: list[str], name: list[float], other: list[float]) -> ComparisonVectors:
+    comparisons = (Comparison("identity", IDENTITY_LEVELS, "identity"),
+                   Comparison("nama", ("null", "some")))
+    levels = np.array([[IDENTITY_LEVELS.index(level), 1] for level in identity], np.uint8)
+    same = np.array([level.startswith("NIK") for level in identity])
+    return ComparisonVectors(comparisons, levels, np.array(name, np.float32), same,
+                             np.array(other, np.float32))
+
+
+def test_the_name_rule_with_a_missing_name_and_within_a_household():
+    allowed = name_agrees(_vectors(
+        ["NIK and salts agree", "NIK and salts agree", "NIK agrees, salts differ",
+         "salts agree, NIK unknown", "nothing agrees", "nothing agrees", "nothing agrees"],
+        [-1.0, -1.0, -1.0, 0.75, 0.75, 0.86, -1.0],
+        [0.9, 0.5, 0.9, -1.0, -1.0, -1.0, 0.95]), name_floor=0.72, corroborated_threshold=0.4)
+    # a missing name: the same NIK and birthdate, and another field agreeing, stand in for it;
+    # the same birthdate with a name of 0.75 links; found through the family card alone, the
+    # name must reach HOUSEHOLD_NAME_FLOOR
+    assert allowed.tolist() == [True, False, False, True, False, True, False]
+    assert HOUSEHOLD_NAME_FLOOR == 0.85
