@@ -75,6 +75,8 @@ def configurations() -> dict[str, LinkageSchema]:
         "default": default_schema("quality"),
         # the default until 2026-11-29: the four core fields without the other columns
         "four_fields": default_schema("quality", other_fields=False),
+        # the default until 2026-11-30: without the name salted with the family card
+        "without_family_card": load_schema(ROOT / "docs" / "schemas" / "without-family-card.toml"),
         "default_dice": default_schema("quality"),   # scored by Dice (DICE below), not the model
         "record_level": base,
         "no_nik": variant(base, field_bits={"nik": 0}),
@@ -107,7 +109,8 @@ def lists_for(dirt: str, records: int, names: str = DEFAULT_NAME_MODEL):
 def quality_row(schema: LinkageSchema, lists: dict, febrl: bool,
                 params: LinkParameters | None = None) -> dict:
     """Per data set: (best F1 of the curve, its threshold, F1 at the automatic setting, the
-    automatic threshold, pair completeness, reduction ratio). The automatic setting is the
+    automatic threshold, pair completeness, reduction ratio, precision at the automatic
+    setting: None for Dice scoring, which does not link there). The automatic setting is the
     run's own: the match model's expected-F1 threshold ("model"), the histogram valley
     ("dice", a suggestion the run does not use, so F1 there is read off the curve)."""
     secret = throwaway_secret()
@@ -122,8 +125,9 @@ def quality_row(schema: LinkageSchema, lists: dict, febrl: bool,
     for dirt, generated in lists.items():
         result = assess(synthetic_parties(generated, schema, secret), params)
         union = next(r for r in result.blocking if r.name == "union")
+        precision = result.links.precision if result.match_model is not None else None
         row[dirt] = (result.curve.best.quality.f1, result.best_threshold, *automatic(result),
-                     union.pair_completeness, union.reduction_ratio)
+                     union.pair_completeness, union.reduction_ratio, precision)
     if febrl:
         try:
             result = assess(febrl4_parties(schema, secret), params, with_blocking=False)
@@ -375,7 +379,8 @@ def main() -> None:
 
     quality_lines = ["| configuration | bits | F1 moderate (best @t / automatic @t) | F1 heavy "
                      "(best @t / automatic @t) | F1 FEBRL4 (best @t / automatic) | pair "
-                     "completeness moderate / heavy |", "|---|---|---|---|---|---|"]
+                     "completeness moderate / heavy | precision moderate / heavy (automatic) |",
+                     "|---|---|---|---|---|---|---|"]
     for name in chosen:
         schema = every[name]
         row = quality_row(schema, lists, not args.no_febrl,
@@ -386,7 +391,7 @@ def main() -> None:
         quality_lines.append(
             f"| {name} | {schema.encoded_bits} | {fmt(m[0])} @{m[1]:.2f} / {fmt(m[2])} "
             f"@{fmt(m[3], 2)} | {fmt(h[0])} @{h[1]:.2f} / {fmt(h[2])} @{fmt(h[3], 2)} | "
-            f"{febrl_text} | {fmt(m[4])} / {fmt(h[4])} |")
+            f"{febrl_text} | {fmt(m[4])} / {fmt(h[4])} | {fmt(m[6])} / {fmt(h[6])} |")
         print(f"[{time.perf_counter() - started:.0f} s] {name}", file=sys.stderr)
     print("\n".join(quality_lines))
     if not args.no_febrl:
