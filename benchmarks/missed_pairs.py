@@ -42,7 +42,6 @@ from padan.encoder.normalise import (  # noqa: E402
     normalise_nik,
 )
 from padan.encoder.normalise.kk import normalise_kk  # noqa: E402
-from padan.encoder.normalise.result import Status  # noqa: E402
 from padan.evaluation.assessment import _labels, candidate_edges  # noqa: E402
 from padan.evaluation.datasets import synthetic_parties  # noqa: E402
 from padan.evaluation.labelled import throwaway_secret  # noqa: E402
@@ -52,7 +51,6 @@ from padan.linker.parameters import LinkParameters  # noqa: E402
 from padan.linker.results import MATCH  # noqa: E402
 from padan.synth.config import DEFAULT_NAME_MODEL, NAME_MODELS  # noqa: E402
 
-USABLE = (Status.VALID, Status.REPAIRED)
 CAUSES = (
     ("name missing", "never compared: a name is missing on either side"),
     ("birthdate differs, no shared NIK",
@@ -70,8 +68,8 @@ def _plain(values: dict, row: int) -> tuple[str | None, str | None, object, str 
     name = normalise_name(values["nama"][row]).value
     nik = normalise_nik(values["nik"][row]).value
     date = normalise_birthdate(values["tanggal_lahir"][row]).value
-    kk = normalise_kk(values["no_kk"][row]) if values.get("no_kk") else None
-    return name, nik, date, kk.value if kk is not None and kk.status in USABLE else None
+    kk = normalise_kk(values["no_kk"][row]).value if values.get("no_kk") else None   # valid only
+    return name, nik, date, kk
 
 
 def missed_pairs(dirt: str, records: int, missing_niks: float = 0.0,

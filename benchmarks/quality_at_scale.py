@@ -175,7 +175,6 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
     from padan.encoder.encoding_file import open_encoding_file
     from padan.encoder.normalise import normalise_birthdate
     from padan.encoder.normalise.kk import normalise_kk
-    from padan.encoder.normalise.result import Status
     from padan.linker.parameters import LinkParameters
     from padan.linker.similarity import rowwise_dice
 
@@ -214,7 +213,6 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
               for a in AGENCIES]
     spreadsheet = [_csv(folder / f"{a}.idmap.csv", {"row": pa.int64()}).column("row").to_numpy()
                    for a in AGENCIES]
-    usable = (Status.VALID, Status.REPAIRED)
     counts = dict.fromkeys(("names spelled the same", "a name missing on a side",
                             "the same birthdate", "the same valid family card (No KK)"), 0)
     for i, j in zip(rows_a, rows_b, strict=True):
@@ -226,9 +224,9 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
         counts["a name missing on a side"] += not name_a or not name_b
         dates = [normalise_birthdate(v["TGL_LAHIR"]).value for v in (a, b)]
         counts["the same birthdate"] += dates[0] is not None and dates[0] == dates[1]
-        cards = [normalise_kk(v["NO_KK"]) for v in (a, b)]
-        counts["the same valid family card (No KK)"] += (
-            cards[0].status in usable and cards[0].value == cards[1].value)
+        cards = [normalise_kk(v["NO_KK"]).value for v in (a, b)]   # a value only when valid
+        counts["the same valid family card (No KK)"] += (cards[0] is not None
+                                                         and cards[0] == cards[1])
     return {**out, **counts}
 
 
