@@ -132,6 +132,13 @@ def resolve_blocking(blocking: tuple[str, ...], min_identity: float,
     return rest
 
 
+def comparison_salt(segments: Sequence[SegmentInfo]) -> str | None:
+    """The blocking key salting the first salted segment (the birthdate in the default schema):
+    the key whose agreement the comparisons' identity levels and bucket sizes speak of
+    (comparison.py), and the only key whose pass also makes duplicates within one list."""
+    return next((s.salt for s in segments if s.salt not in (None, "identity")), None)
+
+
 def makes_pairs(spec: PassSpec, left: int, right: int) -> bool:
     """Whether a pass is run for lists `left` and `right` (equal: a list's own duplicates)."""
     return left != right or (spec.holds_name and spec.within)
@@ -151,8 +158,7 @@ def plan_passes(blocking: tuple[str, ...], blocking_keys: list[str], lsh_bands: 
     passes: list[PassSpec] = []
     compared = [s for s in segments if s.purpose != "veto"]
     named_salts = {s.salt for s in compared if _holds_name(s)}
-    # the salt of the first salted segment (the birthdate): the comparisons' own (comparison.py)
-    first_key = next((s.salt for s in segments if s.salt not in (None, "identity")), None)
+    first_key = comparison_salt(segments)
     for segment in compared:
         veto = next((v.words for v in segments if v.purpose == "veto" and v.salt is not None
                      and v.salt == segment.salt), None)

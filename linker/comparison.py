@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from padan.encoder.encoding_file import FLAG_BIRTHDATE_PLACEHOLDER, EncodingFile, SegmentInfo
+from padan.linker.blocking import comparison_salt
 from padan.linker.similarity import rowwise_dice
 
 # Dice levels of a field-set similarity, highest first: level 1 is >= the first edge, and so on;
@@ -129,14 +130,14 @@ class _Run:
         self.blocks = np.concatenate([np.asarray(e.records["blocks"], np.uint64).reshape(
             len(e), len(self.keys)) for e in lists])
         self.flags = np.concatenate([np.asarray(e.records["flags"], np.uint16) for e in lists])
-        salts = [s.salt for s in self.segments if s.salt not in (None, "identity")]
+        salt = comparison_salt(self.segments)
         # the salt of the first salted segment (the birthdate in the default schema): the key
         # whose agreement the identity levels and the bucket sizes speak of. A schema may salt
         # other segments with other keys (a postcode, a card number) so that a pair with a
         # mistyped birthdate is still compared; their agreement shows in those segments' Dice,
         # and counting it again here would make "salts agree" mean "every key agrees", which a
         # pair found by one key rarely does. Without salted segments, every blocking key.
-        self.salt_columns = [self.keys.index(salts[0])] if salts else list(
+        self.salt_columns = [self.keys.index(salt)] if salt is not None else list(
             range(len(self.keys)))
 
     def filters(self, records: np.ndarray, words: tuple[int, int]) -> np.ndarray:
