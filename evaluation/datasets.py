@@ -40,18 +40,20 @@ def synthetic_parties(lists: SynthLists, schema: LinkageSchema, secret: bytes, *
                       agencies: Sequence[str] | None = None,
                       keep_values: bool = False) -> list[LabelledParty]:
     """Encode the generated lists (each agency under its own column names) with the truth."""
-    parties = []
     encoder = RecordEncoder(schema, secret)
-    for agency in agencies or lists.agencies:
-        spec, table = lists.spec(agency), lists.tables[agency]
-        headers = {**headers_for(spec), **spec.columns}
-        # a field of a kind the lists do not write (the generic kinds) reads nothing
-        columns = {field.name: table.column(headers[field.kind]).to_pylist()
-                   if field.kind in headers else [None] * table.num_rows
-                   for field in schema.fields}
-        parties.append(encode_labelled(agency, columns, lists.truth[agency], schema, secret,
-                                       keep_values=keep_values, encoder=encoder))
-    return parties
+    return [encode_labelled(agency, synthetic_columns(lists, agency, schema), lists.truth[agency],
+                            schema, secret, keep_values=keep_values, encoder=encoder)
+            for agency in agencies or lists.agencies]
+
+
+def synthetic_columns(lists: SynthLists, agency: str, schema: LinkageSchema
+                      ) -> dict[str, list]:
+    """One generated list's values by schema field name, read under the agency's own column
+    names; a field of a kind the lists do not write (the generic kinds) reads nothing."""
+    spec, table = lists.spec(agency), lists.tables[agency]
+    headers = {**headers_for(spec), **spec.columns}
+    return {field.name: table.column(headers[field.kind]).to_pylist()
+            if field.kind in headers else [None] * table.num_rows for field in schema.fields}
 
 
 def generate_synthetic(config: SynthConfig) -> SynthLists:

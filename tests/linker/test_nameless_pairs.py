@@ -14,7 +14,7 @@ from padan.encoder.default_schema import default_schema
 from padan.encoder.normalise import normalise_nik
 from padan.encoder.normalise.result import Status
 from padan.evaluation.assessment import _labels
-from padan.evaluation.datasets import generate_synthetic
+from padan.evaluation.datasets import generate_synthetic, synthetic_columns
 from padan.evaluation.labelled import encode_labelled
 from padan.evaluation.truth import global_numbers
 from padan.linker.blocking import PassSpec, nameless_pairs
@@ -24,7 +24,6 @@ from padan.linker.incremental import update
 from padan.linker.model_scoring import HOUSEHOLD_NAME_FLOOR, name_agrees
 from padan.linker.results import MATCH
 from padan.synth import SynthConfig, parse_agencies
-from padan.synth.field_columns import headers_for
 
 SCHEMA = default_schema("nameless-test")
 SECRET = b"nameless-pairs-test-secret-32-b!"
@@ -46,13 +45,6 @@ def test_nameless_pairs_are_the_bucket_pairs_with_an_empty_side():
         assert not len(nameless_pairs(other, filters, right, left_ranges, right_ranges)[0])
 
 
-def _columns(lists, agency: str) -> dict[str, list]:
-    spec, table = lists.spec(agency), lists.tables[agency]
-    headers = {**headers_for(spec), **spec.columns}
-    return {field.name: table.column(headers[field.kind]).to_pylist()
-            if field.kind in headers else [None] * table.num_rows for field in SCHEMA.fields}
-
-
 @pytest.fixture(scope="module")
 def lists():
     return generate_synthetic(SynthConfig(seed=5, population=2400,
@@ -63,7 +55,7 @@ def lists():
 def _nameless_run(lists, *, others_from_someone_else: bool):
     """Link A with B where 20 of B's people lost their name (and carry A's NIK, birthdate and,
     unless told otherwise, A's other fields); the (A row, B row) of those 20 and the result."""
-    a, b = _columns(lists, "A"), _columns(lists, "B")
+    a, b = (synthetic_columns(lists, agency, SCHEMA) for agency in ("A", "B"))
     truth_a, truth_b = lists.truth["A"], lists.truth["B"]
     row_in_a = {int(e): r for r, e in enumerate(truth_a) if e >= 0}
     shared = [(row_in_a[int(e)], r) for r, e in enumerate(truth_b) if int(e) in row_in_a
