@@ -23,7 +23,7 @@ import numpy as np
 from numba import get_num_threads, get_thread_id, njit, prange, types
 from numba.extending import intrinsic
 
-from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, prepare_rows
+from padan.linker._dice_blocks import COLUMNS, NIBBLE, ROWS, block, block_over, prepare_rows
 
 ITEM_ROWS = 64      # left rows per item (similarity.ITEM_ROWS): the scratch holds them all
 TILE_ROWS = 128     # right rows per tile, laid out once and read by every block of the item
@@ -72,8 +72,11 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
     over the vectors before `half` (ra, rb: the bits set from there on), dropped when no pair of
     the block can reach floor even if every remaining bit agreed (exact), else finished. Where
     that exit saves less than it costs over a tile's first SAMPLE_BLOCKS blocks, the rest of the
-    tile counts each block in one go. The hot loop is written out in full: helper
-    functions taking arrays cost reference counting per call.
+    tile counts each block in one go. A finished block whose 8 counts all stay below what the
+    fewest bits of the block need is dropped inside the block, on its packed counts
+    (`block_over`), before they are taken apart: the usual fate of unrelated pairs. The test by
+    popcounts alone runs only where the tile's popcounts could make it fire. The hot loop is
+    written out in full: helper functions taking arrays cost reference counting per call.
     """
     words = a.shape[1]
     vectors = (words + 3) // 4
@@ -86,26 +89,46 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
         prepare_rows(b, t0, t1, scratch_b, NIBBLE)
         tried = 0   # blocks that looked for the early exit in this tile, and how often it fired
         fired = 0
+        tile_low, tile_high = pb[t0], pb[t0]
+        for c in range(t0 + 1, t1):
+            tile_low = min(tile_low, pb[c])
+            tile_high = max(tile_high, pb[c])
         for i in range(a0, a1, ROWS):
             i1 = min(i + ROWS, a1) - 1
             rows = (i - a0, i1 - a0)
             j = max(t0, i + 1) if same else t0
+            ui, ui1 = np.uint64(i), np.uint64(i1)
+            # per left pair and tile: can popcounts alone ever drop a block here? (rows of
+            # uniform density: never, and the test per block is then skipped)
+            a_low, a_high = min(pa[ui], pa[ui1]), max(pa[ui], pa[ui1])
+            bounded = 2.0 * min(a_high, tile_low) < low * (a_low + tile_high)
+            # every pair here has |a| + |b| >= tile_fewest: a quick reject for the whole block
+            tile_fewest = a_low + tile_low
             while j < t1:
                 split = half > 0 and (tried < SAMPLE_BLOCKS
                                       or fired * (vectors - half) >= 2 * (tried - fired))
                 j1 = min(j + COLUMNS, t1) - 1
                 cols = (j - t0, min(j + 1, j1) - t0, min(j + 2, j1) - t0, j1 - t0)
                 # (unsigned indices: no negative-index wraparound in the hot loop)
-                ui, ui1, uj, uj1 = np.uint64(i), np.uint64(i1), np.uint64(j), np.uint64(j1)
+                uj, uj1 = np.uint64(j), np.uint64(j1)
                 uj2, uj3 = np.uint64(cols[1] + t0), np.uint64(cols[2] + t0)
-                fewest = min(pa[ui], pa[ui1]) + min(pb[uj], pb[uj1], pb[uj2], pb[uj3])
-                # popcounts alone: common <= min(|a|, |b|); rows of unlike density never meet
-                if 2.0 * min(max(pa[ui], pa[ui1]), max(pb[uj], pb[uj1], pb[uj2], pb[uj3])) \
-                        < low * fewest:
-                    j += COLUMNS
-                    continue
+                fewest = tile_fewest
+                if bounded:
+                    fewest = a_low + min(pb[uj], pb[uj1], pb[uj2], pb[uj3])
+                    # popcounts alone: common <= min(|a|, |b|); rows of unlike density never meet
+                    if 2.0 * min(a_high, max(pb[uj], pb[uj1], pb[uj2], pb[uj3])) \
+                            < low * fewest:
+                        j += COLUMNS
+                        continue
                 if not split:   # the early exit rarely fires here: count all at once
-                    s = block(scratch_a, scratch_b, 0, vectors, rows, cols)
+                    # (a pair can pass only if 2 * common >= low * fewest, i.e. common >=
+                    # ceil(low * fewest / 2): tested on the packed counts, in the block)
+                    o = block_over(scratch_a, scratch_b, 0, vectors, rows, cols,
+                                   np.int64(np.ceil(0.5 * low * fewest)))
+                    if o[0] == 0:
+                        j += COLUMNS
+                        continue
+                    s = (o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8])
                     s2 = (0, 0, 0, 0, 0, 0, 0, 0)
                 else:
                     s = block(scratch_a, scratch_b, 0, half, rows, cols)
@@ -126,7 +149,14 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
                         fired += 1
                         j += COLUMNS
                         continue
-                    s2 = block(scratch_a, scratch_b, half, vectors, rows, cols)
+                    # the rest: every pair stays below the limit if each adds less than the
+                    # limit minus the largest count so far (the test in the block, as above)
+                    o = block_over(scratch_a, scratch_b, half, vectors, rows, cols,
+                                   np.int64(np.ceil(0.5 * low * fewest)) - most)
+                    if o[0] == 0:
+                        j += COLUMNS
+                        continue
+                    s2 = (o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8])
                 most = max(s[0] + s2[0], s[1] + s2[1], s[2] + s2[2], s[3] + s2[3],
                            s[4] + s2[4], s[5] + s2[5], s[6] + s2[6], s[7] + s2[7])
                 if 2.0 * most < low * fewest:

@@ -64,6 +64,42 @@ def test_block_counts_equal_numpy(mode, bits):
             assert list(got) == expected
 
 
+OVER = {mode: blocks.make_block(mode, reject=True) for mode in BLOCKS}
+
+
+def _over_probe(mode):
+    counts = OVER[mode]
+
+    @njit
+    def probe(a, b, v0, v1, rows, cols, limit):
+        return counts(a, b, v0, v1, rows, cols, limit)
+
+    return probe
+
+
+@pytest.mark.parametrize("mode", ["nibble", "wide512", "wide"])
+@pytest.mark.parametrize("bits", [256, 1024, 2048])
+def test_rejecting_block_says_whether_a_count_reaches_the_limit(mode, bits):
+    """The flag is 1 exactly when some count is at least `limit`, for limits around the largest
+    count (below, at, one above), zero and negative ones; the counts are the plain block's."""
+    if mode == "nibble" and "avx2" not in blocks.cpu_features():
+        pytest.skip("the nibble layout's table lookup needs AVX2")
+    rng = np.random.default_rng(bits + 1)
+    left = random_filters(rng, 4, bits, 0.4)
+    right = random_filters(rng, 6, bits, 0.4)
+    a, b = laid_out(left, mode), laid_out(right, mode)
+    vectors = a.shape[1] // blocks.words_per_vector(mode)
+    plain, over = PROBES[mode], _over_probe(mode)
+    for rows, cols in (((0, 1), (0, 1, 2, 3)), ((2, 3), (5, 4, 4, 1))):
+        for v0, v1 in ((0, vectors), (1, vectors)):
+            counts = plain(a, b, v0, v1, rows, cols)
+            top = max(counts)
+            for limit in (top - 5, top, top + 1, 0, -3, 10**6):
+                got = over(a, b, v0, v1, rows, cols, limit)
+                assert got[1:] == counts
+                assert got[0] == int(top >= limit)
+
+
 def test_nibble_layout_holds_every_bit_once_and_pads_with_zeros():
     rng = np.random.default_rng(5)
     filters = random_filters(rng, 3, 320, 0.5)   # 5 words: the second vector is padded
