@@ -4,6 +4,7 @@ memory bounded: each step (synth, encode A and B in parallel, link) is its own p
 
     python benchmarks/quality_at_scale.py --sizes 1000000,3000000 --folder /tmp/scale
     python benchmarks/quality_at_scale.py --sizes 10000000 --folder /tmp/scale --limit-gib 18
+    python benchmarks/quality_at_scale.py --sizes 10000000 --folder /tmp/scale --memory-gib 8
 
 Per size N: `padan synth --seed 3 --population 3N --agencies A:N,B:N --names realistic --format
 parquet`, `padan encode` of each list (default schema, a fresh key), `padan link` at the
@@ -13,6 +14,11 @@ truth.csv (row -> person) give, per encoded record, its person and its group; th
 those of padan.evaluation.assessment.assess (links: cross-list pairs in match-band groups
 against the cross-list pairs of one person, within-list repeats counted in both). Prints one
 markdown row per size, and each step's wall seconds and peak RSS.
+
+With --memory-gib, each encode and the link run in a memory cgroup of that size (needs root;
+benchmarks/_cgroup.py says why a cgroup and not the peak RSS): a step that finishes there fits a
+machine of that size. The cgroup's peak charge and OOM kills are printed under the row. The
+synth step (test data, not part of the pipeline) runs outside it.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._cgroup import MemoryCgroup, control  # noqa: E402
 from padan.evaluation.metrics import Quality  # noqa: E402
 from padan.evaluation.pair_counts import link_counts  # noqa: E402
 
@@ -232,24 +239,39 @@ def false_matches(folder: Path, labels: Labels, links: Quality) -> dict[str, int
 
 # -- running the steps ------------------------------------------------------------------------
 
-def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None
-           ) -> subprocess.Popen:
+def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None,
+           memory_gib: float | None = None) -> subprocess.Popen:
     """Start a step under /usr/bin/time; with limit_gib, under that address-space limit (a step
-    past it fails with MemoryError instead of waking the OOM killer on a shared machine)."""
+    past it fails with MemoryError instead of waking the OOM killer on a shared machine); with
+    memory_gib, in a memory cgroup of that size (its peak and OOM kills go to NAME.cgroup)."""
+    group = (MemoryCgroup.create(f"padan-bench-{name}", int(memory_gib * 2**30))
+             if memory_gib else None)
+
     def limit() -> None:
+        if group:
+            group.enter()
         if limit_gib:
             size = int(limit_gib * 2**30)
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
     log = open(folder / f"{name}.log", "w")   # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o", str(folder / f"{name}.time"),
-                             *command], cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-                            preexec_fn=limit)
+    process = subprocess.Popen(["/usr/bin/time", "-f", "%e %M", "-o",
+                                str(folder / f"{name}.time"), *command], cwd=folder, stdout=log,
+                               stderr=subprocess.STDOUT, preexec_fn=limit)
+    process.cgroup = group   # read and removed by _wait
+    return process
 
 
 def _wait(folder: Path, *processes: tuple[str, subprocess.Popen]) -> None:
     for name, process in processes:
-        if process.wait() != 0:
+        code = process.wait()
+        group = getattr(process, "cgroup", None)
+        if group:
+            (folder / f"{name}.cgroup").write_text(json.dumps({
+                "limit_gib": group.limit_bytes / 2**30,
+                "peak_gb": (group.peak_bytes() or 0) / 1e9, "oom_kills": group.oom_kills()}))
+            group.remove()
+        if code != 0:
             sys.exit(f"{name} failed: see {folder / (name + '.log')} and {name}.time")
 
 
@@ -265,7 +287,7 @@ def _done(folder: Path, name: str, output: str) -> bool:
 
 
 def run_size(records: int, folder: Path, limit_gib: float | None = None, run: str = "run",
-             link_options: tuple[str, ...] = ()) -> None:
+             link_options: tuple[str, ...] = (), memory_gib: float | None = None) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not _done(folder, "synth", "lists/truth.csv"):
         _wait(folder, ("synth", _timed("synth", folder, [
@@ -277,14 +299,14 @@ def run_size(records: int, folder: Path, limit_gib: float | None = None, run: st
             subprocess.run([PADAN, *setup], cwd=folder, check=True, capture_output=True)
     encodes = [(f"encode-{a}", _timed(f"encode-{a}", folder, [
         PADAN, "encode", f"lists/{a}.parquet", "--schema", "schema.toml", "--key-file",
-        "key.bin", "--out", f"{a}.padan"], limit_gib)) for a in AGENCIES
+        "key.bin", "--out", f"{a}.padan"], limit_gib, memory_gib)) for a in AGENCIES
         if not _done(folder, f"encode-{a}", f"{a}.padan")]
     _wait(folder, *encodes)
     step = "link" if run == "run" else f"link-{run}"
     if not _done(folder, step, f"{run}/report.json"):
         _wait(folder, (step, _timed(step, folder, [
             PADAN, "link", *(f"{a}={a}.padan" for a in AGENCIES), "--out", run,
-            *link_options], limit_gib)))
+            *link_options], limit_gib, memory_gib)))
 
 
 def main() -> None:
@@ -295,6 +317,9 @@ def main() -> None:
                         help="one sub-folder per size; steps already timed there are reused")
     parser.add_argument("--limit-gib", type=float, default=None,
                         help="address-space limit of each step (e.g. 18 on a 24 GiB machine)")
+    parser.add_argument("--memory-gib", type=float, default=None,
+                        help="run each encode and the link in a memory cgroup of this size "
+                             "(root): it finishes there only if it fits a machine that size")
     parser.add_argument("--run", default="run",
                         help="the link's output folder in each size's folder: another name "
                              "links the same encodings again, with --link-options")
@@ -303,13 +328,16 @@ def main() -> None:
     parser.add_argument("--false-matches", action="store_true",
                         help="also print what the false links look like (group shape, NIKs)")
     args = parser.parse_args()
+    if args.memory_gib:
+        print(control(), flush=True)
     print("| records per list | precision | recall | F1 | false matches | per million records "
           "| synth s / GB | encode A, B s / GB (parallel) | link s / GB | evaluate s / GB "
           "| comparisons | oversized blocks | largest blocks (A × B records) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for records in (int(n) for n in args.sizes.split(",")):
         folder = args.folder / str(records)
-        run_size(records, folder, args.limit_gib, args.run, tuple(shlex.split(args.link_options)))
+        run_size(records, folder, args.limit_gib, args.run, tuple(shlex.split(args.link_options)),
+                 args.memory_gib)
         started = time.perf_counter()
         labels = run_labels(folder, args.run)
         links = evaluate(labels)
@@ -329,6 +357,12 @@ def main() -> None:
               f"{max(enc_a[1], enc_b[1]):.1f} | {link[0]:.0f} / {link[1]:.1f} | "
               f"{evaluated:.0f} / {peak:.1f} | {comparisons:,} | {oversized:,} | "
               f"{'; '.join(blocks)} |", flush=True)
+        for step in ("encode-A", "encode-B", "link" if args.run == "run" else f"link-{args.run}"):
+            if (folder / f"{step}.cgroup").exists():
+                group = json.loads((folder / f"{step}.cgroup").read_text())
+                print(f"    {step} in a {group['limit_gib']:g} GiB memory cgroup: finished, "
+                      f"peak charge {group['peak_gb']:.1f} GB (file pages included), "
+                      f"OOM kills {group['oom_kills']}", flush=True)
         if args.false_matches:
             for kind, count in false_matches(folder, labels, links).items():
                 print(f"    {kind}: {count:,}", flush=True)
