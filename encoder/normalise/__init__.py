@@ -5,11 +5,13 @@ XLSX and Parquet) and never raises on bad input: it returns a value with a `Stat
 `note` from a fixed vocabulary that never contains the value (docs/normalisation.md).
 """
 
+from padan.encoder.normalise import address as _address
+from padan.encoder.normalise import name as _name
 from padan.encoder.normalise.address import normalise_address
 from padan.encoder.normalise.birthdate import normalise_birthdate
 from padan.encoder.normalise.generic import normalise_digits, normalise_number, normalise_text
 from padan.encoder.normalise.kk import normalise_kk
-from padan.encoder.normalise.name import clear_caches, normalise_name
+from padan.encoder.normalise.name import normalise_name
 from padan.encoder.normalise.nik import check_nik, normalise_nik
 from padan.encoder.normalise.phonetic import name_code
 from padan.encoder.normalise.place import normalise_area, normalise_place
@@ -47,3 +49,10 @@ __all__ = [
     "normalise_sex",
     "normalise_text",
 ]
+
+
+def clear_caches() -> None:
+    """Forget the name and address words seen so far; the pipeline calls it at the end of a
+    run, so that no cache keyed by personal data outlives it."""
+    _name.clear_caches()
+    _address.clear_caches()

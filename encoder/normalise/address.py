@@ -44,6 +44,12 @@ _RW = re.compile(r"\brw\W{0,3}" + _N)
 _GLUED = re.compile(r"^(no|blok|blk|gg|nomor|nmr)([0-9]+[a-z]?)$")
 _MAX_PASSES = 4
 
+# Per-word cache of a word's one form (and whether its spelling or an abbreviation changed):
+# markers, streets and villages repeat across a list. Bounded, and emptied by clear_caches()
+# so that no address words outlive a run (STYLE.md, "Kernels").
+_WORD_FORMS: dict[str, tuple[str, bool, bool]] = {}
+_WORD_FORMS_LIMIT = 200_000
+
 
 def normalise_address(raw: object) -> FieldResult:
     """One alamat cell, to marker words in one form and "rt N rw N" at the end."""
@@ -69,34 +75,53 @@ def normalise_address(raw: object) -> FieldResult:
 
 def _one_pass(text: str, notes: list[str]) -> str:
     rt = rw = None
-    if (pair := _RT_RW_PAIR.search(text)) is not None:
-        rt, rw = int(pair.group(1)), int(pair.group(2))
-        text = _RT_RW_PAIR.sub(" ", text)
-    for match in _RT.finditer(text):
-        rt = rt if rt is not None else int(match.group(1))
-        if match.group(2) is not None:
-            rw = rw if rw is not None else int(match.group(2))
-    text = _RT.sub(" ", text)
-    for match in _RW.finditer(text):
-        rw = rw if rw is not None else int(match.group(1))
-    text = _RW.sub(" ", text)
+    if "rt" in text:   # every RT pattern starts with it
+        if (pair := _RT_RW_PAIR.search(text)) is not None:
+            rt, rw = int(pair.group(1)), int(pair.group(2))
+            text = _RT_RW_PAIR.sub(" ", text)
+        for match in _RT.finditer(text):
+            rt = rt if rt is not None else int(match.group(1))
+            if match.group(2) is not None:
+                rw = rw if rw is not None else int(match.group(2))
+        text = _RT.sub(" ", text)
+    if "rw" in text:
+        for match in _RW.finditer(text):
+            rw = rw if rw is not None else int(match.group(1))
+        text = _RW.sub(" ", text)
     words: list[str] = []
     for word in text_words(text)[0].split():
-        glued = _GLUED.match(word)
+        glued = None if word.isalpha() or word.isdigit() else _GLUED.match(word)
         words.extend(glued.groups() if glued else (word,))
     out = []
     for word in words:
         if word.isalpha():
-            modern = modernise(word)
-            if modern != word:
+            word, old_spelling, abbreviation = _word_form(word)
+            if old_spelling:
                 notes.append("old-spelling")
-            form = MARKERS.get(modern, modern)
-            if form != modern:
+            if abbreviation:
                 notes.append("abbreviation")
-            word = form
         out.append(word)
     if rt or rw:
         notes.append("rt-rw")
     out.extend(f"rt {rt}".split() if rt else ())
     out.extend(f"rw {rw}".split() if rw else ())
     return " ".join(out)
+
+
+def _word_form(word: str) -> tuple[str, bool, bool]:
+    """A letters-only word's one form, whether its spelling was old and whether it was an
+    abbreviation of a marker."""
+    found = _WORD_FORMS.get(word)
+    if found is None:
+        modern = modernise(word)
+        form = MARKERS.get(modern, modern)
+        found = (form, modern != word, form != modern)
+        if len(_WORD_FORMS) >= _WORD_FORMS_LIMIT:
+            _WORD_FORMS.clear()
+        _WORD_FORMS[word] = found
+    return found
+
+
+def clear_caches() -> None:
+    """Forget the address words seen so far; the pipeline calls it at the end of a run."""
+    _WORD_FORMS.clear()

@@ -169,6 +169,20 @@ def test_addresses_unusable(raw, status, note):
     assert normalise_address(raw) == FieldResult(None, status, note)
 
 
+def test_address_word_cache_changes_no_result_and_is_emptied_with_the_others():
+    from padan.encoder.normalise import address, clear_caches
+
+    cells = ["Gg. Mawar nomor5 rt3", "Djl. Soedirman no 5", "JLN MERDEKA NO.5 RT.03 RW.02",
+             "Kamp. Babakan blk7 rw 7"]
+    clear_caches()
+    cold = [normalise_address(cell) for cell in cells]
+    assert address._WORD_FORMS   # the words were kept for the next cells
+    assert [normalise_address(cell) for cell in cells] == cold
+    assert cold[0].note == "abbreviation,rt-rw"   # a glued marker is still a marker
+    clear_caches()
+    assert not address._WORD_FORMS
+
+
 # -- KK -----------------------------------------------------------------------------------------
 
 def test_kk_valid_and_its_region():
