@@ -9,7 +9,8 @@ Byte layout (all integers little-endian; documented in docs/schema.md):
     trailer    32 bytes: SHA-256 of every byte before it
 
 Record (itemsize 24 + 8*blocking keys + 8*filter words, a multiple of 8 so uint64 views work):
-    pseudo_id u64 | identity u64 (keyed NIK token, 0 = none) | stratum u16 | flags u16 | pad 4 |
+    pseudo_id u64 | identity u64 (keyed NIK token, 0 = none) | stratum u16 | flags u16 |
+    reserved u32 (zero) |
     blocks u64[k] (keyed blocking tokens, 0 = none) | filter u64[w] (bit i of the filter is bit
     i % 64 of word i // 64; unused high bits are zero)
 
@@ -91,15 +92,20 @@ class EncodingHeader(BaseModel):
 
 
 def record_dtype(filter_words: int, blocking_keys: int) -> np.dtype:
-    """The numpy dtype of one record; see the module docstring for the layout."""
+    """The numpy dtype of one record; see the module docstring for the layout.
+
+    Every byte is a field: NumPy copies a structured record field by field, and bytes no field
+    covers (padding) came out of a gather as whatever memory held before, then went into the
+    file. `reserved` is written as zero (np.zeros, and copied as a field since)."""
     blocks_at = 24
     filter_at = blocks_at + 8 * blocking_keys
     spec = {
-        "names": ["pseudo_id", "identity", "stratum", "flags", "blocks", "filter"],
+        "names": ["pseudo_id", "identity", "stratum", "flags", "reserved", "blocks", "filter"],
         "formats": [
-            "<u8", "<u8", "<u2", "<u2", ("<u8", (blocking_keys,)), ("<u8", (filter_words,)),
+            "<u8", "<u8", "<u2", "<u2", "<u4", ("<u8", (blocking_keys,)),
+            ("<u8", (filter_words,)),
         ],
-        "offsets": [0, 8, 16, 18, blocks_at, filter_at],
+        "offsets": [0, 8, 16, 18, 20, blocks_at, filter_at],
         "itemsize": filter_at + 8 * filter_words,
     }
     return np.dtype(spec)
@@ -276,9 +282,12 @@ class VersionDelta:
 
 def same_records(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per row, whether two structured arrays of one dtype hold equal records, field by field
-    (a record's padding bytes are not part of it and may differ)."""
+    (`reserved` is not part of a record: files written before it was a field hold arbitrary
+    bytes there)."""
     same = np.ones(len(left), bool)
     for name in left.dtype.names:
+        if name == "reserved":
+            continue
         a, b = np.asarray(left[name]), np.asarray(right[name])
         equal = a == b
         same &= equal.reshape(len(left), -1).all(axis=1)

@@ -47,6 +47,33 @@ def test_record_layout_is_8_byte_aligned():
             assert dtype.fields["filter"][1] % 8 == 0
 
 
+def test_every_byte_of_a_record_is_a_field_so_a_gather_moves_it():
+    """NumPy copies structured records field by field: a byte no field covers came out of a
+    gather (`records[order]`, as the shuffle and the delta file do) holding whatever memory
+    held before, and went into the uploaded file."""
+    for words, keys in ((16, 2), (88, 3), (1, 0)):
+        dtype = record_dtype(words, keys)
+        covered = sum(dtype.fields[name][0].itemsize for name in dtype.names)
+        assert covered == dtype.itemsize
+        records = new_records(500, words, keys)
+        records.view(np.uint8)[:] = 0xAB
+        order = np.random.default_rng(words).permutation(500)
+        for gathered in (records[order], np.array(records[order]), records.take(order)):
+            assert np.all(gathered.view(np.uint8) == 0xAB)
+
+
+def test_an_encoded_list_has_zero_reserved_bytes(tmp_path):
+    from padan.encoder.default_schema import default_schema
+    from padan.encoder.pipeline import encode_file
+
+    rows = ["nik,nama,tgl_lahir"] + [f"31710101019{i:05d},Siti Aminah {i},1990-01-01"
+                                     for i in range(3000)]
+    (tmp_path / "list.csv").write_text("\n".join(rows) + "\n")
+    encode_file(tmp_path / "list.csv", default_schema("p"), b"k" * 32, tmp_path / "x.padan")
+    records = open_encoding_file(tmp_path / "x.padan").records
+    assert len(records) == 3000 and not records["reserved"].any()
+
+
 def test_reader_memory_maps_without_copying(tmp_path):
     make(tmp_path / "x.padan", 100)
     opened = open_encoding_file(tmp_path / "x.padan")
