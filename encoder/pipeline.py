@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -50,9 +51,8 @@ from padan.encoder.quality import QualityReport
 from padan.encoder.readers import RawBatch, open_list
 from padan.encoder.record_encoder import EncodedBatch, RecordEncoder
 from padan.encoder.schema import LinkageSchema
+from padan.encoder.shuffle import shuffled_chunks
 from padan.i18n import _
-
-_WRITE_CHUNK = 1 << 18  # records per chunk when shuffling into the final file
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,19 +252,22 @@ def _write_delta(output: Path, previous: Path) -> tuple[VersionDelta, Path, Path
 def _write_shuffled(output: Path, header, staged: np.ndarray, rows: np.ndarray,
                     id_map: Path, ids: np.ndarray | None = None) -> None:
     """Records in a random order with fresh random pseudo-ids (or `ids`, one per staged record:
-    a version's stable ones); the id map sorted by row."""
+    a version's stable ones); the id map sorted by row. The reordering reads and writes its
+    files in sequence, a bucket in memory at a time (padan.encoder.shuffle)."""
     total = len(rows)
     order = np.random.default_rng(int.from_bytes(os.urandom(16), "little")).permutation(total)
     pseudo_ids = random_pseudo_ids(total) if ids is None else ids[order]
 
-    def chunks() -> Iterator[np.ndarray]:
-        # position j of the file holds staged record order[j] under pseudo-id pseudo_ids[j]
-        for start in range(0, total, _WRITE_CHUNK):
-            chunk = np.array(staged[order[start:start + _WRITE_CHUNK]])
-            chunk["pseudo_id"] = pseudo_ids[start:start + _WRITE_CHUNK]
-            yield chunk
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=f".{output.name}.") as folder:
+        def chunks() -> Iterator[np.ndarray]:
+            # position j of the file holds staged record order[j] under pseudo-id pseudo_ids[j]
+            start = 0
+            for chunk in shuffled_chunks(staged, order, Path(folder)):
+                chunk["pseudo_id"] = pseudo_ids[start:start + len(chunk)]
+                start += len(chunk)
+                yield chunk
 
-    write_encoding_file(output, header, chunks())
+        write_encoding_file(output, header, chunks())
     _write_id_map(id_map, rows[order], pseudo_ids)
 
 
