@@ -29,6 +29,7 @@ import numpy as np
 
 from padan.encoder.encoding_file import FLAG_BIRTHDATE_PLACEHOLDER, EncodingFile, SegmentInfo
 from padan.linker.blocking import comparison_salt
+from padan.linker.gather import gather_rows
 from padan.linker.similarity import rowwise_dice
 
 # Dice levels of a field-set similarity, highest first: level 1 is >= the first edge, and so on;
@@ -148,7 +149,7 @@ class _Run:
             here = np.flatnonzero(party == p)
             if len(here):
                 rows = records[here] - self.offsets[p]
-                out[here] = encodings.filters[rows, words[0]:words[1]]   # those words only
+                out[here] = gather_rows(encodings.filters, rows, slice(*words))  # those words
         return out
 
     def salt_agrees(self, salt: str | None, a: np.ndarray, b: np.ndarray) -> np.ndarray:

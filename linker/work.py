@@ -28,6 +28,7 @@ from padan.linker.blocking import (
 from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
+from padan.linker.gather import gather_rows
 from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
@@ -133,9 +134,7 @@ def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] |
              ) -> np.ndarray:
     """The filters (or the segment `words` of them) of `rows`, contiguous for the kernel. Only
     the segment's words are gathered: whole rows of a million records would be 320 MB more."""
-    if words is None:
-        return np.ascontiguousarray(encodings.filters[rows])
-    return np.ascontiguousarray(encodings.filters[rows, words[0]:words[1]])
+    return gather_rows(encodings.filters, rows, slice(None) if words is None else slice(*words))
 
 
 def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFile,
@@ -147,8 +146,8 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
     keep = np.ones(len(pairs), bool)
     for start in range(0, len(pairs), VETO_SLICE):
         part = slice(start, start + VETO_SLICE)
-        dice, both = rowwise_dice(left.filters[pairs.left[part], words[0]:words[1]],
-                                  right.filters[pairs.right[part], words[0]:words[1]])
+        dice, both = rowwise_dice(gather_rows(left.filters, pairs.left[part], slice(*words)),
+                                  gather_rows(right.filters, pairs.right[part], slice(*words)))
         keep[part] = ~both | (dice >= threshold)
     return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
 
