@@ -141,15 +141,29 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
                     words: tuple[int, int], threshold: float) -> CandidatePairs:
     """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice).
 
-    Only the veto words are gathered, a slice of pairs at a time: a birthdate-salted pass
-    brings millions of pairs, and whole filters of each would outweigh everything else."""
+    Only the veto words are gathered, and each row's once: a birthdate-salted pass brings
+    millions of pairs over a few million rows, and whole filters of each pair would outweigh
+    everything else. The rows are read in file order (linker/gather.py), then the pairs are
+    compared a slice at a time."""
+    left_words, left_at = _rows_words(left, pairs.left, words)
+    right_words, right_at = _rows_words(right, pairs.right, words)
     keep = np.ones(len(pairs), bool)
     for start in range(0, len(pairs), VETO_SLICE):
         part = slice(start, start + VETO_SLICE)
-        dice, both = rowwise_dice(gather_rows(left.filters, pairs.left[part], slice(*words)),
-                                  gather_rows(right.filters, pairs.right[part], slice(*words)))
+        dice, both = rowwise_dice(left_words[left_at[pairs.left[part]]],
+                                  right_words[right_at[pairs.right[part]]])
         keep[part] = ~both | (dice >= threshold)
     return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
+
+
+def _rows_words(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The `words` of each distinct row in `rows`, and where each row of the file is in them."""
+    used = np.zeros(len(encodings), bool)
+    used[rows] = True
+    distinct = np.flatnonzero(used)
+    at = np.cumsum(used) - 1
+    return gather_rows(encodings.filters, distinct, slice(*words)), at
 
 
 def run_unit(unit: Unit) -> UnitResult:
