@@ -16,8 +16,9 @@ against the cross-list pairs of one person, within-list repeats counted in both)
 markdown row per size, and each step's wall seconds and peak RSS.
 
 With --memory-gib, each encode and the link run in a memory cgroup of that size (needs root;
-benchmarks/_cgroup.py says why a cgroup and not the peak RSS): a step that finishes there fits a
-machine of that size. The cgroup's peak charge and OOM kills are printed under the row. The
+benchmarks/_cgroup.py says why a cgroup and not the peak RSS), the page cache dropped before
+each (pages cached earlier stay charged to whoever read them): a step that finishes there fits
+a machine of that size. The cgroup's peak charge and OOM kills are printed under the row. The
 synth step (test data, not part of the pipeline) runs outside it.
 """
 
@@ -244,8 +245,13 @@ def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None,
     """Start a step under /usr/bin/time; with limit_gib, under that address-space limit (a step
     past it fails with MemoryError instead of waking the OOM killer on a shared machine); with
     memory_gib, in a memory cgroup of that size (its peak and OOM kills go to NAME.cgroup)."""
-    group = (MemoryCgroup.create(f"padan-bench-{name}", int(memory_gib * 2**30))
-             if memory_gib else None)
+    group = None
+    if memory_gib:
+        # pages already cached were charged to whoever read them first (an earlier step): drop
+        # them, so that every page this step reads is charged to its own cgroup
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        group = MemoryCgroup.create(f"padan-bench-{name}", int(memory_gib * 2**30))
 
     def limit() -> None:
         if group:
