@@ -245,13 +245,8 @@ def _timed(name: str, folder: Path, command: list[str], limit_gib: float | None,
     """Start a step under /usr/bin/time; with limit_gib, under that address-space limit (a step
     past it fails with MemoryError instead of waking the OOM killer on a shared machine); with
     memory_gib, in a memory cgroup of that size (its peak and OOM kills go to NAME.cgroup)."""
-    group = None
-    if memory_gib:
-        # pages already cached were charged to whoever read them first (an earlier step): drop
-        # them, so that every page this step reads is charged to its own cgroup
-        os.sync()
-        Path("/proc/sys/vm/drop_caches").write_text("3\n")
-        group = MemoryCgroup.create(f"padan-bench-{name}", int(memory_gib * 2**30))
+    group = (MemoryCgroup.cold(f"padan-bench-{name}", int(memory_gib * 2**30))
+             if memory_gib else None)
 
     def limit() -> None:
         if group:
