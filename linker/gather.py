@@ -29,3 +29,13 @@ def gather_rows(matrix: np.ndarray, rows: np.ndarray, columns: slice = slice(Non
         part = order[start:start + CHUNK]
         out[part] = matrix[rows[part], columns]
     return out
+
+
+def distinct_rows(rows: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of `rows` (row numbers below `size`) in ascending order, and for
+    every row number where it is among them: `distinct[at[r]] == r` for each r in `rows`.
+    Gathering the distinct rows once and indexing with `at` reads each row once however many
+    pairs name it."""
+    used = np.zeros(size, bool)
+    used[rows] = True
+    return np.flatnonzero(used), np.cumsum(used) - 1

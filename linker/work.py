@@ -28,7 +28,7 @@ from padan.linker.blocking import (
 from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
-from padan.linker.gather import gather_rows
+from padan.linker.gather import distinct_rows, gather_rows
 from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
@@ -159,10 +159,7 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
 def _rows_words(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int]
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The `words` of each distinct row in `rows`, and where each row of the file is in them."""
-    used = np.zeros(len(encodings), bool)
-    used[rows] = True
-    distinct = np.flatnonzero(used)
-    at = np.cumsum(used) - 1
+    distinct, at = distinct_rows(rows, len(encodings))
     return gather_rows(encodings.filters, distinct, slice(*words)), at
 
 
