@@ -20,9 +20,9 @@ def gather_rows(matrix: np.ndarray, rows: np.ndarray, columns: slice = slice(Non
                 ) -> np.ndarray:
     """`matrix[rows, columns]` as a fresh C-contiguous array, read in ascending row order."""
     rows = np.asarray(rows)
-    if len(rows) < 2:
+    if len(rows) < 2 or np.all(rows[1:] >= rows[:-1]):   # already in file order
         return np.ascontiguousarray(matrix[rows, columns])
-    order = np.argsort(rows, kind="stable")
+    order = np.argsort(rows)   # any order of equal rows will do: they get the same words
     width = len(range(*columns.indices(matrix.shape[1])))
     out = np.empty((len(rows), width), matrix.dtype)
     for start in range(0, len(rows), CHUNK):
