@@ -32,6 +32,7 @@ from padan.linker.blocking import (
     plan_passes,
     resolve_blocking,
 )
+from padan.linker.columns import forget_columns
 from padan.linker.comparison import compare
 from padan.linker.errors import IncompatibleEncodingsError, LinkerError
 from padan.linker.executors import Executor, in_process
@@ -124,7 +125,8 @@ def link(parties: Sequence[Party], params: LinkParameters = DEFAULT_PARAMETERS, 
             if progress:
                 progress(done, len(units))
     finally:
-        forget_keys()   # in-process units cached keys here; nothing outlives the run
+        forget_keys()      # in-process units cached keys and columns here:
+        forget_columns()   # nothing outlives the run
     return finish(parties, params, collected, started=started, scored=time.perf_counter())
 
 

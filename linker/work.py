@@ -25,6 +25,7 @@ from padan.linker.blocking import (
     nameless_pairs,
     pass_keys,
 )
+from padan.linker.columns import column
 from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
@@ -130,23 +131,36 @@ def forget_keys() -> None:
     _KEYS.clear()
 
 
-def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] | None
-             ) -> np.ndarray:
+def _filters(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int] | None,
+             columns: bool = False) -> np.ndarray:
     """The filters (or the segment `words` of them) of `rows`, contiguous for the kernel. Only
-    the segment's words are gathered: whole rows of a million records would be 320 MB more."""
-    return gather_rows(encodings.filters, rows, slice(None) if words is None else slice(*words))
+    the segment's words are gathered: whole rows of a million records would be 320 MB more.
+    With `columns`, from the segment's own copy (linker/columns.py) rather than the file."""
+    if words is None:   # the whole filter
+        words = (0, encodings.filters.shape[1])
+    matrix, wanted = _words_of(encodings, words, columns)
+    return gather_rows(matrix, rows, wanted)
+
+
+def _words_of(encodings: EncodingFile, words: tuple[int, int], columns: bool
+              ) -> tuple[np.ndarray, slice]:
+    """Where to read the `words` of every record: the file, or (columns) the segment's copy."""
+    if columns:
+        return column(encodings, words), slice(None)
+    return encodings.filters, slice(*words)
 
 
 def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFile,
-                    words: tuple[int, int], threshold: float) -> CandidatePairs:
+                    words: tuple[int, int], threshold: float, columns: bool = False
+                    ) -> CandidatePairs:
     """Drop pairs whose veto segments are both set and agree less than `threshold` (Dice).
 
     Only the veto words are gathered, and each row's once: a birthdate-salted pass brings
     millions of pairs over a few million rows, and whole filters of each pair would outweigh
     everything else. The rows are read in file order (linker/gather.py), then the pairs are
     compared a slice at a time."""
-    left_words, left_at = _rows_words(left, pairs.left, words)
-    right_words, right_at = _rows_words(right, pairs.right, words)
+    left_words, left_at = _rows_words(left, pairs.left, words, columns)
+    right_words, right_at = _rows_words(right, pairs.right, words, columns)
     keep = np.ones(len(pairs), bool)
     for start in range(0, len(pairs), VETO_SLICE):
         part = slice(start, start + VETO_SLICE)
@@ -156,11 +170,12 @@ def _without_vetoed(pairs: CandidatePairs, left: EncodingFile, right: EncodingFi
     return CandidatePairs(pairs.left[keep], pairs.right[keep], pairs.score[keep])
 
 
-def _rows_words(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int]
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _rows_words(encodings: EncodingFile, rows: np.ndarray, words: tuple[int, int],
+                columns: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The `words` of each distinct row in `rows`, and where each row of the file is in them."""
     distinct, at = distinct_rows(rows, len(encodings))
-    return gather_rows(encodings.filters, distinct, slice(*words)), at
+    matrix, wanted = _words_of(encodings, words, columns)
+    return gather_rows(matrix, distinct, wanted), at
 
 
 def run_unit(unit: Unit) -> UnitResult:
@@ -168,9 +183,12 @@ def run_unit(unit: Unit) -> UnitResult:
     left = resolve(unit.sources[0], unit.names[0])
     right = left if unit.same else resolve(unit.sources[1], unit.names[1])
     buckets = _buckets(unit, left, right)
-    left_filters = _filters(left, buckets.left_rows, unit.spec.words)
+    # a pass cut into partitions reads each record's words from a copy made once per process
+    # (linker/columns.py), not from the whole file once per partition
+    columns = unit.partitions > 1
+    left_filters = _filters(left, buckets.left_rows, unit.spec.words, columns)
     right_filters = (left_filters if unit.same
-                     else _filters(right, buckets.right_rows, unit.spec.words))
+                     else _filters(right, buckets.right_rows, unit.spec.words, columns))
     with parallel_kernels():   # a Dask worker's threads may not share numba's workqueue layer
         if unit.threads:
             import numba
@@ -188,7 +206,8 @@ def run_unit(unit: Unit) -> UnitResult:
         i, j = np.minimum(i, j), np.maximum(i, j)
     pairs = CandidatePairs(i, j, pairs.score)
     if unit.spec.veto is not None and len(pairs):
-        pairs = _without_vetoed(pairs, left, right, unit.spec.veto, unit.veto_threshold)
+        pairs = _without_vetoed(pairs, left, right, unit.spec.veto, unit.veto_threshold,
+                                columns)
     return UnitResult(unit.left, unit.right, unit.spec.name, pairs,
                       _seen(buckets.left_rows, scored.best_left),
                       _seen(buckets.right_rows, scored.best_right), scored.comparisons,
