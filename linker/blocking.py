@@ -103,7 +103,7 @@ def corroboration_tokens(lists: Sequence[EncodingFile]) -> np.ndarray | None:
         token = np.asarray(encodings.records["identity"], np.uint64).copy()
         missing = token == 0
         for column in salts:
-            key = np.asarray(encodings.records["blocks"][:, column], np.uint64)
+            key = np.array(encodings.records["blocks"][:, column], np.uint64)   # read once
             missing |= key == 0
             token = (token * _MIX) ^ key   # wrapping multiply: a mix, not a hash of record data
         token[missing] = 0
@@ -231,7 +231,9 @@ def pass_keys(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings,
     """uint64 key per record (or per row in `rows`) for one pass; 0 means "in no bucket"."""
     records = encodings.records if rows is None else encodings.records[rows]
     if spec.kind == "identity":
-        return np.asarray(records["identity"], np.uint64)
+        # a copy: a view of the mapped records would read the whole file (8 bytes a record
+        # of 744) every time a unit looks at the keys
+        return np.array(records["identity"], np.uint64)
     if spec.kind == "key":
         keys = np.array(records["blocks"][:, spec.index], np.uint64)
         name = encodings.header.blocking_keys[spec.index]
