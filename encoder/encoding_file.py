@@ -24,7 +24,7 @@ import json
 import os
 import struct
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,6 +169,9 @@ def new_header(*, project_id: str, schema_fingerprint: str, key_check: str, filt
         segments=list(segments))
 
 
+SWEEP_RECORDS = 1 << 16   # records read at a time by EncodingFile.record_field
+
+
 @dataclass(frozen=True, slots=True)
 class EncodingFile:
     """An opened encoding file: its header and a read-only memory map of its records."""
@@ -176,11 +179,29 @@ class EncodingFile:
     path: Path
     header: EncodingHeader
     records: np.ndarray
+    _small: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def filters(self) -> np.ndarray:
         """(n, words) uint64 view of the filters, without copying."""
         return self.records["filter"]
+
+    def record_field(self, name: str) -> np.ndarray:
+        """A copy of one of the records' small fields (pseudo_id, identity, stratum, flags,
+        blocks). On first use all of them are read together, in one forward sweep of the file,
+        and kept (36 bytes a record with two blocking keys): `records[name]` is a view that
+        reads every page of the file (a record is mostly its filter), each time it is read,
+        when the file is not in the page cache."""
+        if not self._small:
+            names = [n for n in self.records.dtype.names if n not in ("filter", "reserved")]
+            small = {n: np.empty((len(self), *self.records.dtype[n].shape),
+                                 self.records.dtype[n].base) for n in names}
+            for start in range(0, len(self), SWEEP_RECORDS):
+                part = self.records[start:start + SWEEP_RECORDS]
+                for n in names:
+                    small[n][start:start + len(part)] = part[n]
+            self._small.update(small)
+        return self._small[name]
 
     def __len__(self) -> int:
         return len(self.records)

@@ -86,7 +86,7 @@ class Buckets:
 
 def identity_tokens(lists: Sequence[EncodingFile]) -> np.ndarray:
     """The keyed NIK tokens of every record, the lists one after another (global numbering)."""
-    return np.concatenate([np.asarray(e.records["identity"], np.uint64) for e in lists]
+    return np.concatenate([np.asarray(e.record_field("identity"), np.uint64) for e in lists]
                           or [np.zeros(0, np.uint64)])
 
 
@@ -100,10 +100,10 @@ def corroboration_tokens(lists: Sequence[EncodingFile]) -> np.ndarray | None:
              if s.salt not in (None, "identity")]
     parts = []
     for encodings in lists:
-        token = np.asarray(encodings.records["identity"], np.uint64).copy()
+        token = np.asarray(encodings.record_field("identity"), np.uint64).copy()
         missing = token == 0
         for column in salts:
-            key = np.array(encodings.records["blocks"][:, column], np.uint64)   # read once
+            key = np.asarray(encodings.record_field("blocks")[:, column], np.uint64)
             missing |= key == 0
             token = (token * _MIX) ^ key   # wrapping multiply: a mix, not a hash of record data
         token[missing] = 0

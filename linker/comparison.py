@@ -126,11 +126,12 @@ class _Run:
         header = lists[0].header
         self.keys = header.blocking_keys
         self.segments = list(header.segments) or _whole_filter(header.filter_bits)
-        self.identity = np.concatenate([np.asarray(e.records["identity"], np.uint64)
+        self.identity = np.concatenate([np.asarray(e.record_field("identity"), np.uint64)
                                         for e in lists])
-        self.blocks = np.concatenate([np.asarray(e.records["blocks"], np.uint64).reshape(
+        self.blocks = np.concatenate([np.asarray(e.record_field("blocks"), np.uint64).reshape(
             len(e), len(self.keys)) for e in lists])
-        self.flags = np.concatenate([np.asarray(e.records["flags"], np.uint16) for e in lists])
+        self.flags = np.concatenate([np.asarray(e.record_field("flags"), np.uint16)
+                                     for e in lists])
         salt = comparison_salt(self.segments)
         # the salt of the first salted segment (the birthdate in the default schema): the key
         # whose agreement the identity levels and the bucket sizes speak of. A schema may salt

@@ -138,7 +138,7 @@ def finish(parties: Sequence[Party], params: LinkParameters, collected: _Collect
     `comparer` that knows the standing pairs' comparison vectors."""
     offsets = np.cumsum([0, *(len(p.encodings) for p in parties)])
     party_of = np.repeat(np.arange(len(parties), dtype=np.int16), np.diff(offsets))
-    pseudo = np.concatenate([np.asarray(p.encodings.records["pseudo_id"], np.uint64)
+    pseudo = np.concatenate([np.asarray(p.encodings.record_field("pseudo_id"), np.uint64)
                              for p in parties]) if len(parties) else np.zeros(0, np.uint64)
     lists = [p.encodings for p in parties]
     cross, match_at, possible_at, model = cross_edges(lists, collected.edges(offsets, cross=True),
@@ -395,7 +395,7 @@ def _strata(parties, grouped: np.ndarray, offsets) -> list[dict] | None:
         return None
     rows = []
     for i, party in enumerate(parties):
-        stratum = np.asarray(party.encodings.records["stratum"], np.int64)
+        stratum = np.asarray(party.encodings.record_field("stratum"), np.int64)
         if party.encodings.header.stratum == "regency":   # records per province, as before
             stratum //= 100
         matched = grouped[offsets[i]:offsets[i + 1]]

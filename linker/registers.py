@@ -278,7 +278,7 @@ def questions_for(parties: Sequence, params, groups: GroupTable) -> dict:
     level, mixed = stratum_level(party.encodings.header.stratum for party in parties)
     strata = None
     if level is not None:
-        strata = [np.asarray(party.encodings.records["stratum"], np.int64)
+        strata = [np.asarray(party.encodings.record_field("stratum"), np.int64)
                   // (100 if party.encodings.header.stratum == "regency" and level == "province"
                       else 1) for party in parties]
     return answer_questions([party.name for party in parties], Roles.from_parameters(params),

@@ -20,6 +20,9 @@ def make(path, count=10, bits=1024, keys=2, seed=0):
     records["pseudo_id"] = rng.integers(1, 2**63, count, dtype=np.uint64)
     records["filter"] = rng.integers(0, 2**63, records["filter"].shape, dtype=np.uint64)
     records["blocks"] = rng.integers(0, 2**63, records["blocks"].shape, dtype=np.uint64)
+    records["identity"] = rng.integers(0, 2**63, count, dtype=np.uint64)
+    records["stratum"] = rng.integers(0, 2**16, count, dtype=np.uint16)
+    records["flags"] = rng.integers(0, 2**16, count, dtype=np.uint16)
     header = new_header(project_id="p", schema_fingerprint="f" * 64, key_check="k" * 32,
                         filter_bits=bits, record_count=count,
                         blocking_keys=[f"b{i}" for i in range(keys)], stratum=None)
@@ -80,6 +83,18 @@ def test_reader_memory_maps_without_copying(tmp_path):
     assert isinstance(opened.records, np.memmap)
     assert np.shares_memory(opened.filters, opened.records)
     assert not opened.records.flags.writeable
+
+
+@pytest.mark.parametrize(("count", "keys"), [(0, 2), (1, 0), (70_000, 3)])
+def test_small_fields_are_copies_read_together(tmp_path, count, keys):
+    records = make(tmp_path / "x.padan", count, keys=keys)
+    opened = open_encoding_file(tmp_path / "x.padan")
+    for name in ("pseudo_id", "identity", "stratum", "flags", "blocks"):
+        got = opened.record_field(name)
+        assert got.dtype == records.dtype[name].base and got.flags.c_contiguous
+        assert np.array_equal(got, records[name]) and np.array_equal(got, opened.records[name])
+        assert not np.shares_memory(got, opened.records)   # not a view of the mapped file
+        assert opened.record_field(name) is got            # read once, then kept
 
 
 def test_truncated_file_refused(tmp_path):
