@@ -157,7 +157,8 @@ def fake_party(name: str, stratum: str | None, codes: list[int]):
     records = {"pseudo_id": np.arange(1, len(codes) + 1, dtype=np.uint64) + 100 * ord(name[0]),
                "stratum": np.array(codes, np.uint16)}
     return SimpleNamespace(name=name, encodings=SimpleNamespace(
-        header=SimpleNamespace(stratum=stratum), records=records))
+        header=SimpleNamespace(stratum=stratum), records=records,
+        record_field=records.__getitem__))
 
 
 def test_mixed_parties_fall_back_to_province_with_a_note():
