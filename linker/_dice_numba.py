@@ -190,6 +190,15 @@ def _run_item(a, pa, ra, b, pb, rb, a0, a1, b0, b1, same, threshold, floor, half
     return count
 
 
+@njit(cache=True)
+def _aligned_rows(rows, width):
+    """An uninitialised (rows, width) uint64 array that starts on a 64-byte cache line. numba's
+    np.empty starts 32 bytes into one, so every 512-bit load of the block would span two lines."""
+    raw = np.empty(rows * width + 8, np.uint64)
+    skip = ((64 - raw.ctypes.data % 64) % 64) // 8
+    return raw[skip:skip + rows * width].reshape((rows, width))
+
+
 @njit(parallel=True, cache=True)
 def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, threshold, floor,
                 half, capacity, out_left, out_right, out_score, counts, best_a, best_b, track):
@@ -197,8 +206,8 @@ def _score_wave(a, pa, ra, b, pb, rb, items, chunk_starts, c0, c1, same, thresho
     for c in prange(c0, c1):
         slot = get_thread_id() if track else 0
         lo = (c - c0) * capacity
-        scratch_a = np.empty((ITEM_ROWS, width), np.uint64)
-        scratch_b = np.empty((TILE_ROWS, width), np.uint64)
+        scratch_a = _aligned_rows(ITEM_ROWS, width)
+        scratch_b = _aligned_rows(TILE_ROWS, width)
         n = 0
         for it in range(chunk_starts[c], chunk_starts[c + 1]):
             n = _run_item(a, pa, ra, b, pb, rb, items[it, 0], items[it, 1], items[it, 2],
