@@ -23,32 +23,28 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections import OrderedDict
 
 import numpy as np
 
 from padan.encoder.encoding_file import EncodingFile
+from padan.linker.recent import RecentByFile
 
 KEPT = 4               # columns kept per process: a pass's two lists, its segment and its veto
 SWEEP_ROWS = 1 << 16   # rows copied at a time
 
-_COLUMNS: OrderedDict[tuple, tuple[EncodingFile, np.ndarray]] = OrderedDict()
+_COLUMNS: RecentByFile[np.ndarray] = RecentByFile(KEPT)
 
 
 def column(encodings: EncodingFile, words: tuple[int, int]) -> np.ndarray:
     """(records, words) uint64: the `words` of every record, from a file made on first use."""
-    key = (id(encodings), words)   # the file object is held with its column: id stays unique
-    if key in _COLUMNS:
-        _COLUMNS.move_to_end(key)
-        return _COLUMNS[key][1]
+    return _COLUMNS.get(encodings, words, lambda: _copied(encodings, words))
+
+
+def _copied(encodings: EncodingFile, words: tuple[int, int]) -> np.ndarray:
     filters = encodings.filters
-    shape = (len(filters), words[1] - words[0])
-    out = _mapped(shape)
-    for start in range(0, shape[0], SWEEP_ROWS):
+    out = _mapped((len(filters), words[1] - words[0]))
+    for start in range(0, len(filters), SWEEP_ROWS):
         out[start:start + SWEEP_ROWS] = filters[start:start + SWEEP_ROWS, words[0]:words[1]]
-    _COLUMNS[key] = (encodings, out)
-    while len(_COLUMNS) > KEPT:
-        _COLUMNS.popitem(last=False)   # a unit still reading it keeps its map until done
     return out
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,15 +29,15 @@ from padan.linker.errors import LinkerError
 from padan.linker.executors import parallel_kernels
 from padan.linker.fetched import fetch, is_remote
 from padan.linker.gather import distinct_rows, gather_rows
+from padan.linker.recent import RecentByFile
 from padan.linker.similarity import CandidatePairs, rowwise_dice, score_buckets
 
 _OPENED: dict[tuple[str, int], EncodingFile] = {}
 _TEMPORARY: list[tempfile.TemporaryDirectory] = []
 # A pass's keys of one list serve every unit of that pass that reads the list (the pair and the
-# list's own dedup); the engine orders units pass by pass, so a few recent entries suffice. The
-# file object is held with its keys, so its id cannot be reused while the entry lives.
-_KEYS: OrderedDict[tuple, tuple[EncodingFile, np.ndarray]] = OrderedDict()
+# list's own dedup).
 KEYS_KEPT = 4
+_KEYS: RecentByFile[np.ndarray] = RecentByFile(KEYS_KEPT)
 VETO_SLICE = 1 << 20   # pairs whose veto words are gathered at once
 
 
@@ -114,16 +113,12 @@ def _fetch_directory() -> Path:
 
 def keys_of(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings) -> np.ndarray:
     """pass_keys, remembered for the last few (list, pass) pairs of this process."""
-    key = (id(encodings), spec, lsh)
-    if key in _KEYS:
-        _KEYS.move_to_end(key)
-        return _KEYS[key][1]
-    keys = pass_keys(encodings, spec, lsh)
-    keys.flags.writeable = False   # shared between units
-    _KEYS[key] = (encodings, keys)
-    while len(_KEYS) > KEYS_KEPT:
-        _KEYS.popitem(last=False)
-    return keys
+    def make() -> np.ndarray:
+        keys = pass_keys(encodings, spec, lsh)
+        keys.flags.writeable = False   # shared between units
+        return keys
+
+    return _KEYS.get(encodings, (spec, lsh), make)
 
 
 def forget_keys() -> None:
