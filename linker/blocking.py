@@ -229,27 +229,31 @@ def _empty_rows(filters: np.ndarray) -> np.ndarray:
 def pass_keys(encodings: EncodingFile, spec: PassSpec, lsh: LshSettings,
               rows: np.ndarray | None = None) -> np.ndarray:
     """uint64 key per record (or per row in `rows`) for one pass; 0 means "in no bucket"."""
-    records = encodings.records if rows is None else encodings.records[rows]
+    records = None if rows is None else encodings.records[rows]
+
+    def field(name: str) -> np.ndarray:
+        # a whole list's small fields from the copies read in one sweep: a view of the mapped
+        # records reads the whole file (a record is mostly its filter) every time it is read
+        return encodings.record_field(name) if records is None else records[name]
+
     if spec.kind == "identity":
-        # a copy: a view of the mapped records would read the whole file (8 bytes a record
-        # of 744) every time a unit looks at the keys
-        return np.array(records["identity"], np.uint64)
+        return np.array(field("identity"), np.uint64)
     if spec.kind == "key":
-        keys = np.array(records["blocks"][:, spec.index], np.uint64)
+        keys = np.array(field("blocks")[:, spec.index], np.uint64)
         name = encodings.header.blocking_keys[spec.index]
         if not spec.salted and any(word in name for word in BIRTHDATE_KEY_WORDS):
-            weak = (records["flags"] & (FLAG_BIRTHDATE_PLACEHOLDER | FLAG_BIRTHDATE_MISSING)) != 0
+            weak = (field("flags") & (FLAG_BIRTHDATE_PLACEHOLDER | FLAG_BIRTHDATE_MISSING)) != 0
             keys[weak] = 0
         return keys
     if spec.kind == "lsh":
-        filters = records["filter"]
+        filters = encodings.filters if records is None else records["filter"]
         bits = encodings.header.filter_bits
         if spec.words is not None:
             filters, bits = filters[:, spec.words[0]:spec.words[1]], 64 * (spec.words[1]
                                                                           - spec.words[0])
         return lsh_signature(filters, lsh_positions(bits, lsh, spec.index))
     if spec.kind == "none":
-        return np.ones(len(records), np.uint64)
+        return np.ones(len(encodings) if records is None else len(records), np.uint64)
     raise ValueError(f"unknown blocking pass {spec.kind!r}")
 
 

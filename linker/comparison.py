@@ -176,7 +176,7 @@ class _Pairs:
 
     def __init__(self, run: _Run, a: np.ndarray, b: np.ndarray, chunk: int):
         self.run, self.a, self.b, self.chunk = run, a, b, chunk
-        self.by_left = np.argsort(a, kind="stable")
+        self.by_left = np.argsort(a)   # pairs with the same left record: any order will do
 
     def dice(self, words: tuple[int, int], where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per pair: the Dice of the segment's words, and whether both records have any bits
